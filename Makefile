@@ -1,0 +1,38 @@
+# imagebot — the two commands a fresh Debian machine needs are `make demo` and `make test`.
+# Every target installs what it needs first (`make deps`), idempotently.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Build: the four C libraries. Tests and benchmarks: git, hyperfine.
+DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git hyperfine
+
+.PHONY: deps build test bench demo clean
+
+deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# Release build; prints the benchmark figures (see README "Benchmarks").
+bench: deps
+	$(SWIFT) build -c release
+	.build/release/ImagebotBench
+
+# The main job on a local default: pick the tag a Flux semver policy would pick.
+demo: build
+	@echo '$$ imagebot select --semver ">=1.0.0 <2.0.0" --tags-file testdata/tags/demo.txt --explain'
+	@.build/debug/imagebot select --semver ">=1.0.0 <2.0.0" --tags-file testdata/tags/demo.txt --explain
+
+clean:
+	rm -rf .build

@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+// The module layout follows ARCHITECTURE.md: one C module per system library, one Swift
+// module per pipeline stage, a thin executable. Stages that have not landed yet (Registry,
+// Committer, Automation) are added with their issues.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "imagebot",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "imagebot", targets: ["imagebot"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // C declarations; headers and link flags come from pkg-config (`make deps` installs them).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+
+        // Pipeline stages.
+        .target(name: "Policy", dependencies: ["CPCRE2"], swiftSettings: strict),
+
+        // The executable and its benchmark companion.
+        .executableTarget(
+            name: "imagebot",
+            dependencies: [
+                "Policy",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "ImagebotBench", dependencies: ["Policy"], swiftSettings: strict),
+
+        // Tests mirror modules; CommandTests drive the built `imagebot` binary.
+        .testTarget(name: "PolicyTests", dependencies: ["Policy"], swiftSettings: strict),
+        .testTarget(name: "CommandTests", dependencies: ["imagebot"], swiftSettings: strict),
+    ]
+)
