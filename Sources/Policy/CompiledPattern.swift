@@ -17,6 +17,8 @@ final class CompiledPattern: @unchecked Sendable {
 
     fileprivate let code: OpaquePointer
     fileprivate let matchContext: OpaquePointer
+    /// Whether JIT compilation succeeded, so matching can skip `pcre2_match`'s checks.
+    fileprivate let jitCompiled: Bool
 
     /// Bounds that turn catastrophic backtracking into an error instead of a hang.
     static let matchLimit: UInt32 = 1_000_000
@@ -47,7 +49,7 @@ final class CompiledPattern: @unchecked Sendable {
         pcre2_set_match_limit_8(context, Self.matchLimit)
         pcre2_set_depth_limit_8(context, Self.depthLimit)
         // JIT is an optimisation only: when it is unavailable the interpreter runs the same pattern.
-        _ = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE))
+        jitCompiled = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
 
         code = compiled
         matchContext = context
@@ -121,9 +123,12 @@ final class PatternMatcher {
     /// Searches `subject` (UTF-8 bytes) for the first match; afterwards `range(ofGroup:)`
     /// reports the groups of that match.
     func firstMatch(in subject: UnsafeBufferPointer<UInt8>) throws(PolicyError) -> Bool {
-        // Swift strings are always valid UTF-8, so PCRE2 need not re-check every subject.
+        // Swift strings are always valid UTF-8, so PCRE2 need not re-check every subject; the
+        // JIT entry point skips pcre2_match's per-call checks (it honours the match limit too).
         let result = withEmptySafeBase(subject) { base in
-            pcre2_match_8(pattern.code, base, subject.count, 0, UInt32(PCRE2_NO_UTF_CHECK), matchData, pattern.matchContext)
+            pattern.jitCompiled
+                ? pcre2_jit_match_8(pattern.code, base, subject.count, 0, 0, matchData, pattern.matchContext)
+                : pcre2_match_8(pattern.code, base, subject.count, 0, UInt32(PCRE2_NO_UTF_CHECK), matchData, pattern.matchContext)
         }
         if result >= 0 {
             lastSubjectLength = subject.count

@@ -83,8 +83,8 @@ public struct ImagePolicy: Sendable {
     private func selectSemver(_ tags: [String], _ exclusions: ExclusionList?, _ decision: inout PolicyDecision) throws(PolicyError) {
         guard let range else { return }
         var leaders = Leaders<SemanticVersion>()
-        try forEachCandidate(tags, exclusions, &decision) { key, tag, decision in
-            guard let version = SemanticVersion(tag: key) else {
+        try forEachCandidate(tags, exclusions, &decision) { candidate, decision in
+            guard let version = SemanticVersion.parse(candidate.value, requireTwoDots: true) else {
                 decision.invalid += 1
                 return
             }
@@ -93,7 +93,7 @@ public struct ImagePolicy: Sendable {
                 return
             }
             decision.eligible += 1
-            leaders.offer(version, key: key, tag: tag) { SemanticVersion.compare($0, $1) }
+            leaders.offer(version, key: candidate.key, tag: candidate.tag) { SemanticVersion.compare($0, $1) }
         }
         guard leaders.hasLeader else {
             let reason = decision.eligible + decision.outsideRange + decision.invalid == 0
@@ -108,9 +108,10 @@ public struct ImagePolicy: Sendable {
         _ tags: [String], _ exclusions: ExclusionList?, _ order: SortOrder, _ decision: inout PolicyDecision
     ) throws(PolicyError) {
         var leaders = Leaders<String>()
-        try forEachCandidate(tags, exclusions, &decision) { key, tag, decision in
+        try forEachCandidate(tags, exclusions, &decision) { candidate, decision in
             decision.eligible += 1
-            leaders.offer(key, key: key, tag: tag) { lhs, rhs in
+            let key = candidate.key
+            leaders.offer(key, key: key, tag: candidate.tag) { lhs, rhs in
                 let ascending = compareBytes(lhs, rhs)
                 return order == .asc ? ascending : -ascending
             }
@@ -125,16 +126,18 @@ public struct ImagePolicy: Sendable {
         var leaders = Leaders<Double>()
         var firstInvalid: (key: String, tag: String)?
         var sawNaN = false
-        try forEachCandidate(tags, exclusions, &decision) { key, tag, decision in
-            guard let value = GoFloat.parse(key) else {
+        try forEachCandidate(tags, exclusions, &decision) { candidate, decision in
+            guard let value = GoFloat.parse(candidate.value) else {
                 decision.invalid += 1
                 // Flux names the first bad value in its descending order: the greatest tag.
-                if firstInvalid.map({ compareBytes(tag, $0.tag) > 0 }) ?? true { firstInvalid = (key, tag) }
+                if firstInvalid.map({ compareBytes(candidate.tag, $0.tag) > 0 }) ?? true {
+                    firstInvalid = (candidate.key, candidate.tag)
+                }
                 return
             }
             decision.eligible += 1
             if value.isNaN { sawNaN = true }
-            leaders.offer(value, key: key, tag: tag) { lhs, rhs in
+            leaders.offer(value, key: candidate.key, tag: candidate.tag) { lhs, rhs in
                 let ascending = lhs < rhs ? -1 : (lhs > rhs ? 1 : 0)
                 return order == .asc ? ascending : -ascending
             }
@@ -160,8 +163,8 @@ public struct ImagePolicy: Sendable {
     ) throws(PolicyError) {
         var scratch = PolicyDecision()
         var candidates: [(value: Double, key: String, tag: String)] = []
-        try forEachCandidate(tags, exclusions, &scratch) { key, tag, _ in
-            if let value = GoFloat.parse(key) { candidates.append((value, key, tag)) }
+        try forEachCandidate(tags, exclusions, &scratch) { candidate, _ in
+            if let value = GoFloat.parse(candidate.value) { candidates.append((value, candidate.key, candidate.tag)) }
         }
         if filter == nil {
             candidates.sort { compareBytes($0.tag, $1.tag) > 0 }
@@ -188,10 +191,11 @@ public struct ImagePolicy: Sendable {
     // MARK: Shared candidate stream
 
     /// Applies the exclusion list and the filter, counting what each drops, and hands every
-    /// remaining tag to `body` with the value to compare (the extraction, or the tag itself).
+    /// remaining tag to `body` as a `Candidate`: the bytes of the value to compare (the
+    /// extraction, or the tag itself) and the original tag.
     private func forEachCandidate(
         _ tags: [String], _ exclusions: ExclusionList?, _ decision: inout PolicyDecision,
-        _ body: (String, String, inout PolicyDecision) throws(PolicyError) -> Void
+        _ body: (Candidate, inout PolicyDecision) throws(PolicyError) -> Void
     ) throws(PolicyError) {
         let exclusionMatchers = exclusions?.compiled.map { $0.makeMatcher() } ?? []
         let filterMatcher = filter?.compiled.makeMatcher()
@@ -200,26 +204,42 @@ public struct ImagePolicy: Sendable {
         for tag in tags {
             var bytesOfTag = tag  // withUTF8 needs a mutable copy; `tag` stays readable inside
             // withUTF8 only rethrows untyped errors, so carry the typed one out in a Result.
-            let key: String? = try bytesOfTag.withUTF8 { bytes in
-                Result { () throws(PolicyError) -> String? in
+            try bytesOfTag.withUTF8 { bytes in
+                Result { () throws(PolicyError) in
                     for matcher in exclusionMatchers where try matcher.firstMatch(in: bytes) {
                         decision.excluded += 1
-                        return nil
+                        return
                     }
-                    guard let filterMatcher else { return tag }
-                    guard try filterMatcher.firstMatch(in: bytes) else {
-                        decision.filteredOut += 1
-                        return nil
+                    if let filterMatcher {
+                        guard try filterMatcher.firstMatch(in: bytes) else {
+                            decision.filteredOut += 1
+                            return
+                        }
+                        if let template {
+                            extracted.removeAll(keepingCapacity: true)
+                            template.expand(into: &extracted, subject: bytes, matcher: filterMatcher)
+                            try extracted.withUnsafeBufferPointer { value throws(PolicyError) in
+                                try body(Candidate(value: value, tag: tag, extracted: true), &decision)
+                            }
+                            return
+                        }
                     }
-                    guard let template else { return tag }
-                    extracted.removeAll(keepingCapacity: true)
-                    template.expand(into: &extracted, subject: bytes, matcher: filterMatcher)
-                    return String(decoding: extracted, as: UTF8.self)
+                    try body(Candidate(value: bytes, tag: tag, extracted: false), &decision)
                 }
             }.get()
-            if let key { try body(key, tag, &decision) }
         }
     }
+}
+
+/// One tag that passed exclusion and filter, lent to a rule for the duration of a call.
+private struct Candidate {
+    /// UTF-8 bytes of the value to compare.
+    let value: UnsafeBufferPointer<UInt8>
+    let tag: String
+    let extracted: Bool
+
+    /// The compared value as a String; only built when a rule needs to keep it.
+    var key: String { extracted ? String(decoding: value, as: UTF8.self) : tag }
 }
 
 /// Bytewise (UTF-8) order, Go's string order; Swift's `<` on String is Unicode order.
@@ -239,13 +259,14 @@ private struct Leaders<Value> {
     var hasLeader: Bool { best != nil }
 
     /// `compare(new, best)` > 0 when the new value is better.
-    mutating func offer(_ value: Value, key: String, tag: String, _ compare: (Value, Value) -> Int) {
+    mutating func offer(_ value: Value, key makeKey: @autoclosure () -> String, tag: String, _ compare: (Value, Value) -> Int) {
         let order = best.map { compare(value, $0) } ?? 1
         if order > 0 {
             best = value
             tied.removeAll(keepingCapacity: true)
-            tied.append((key, tag))
+            tied.append((makeKey(), tag))
         } else if order == 0 {
+            let key = makeKey()
             if let index = tied.firstIndex(where: { $0.key == key }) {
                 if compareBytes(tag, tied[index].tag) < 0 { tied[index].tag = tag }
             } else {
