@@ -4,8 +4,8 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Build: the four C libraries. Tests and benchmarks: git, hyperfine.
-DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git hyperfine
+# Build: the four C libraries. Tests and benchmarks: git, hyperfine, GNU time.
+DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git hyperfine time
 
 .PHONY: deps build test bench demo clean
 
@@ -27,7 +27,8 @@ test: deps
 # Release build; prints the benchmark figures (see README "Benchmarks").
 bench: deps
 	$(SWIFT) build -c release
-	.build/release/ImagebotBench
+	.build/release/ImagebotBench policy
+	scripts/bench-dry-run.sh
 
 # The main job on a local default: pick the tag a Flux semver policy would pick.
 demo: build

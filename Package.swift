@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 // The module layout follows ARCHITECTURE.md: one C module per system library, one Swift
 // module per pipeline stage, a thin executable. Stages that have not landed yet (Registry,
-// Committer, Automation) are added with their issues.
+// Committer) are added with their issues.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -26,14 +26,19 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
 
+        // A general YAML reader with byte spans; the rewriter and the config loader share it.
+        .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: strict),
+
         // Pipeline stages.
         .target(name: "Policy", dependencies: ["CPCRE2"], swiftSettings: strict),
+        .target(name: "Setters", dependencies: ["YAML"], swiftSettings: strict),
+        .target(name: "Automation", dependencies: ["YAML", "Policy"], swiftSettings: strict),
 
         // The executable and its benchmark companion.
         .executableTarget(
             name: "imagebot",
             dependencies: [
-                "Policy",
+                "Policy", "Setters", "Automation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -41,7 +46,10 @@ let package = Package(
         .executableTarget(name: "ImagebotBench", dependencies: ["Policy"], swiftSettings: strict),
 
         // Tests mirror modules; CommandTests drive the built `imagebot` binary.
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"], swiftSettings: strict),
+        .testTarget(name: "SettersTests", dependencies: ["Setters"], swiftSettings: strict),
+        .testTarget(name: "AutomationTests", dependencies: ["Automation"], swiftSettings: strict),
         .testTarget(name: "CommandTests", dependencies: ["imagebot"], swiftSettings: strict),
     ]
 )

@@ -1,6 +1,7 @@
-// `make bench`: release-build figures for the policy engine. Prints, for 100,000 generated
-// registry-like tags, the median milliseconds per evaluation of the three policies named in
-// the issue. Figures, not assertions: the targets are in the README.
+// `make bench`: release-build figures. `ImagebotBench policy` (the default) prints, for 100,000
+// generated registry-like tags, the median milliseconds per evaluation of three policies;
+// `ImagebotBench monorepo DIR [FILES]` writes the GitOps tree that scripts/bench-dry-run.sh
+// times. Figures, not assertions: the targets are in the README.
 import Policy
 
 #if canImport(Glibc)
@@ -56,6 +57,7 @@ func median(_ values: [Double]) -> Double {
     return sorted[sorted.count / 2]
 }
 
+func benchmarkPolicies() throws {
 let tags = registryLikeTags(100_000)
 let exclusions = try ExclusionList()
 let scenarios: [(String, ImagePolicy)] = [
@@ -83,3 +85,17 @@ for (name, policy) in scenarios {
     print("  \(figure) ms  \(name) -> \(decision.selected ?? "nothing") (\(decision.eligible) eligible)")
 }
 print("target: at most 15 ms per evaluation on 2 cores")
+}
+
+switch CommandLine.arguments.dropFirst().first {
+case "monorepo":
+    let arguments = Array(CommandLine.arguments.dropFirst(2))
+    guard let directory = arguments.first else {
+        print("usage: ImagebotBench monorepo DIR [FILES]")
+        exit(2)
+    }
+    let summary = try writeMonorepo(at: directory, files: arguments.count > 1 ? Int(arguments[1]) ?? 10_000 : 10_000)
+    print(summary)
+default:
+    try benchmarkPolicies()
+}

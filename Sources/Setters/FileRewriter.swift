@@ -1,0 +1,168 @@
+import YAML
+
+/// What rewriting one file's bytes produced.
+struct FileOutcome {
+    /// New bytes when at least one value really changed and verification passed.
+    var updated: [UInt8]?
+    var changes: [SetterChange] = []
+    var warnings: [SetterDiagnostic] = []
+    var errors: [SetterDiagnostic] = []
+    var referencedPolicies: Set<String> = []
+}
+
+/// One planned replacement of a scalar's bytes.
+struct ScalarEdit {
+    var node: Int
+    var range: Range<Int>
+    var text: String
+    var value: String
+    var style: YAMLScalarStyle
+}
+
+/// Rewrites the markers of one file in memory: locate, compute values, splice, verify.
+struct FileRewriter {
+    let policies: [String: ImageRef]
+    let parser: YAMLParser
+
+    func rewrite(_ bytes: [UInt8], file: String) -> FileOutcome {
+        var outcome = FileOutcome()
+        let stream: YAMLStream
+        do {
+            stream = try parser.parse(bytes, file: file)
+        } catch {
+            let text = error.problem + (error.context.map { " (\($0))" } ?? "")
+            outcome.warnings.append(
+                .init(
+                    severity: .warning, file: file, line: error.line, column: error.column,
+                    message: "skipped, invalid YAML: \(text)"))
+            return outcome
+        }
+        let locator = MarkerLocator(bytes: bytes, stream: stream)
+        for case .marker(let marker) in locator.readings.values { outcome.referencedPolicies.insert(marker.policy) }
+        let (marked, unclaimed) = locator.locate()
+        for line in unclaimed {
+            outcome.warnings.append(
+                .init(
+                    severity: .warning, file: file, line: line + 1, message: "marker is not on a scalar value, ignored")
+            )
+        }
+        var edits: [ScalarEdit] = []
+        var identities: [Int: ObjectIdentity] = [:]
+        for item in marked {
+            let node = stream.nodes[item.node]
+            func report(_ severity: SetterDiagnostic.Severity, _ message: String) {
+                // Located at the value (as changes are), also for head-comment markers.
+                let diagnostic = SetterDiagnostic(
+                    severity: severity, file: file, line: node.contentStart.line, column: node.contentStart.column,
+                    message: message)
+                if severity == .error { outcome.errors.append(diagnostic) } else { outcome.warnings.append(diagnostic) }
+            }
+            let marker: Marker
+            switch item.reading {
+            case .notMarker: continue
+            case .invalid(let reason):
+                report(.warning, reason + ", ignored")
+                continue
+            case .marker(let m): marker = m
+            }
+            guard let ref = policies[marker.policy] else {
+                report(.warning, "unknown policy \(marker.policy)")
+                continue
+            }
+            guard let newValue = marker.value(from: ref) else {
+                report(.warning, "policy \(marker.policy) has no digest, \(marker.setter) left unchanged")
+                continue
+            }
+            guard case .scalar(let oldValue, let style) = node.kind else { continue }
+            guard oldValue != newValue else { continue }
+            if style == .literal || style == .folded {
+                report(
+                    .error,
+                    "\(marker.setter): cannot replace a block scalar (| or >); rewrite it as a single-line value")
+                continue
+            }
+            if locator.lines.line(of: node.contentStart.offset) != locator.lines.line(of: node.end.offset - 1) {
+                report(.error, "\(marker.setter): cannot replace a multi-line scalar; rewrite it on one line")
+                continue
+            }
+            if let tag = node.tag, tag != "tag:yaml.org,2002:str", tag != "!" {
+                report(.error, "\(marker.setter): value has tag \(tag); only untagged or !!str values are replaced")
+                continue
+            }
+            let (text, newStyle) = Self.render(newValue, keeping: style)
+            edits.append(
+                ScalarEdit(node: item.node, range: node.contentByteRange, text: text, value: newValue, style: newStyle))
+            let owner = Self.objectNode(containing: item.node, in: stream)
+            let identity = identities[owner] ?? Self.identity(of: owner, in: stream)
+            identities[owner] = identity
+            outcome.changes.append(
+                SetterChange(
+                    file: file, line: node.contentStart.line, column: node.contentStart.column, setter: marker.setter,
+                    old: oldValue, new: newValue, object: identity))
+        }
+        guard !edits.isEmpty else { return outcome }
+        let updated = Self.splice(bytes, edits)
+        if let problem = Verifier(parser: parser).check(original: stream, updated: updated, edits: edits) {
+            outcome.errors.append(
+                .init(severity: .error, file: file, message: "not rewritten, verification failed: \(problem)"))
+            outcome.changes = []
+            return outcome
+        }
+        outcome.updated = updated
+        return outcome
+    }
+
+    /// The replacement text for `value` in a scalar of `style`: plain stays plain unless YAML
+    /// would read it differently (then double quotes, as Flux does); quotes keep their kind.
+    static func render(_ value: String, keeping style: YAMLScalarStyle) -> (String, YAMLScalarStyle) {
+        switch style {
+        case .plain where ScalarQuoting.isSafePlain(value):
+            return (value, .plain)
+        case .singleQuoted:
+            if let text = ScalarQuoting.singleQuoted(value) { return (text, .singleQuoted) }
+            return (ScalarQuoting.doubleQuoted(value), .doubleQuoted)
+        default:
+            return (ScalarQuoting.doubleQuoted(value), .doubleQuoted)
+        }
+    }
+
+    /// Replaces each edit's byte range; edits do not overlap.
+    static func splice(_ bytes: [UInt8], _ edits: [ScalarEdit]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + edits.reduce(0) { $0 + $1.text.utf8.count })
+        var cursor = 0
+        for edit in edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            out += bytes[cursor..<edit.range.lowerBound]
+            out += Array(edit.text.utf8)
+            cursor = edit.range.upperBound
+        }
+        out += bytes[cursor...]
+        return out
+    }
+
+    /// The mapping whose identity a change reports: the document's top-level mapping, or for
+    /// a `kind: List` document (which kyaml unwraps) the `items` entry holding the node.
+    static func objectNode(containing node: Int, in stream: YAMLStream) -> Int {
+        guard stream.documents.indices.contains(stream.nodes[node].document),
+            let root = stream.documents[stream.nodes[node].document].root
+        else { return node }
+        guard stream.scalar(atPath: ["kind"], from: root)?.hasSuffix("List") == true,
+            let items = stream.value(forKey: "items", in: root)
+        else { return root }
+        var child = node
+        while let parent = stream.nodes[child].parent {
+            if parent == items { return child }
+            child = parent
+        }
+        return root
+    }
+
+    /// apiVersion/kind/metadata.namespace/metadata.name of an object mapping (empty if absent).
+    static func identity(of object: Int, in stream: YAMLStream) -> ObjectIdentity {
+        ObjectIdentity(
+            apiVersion: stream.scalar(atPath: ["apiVersion"], from: object) ?? "",
+            kind: stream.scalar(atPath: ["kind"], from: object) ?? "",
+            namespace: stream.scalar(atPath: ["metadata", "namespace"], from: object) ?? "",
+            name: stream.scalar(atPath: ["metadata", "name"], from: object) ?? "")
+    }
+}

@@ -1,0 +1,153 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A failed file-system call, with the path and `strerror` text.
+public struct FileSystemError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The path involved.
+    public var path: String
+    /// What was being done, e.g. "rename".
+    public var operation: String
+    /// The cause.
+    public var message: String
+
+    /// Creates an error.
+    public init(path: String, operation: String, message: String) {
+        self.path = path
+        self.operation = operation
+        self.message = message
+    }
+
+    /// `path: operation: message`.
+    public var description: String { "\(path): \(operation): \(message)" }
+}
+
+/// The small set of POSIX calls the walker and writer need (no Foundation).
+enum FileSystem {
+    enum Kind { case file, directory, symlink, other }
+
+    static func error(_ path: String, _ operation: String, _ code: Int32 = errno) -> FileSystemError {
+        FileSystemError(path: path, operation: operation, message: String(cString: strerror(code)))
+    }
+
+    /// The kind of `path` itself (symlinks not followed).
+    static func linkKind(_ path: String) -> Kind? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return kind(info.st_mode)
+    }
+
+    /// The kind of what `path` points to (symlinks followed).
+    static func targetKind(_ path: String) -> Kind? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return kind(info.st_mode)
+    }
+
+    private static func kind(_ mode: mode_t) -> Kind {
+        switch mode & S_IFMT {
+        case S_IFREG: .file
+        case S_IFDIR: .directory
+        case S_IFLNK: .symlink
+        default: .other
+        }
+    }
+
+    /// Entry names of a directory except `.` and `..`, unsorted.
+    static func entries(_ path: String) throws(FileSystemError) -> [String] {
+        guard let dir = opendir(path) else { throw error(path, "opendir") }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// The canonical absolute path, or nil when it cannot be resolved (dangling link).
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Reads a whole file, refusing files larger than `limit` bytes.
+    static func read(_ path: String, limit: Int) throws(FileSystemError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw error(path, "open") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw error(path, "fstat") }
+        guard Int(info.st_size) <= limit else {
+            throw FileSystemError(
+                path: path, operation: "read", message: "file is \(info.st_size) bytes, over the \(limit)-byte limit")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size))
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw error(path, "read")
+            }
+            if count == 0 { break }
+            bytes += chunk[0..<count]
+            guard bytes.count <= limit else {
+                throw FileSystemError(path: path, operation: "read", message: "file grew over the \(limit)-byte limit")
+            }
+        }
+        return bytes
+    }
+
+    /// Replaces `path` atomically: a temporary file in the same directory with the original's
+    /// permission bits, fsync, rename over the original, fsync of the directory.
+    static func replace(_ path: String, with bytes: [UInt8]) throws(FileSystemError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw error(path, "stat") }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var template = Array("\(directory.isEmpty ? "" : directory)/.\(name).imagebot-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
+        guard fd >= 0 else { throw error(path, "mkstemp") }
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var committed = false
+        defer {
+            if !committed { unlink(temporary) }
+        }
+        do {
+            defer { close(fd) }
+            var written = 0
+            while written < bytes.count {
+                let count = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw error(temporary, "write")
+                }
+                written += count
+            }
+            guard fchmod(fd, info.st_mode & 0o7777) == 0 else { throw error(temporary, "fchmod") }
+            guard fsync(fd) == 0 else { throw error(temporary, "fsync") }
+        }
+        guard rename(temporary, path) == 0 else { throw error(path, "rename") }
+        committed = true
+        let dirFD = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 {
+            _ = fsync(dirFD)  // best effort: the rename is already visible
+            close(dirFD)
+        }
+    }
+}
+
+/// `read(2)` without clashing with `FileSystem.read`.
+private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}

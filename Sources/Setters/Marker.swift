@@ -1,0 +1,67 @@
+/// A parsed `{"$imagepolicy": "NS:NAME[:field]"}` marker.
+public struct Marker: Sendable, Hashable {
+    /// Which part of the policy result a marker sets.
+    public enum Field: String, Sendable, Hashable, CaseIterable {
+        /// `NS:NAME`: `name:tag[@digest]`.
+        case full
+        /// `NS:NAME:tag`.
+        case tag
+        /// `NS:NAME:name`.
+        case name
+        /// `NS:NAME:digest`.
+        case digest
+    }
+
+    /// The marker value as written, e.g. `flux-system:app:tag`.
+    public var setter: String
+    /// The policy key `NS:NAME`.
+    public var policy: String
+    /// The field set.
+    public var field: Field
+
+    /// The outcome of reading one comment.
+    public enum Reading: Sendable, Hashable {
+        /// Not a marker (any other comment).
+        case notMarker
+        /// A well-formed marker.
+        case marker(Marker)
+        /// A `$imagepolicy` object whose value is unusable; the text says why.
+        case invalid(String)
+    }
+
+    /// Reads a comment's text (starting at its first `#`, without the line break).
+    public static func read(comment: Substring) -> Reading {
+        // Cheap screen first: most comments are not markers.
+        guard comment.utf8.count > 14, comment.contains("$imagepolicy") else { return .notMarker }
+        let text = comment.drop { $0 == "#" }
+        guard let object = MarkerJSON.parseStringObject(text.utf8) else { return .notMarker }
+        guard let value = object["$imagepolicy"] else { return .notMarker }
+        return parse(setter: value)
+    }
+
+    /// Parses a marker value `NS:NAME`, `NS:NAME:tag`, `NS:NAME:name` or `NS:NAME:digest`.
+    public static func parse(setter: String) -> Reading {
+        let parts = setter.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+            return .invalid("marker value \"\(setter)\" is not NS:NAME[:tag|name|digest]")
+        }
+        let policy = "\(parts[0]):\(parts[1])"
+        guard parts.count == 3 else { return .marker(Marker(setter: setter, policy: policy, field: .full)) }
+        guard let field = Field(rawValue: String(parts[2])), field != .full else {
+            return .invalid(
+                "marker value \"\(setter)\" has unknown field \"\(parts[2])\" (expected tag, name or digest)")
+        }
+        return .marker(Marker(setter: setter, policy: policy, field: field))
+    }
+
+    /// The value this marker sets from a policy result, or nil when the result has no such
+    /// value (a `:digest` marker and a policy without digest).
+    public func value(from ref: ImageRef) -> String? {
+        switch field {
+        case .full: ref.fullReference
+        case .tag: ref.tag
+        case .name: ref.name
+        case .digest: ref.digest
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import ArgumentParser
+import Setters
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Options shared by `dry-run` and `update`.
+struct RewriteOptions: ParsableArguments {
+    @Argument(help: "Directory (or single file) whose YAML markers to rewrite.")
+    var path = "."
+
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Use this result for a policy instead of asking a registry; repeatable.",
+            valueName: "ns:name=image:tag[@digest]"
+        )
+    )
+    var overrides: [String] = []
+
+    @Option(help: "Output format: diff (a unified diff git apply accepts) or json.")
+    var output: RewriteOutput = .diff
+
+    @Flag(help: "Exit 1 when there are changes (dry-run: pending; update: written), 0 when none.")
+    var exitCode = false
+
+    /// Parses every `--set` into the policy results the rewriter uses.
+    func policyResults() throws -> [String: ImageRef] {
+        var results: [String: ImageRef] = [:]
+        for text in overrides {
+            let (policy, reference) = try PolicyOverride.parse(text)
+            results[policy] = reference
+        }
+        return results
+    }
+}
+
+enum RewriteOutput: String, ExpressibleByArgument, CaseIterable {
+    case diff, json
+}
+
+/// `imagebot dry-run`: everything up to the write.
+struct DryRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dry-run",
+        abstract: "Show the exact change imagebot would make to the marked values under PATH.",
+        discussion: """
+            Only the bytes of marked values change; every other byte of every file stays as it \
+            is. Warnings and errors go to standard error, one line each, and never stop the run.
+            """
+    )
+
+    @OptionGroup var options: RewriteOptions
+
+    func run() throws {
+        try RewriteRun(options: options, writing: false).execute()
+    }
+}
+
+/// `imagebot update`: the same as `dry-run`, written to the files in place (no Git).
+struct Update: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rewrite the marked values under PATH in place.",
+        discussion: """
+            Each changed file is verified by re-parsing, then replaced atomically (temporary file, \
+            fsync, rename) with its permissions kept. Files without a real change are not touched.
+            """
+    )
+
+    @OptionGroup var options: RewriteOptions
+
+    func run() throws {
+        try RewriteRun(options: options, writing: true).execute()
+    }
+}
+
+/// One dry-run or update: plan file by file (memory stays flat in the largest file), print
+/// each diff as it is found, write when asked, then report and pick the exit status.
+private struct RewriteRun {
+    let options: RewriteOptions
+    let writing: Bool
+
+    func execute() throws {
+        let policies: [String: ImageRef]
+        do {
+            policies = try options.policyResults()
+        } catch {
+            printToStandardError("imagebot: \(error)")
+            throw ExitStatus.usage
+        }
+        guard FileManager.default.fileExists(atPath: options.path) else {
+            printToStandardError("imagebot: \(options.path): no such file or directory")
+            throw ExitStatus.usage
+        }
+
+        let rewriter = MarkerRewriter(policies: policies)
+        let color = options.output == .diff && standardOutputIsTerminal
+        var writeErrors: [String] = []
+        let plan = rewriter.plan(root: options.path) { rewrite in
+            if options.output == .diff { print(UnifiedDiff.render(rewrite, color: color), terminator: "") }
+            guard writing else { return }
+            do {
+                try rewriter.write(rewrite)
+            } catch {
+                writeErrors.append("\(error)")
+            }
+        }
+
+        if options.output == .json {
+            print(try RewriteReport(plan: plan, writeErrors: writeErrors).json())
+        }
+        for warning in plan.warnings { printToStandardError("warning: \(warning)") }
+        for error in plan.errors { printToStandardError("error: \(error)") }
+        for error in writeErrors { printToStandardError("error: \(error)") }
+        let unresolved = plan.referencedPolicies.subtracting(policies.keys).sorted()
+        if !unresolved.isEmpty {
+            printToStandardError(
+                "hint: markers name \(unresolved.count) polic\(unresolved.count == 1 ? "y" : "ies") with no result: "
+                    + unresolved.joined(separator: ", ") + " (give --set NS:NAME=IMAGE:TAG for each)"
+            )
+        }
+
+        if !plan.errors.isEmpty || !writeErrors.isEmpty { throw ExitStatus.runtime }
+        if options.exitCode && !plan.changes.isEmpty { throw ExitStatus.nothing }
+    }
+}
+
+/// Parses `--set NS:NAME=IMAGE:TAG[@DIGEST]`.
+enum PolicyOverride {
+    static func parse(_ text: String) throws -> (policy: String, reference: ImageRef) {
+        guard let equals = text.firstIndex(of: "=") else {
+            throw CommandError("--set '\(text)': expected NS:NAME=IMAGE:TAG[@DIGEST]")
+        }
+        let policy = String(text[..<equals])
+        let reference = String(text[text.index(after: equals)...])
+        let parts = policy.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw CommandError("--set '\(text)': the policy must be NAMESPACE:NAME, got '\(policy)'")
+        }
+        var image = reference
+        var digest: String?
+        if let at = reference.lastIndex(of: "@") {
+            image = String(reference[..<at])
+            digest = String(reference[reference.index(after: at)...])
+            guard let digest, digest.contains(":"), !digest.hasSuffix(":") else {
+                throw CommandError("--set '\(text)': a digest looks like sha256:<hex>, got '\(digest ?? "")'")
+            }
+        }
+        // The tag follows the last colon after the last slash (a colon before it is a port).
+        guard let colon = image.lastIndex(of: ":"), image[colon...].firstIndex(of: "/") == nil,
+            colon != image.startIndex, image.index(after: colon) != image.endIndex
+        else {
+            throw CommandError("--set '\(text)': the image needs a tag, as in ghcr.io/org/app:1.2.3")
+        }
+        let name = String(image[..<colon])
+        let tag = String(image[image.index(after: colon)...])
+        return (policy, ImageRef(name: name, tag: tag, digest: digest))
+    }
+}
+
+/// The JSON shape of `dry-run --output json` and `update --output json`.
+private struct RewriteReport: Encodable {
+    struct Finding: Encodable {
+        var file: String
+        var line: Int?
+        var column: Int?
+        var message: String
+    }
+
+    var changes: [SetterChange]
+    var warnings: [Finding]
+    var errors: [Finding]
+
+    init(plan: SetterPlan, writeErrors: [String]) {
+        changes = plan.changes
+        warnings = plan.warnings.map { Finding(file: $0.file, line: $0.line, column: $0.column, message: $0.message) }
+        errors = plan.errors.map { Finding(file: $0.file, line: $0.line, column: $0.column, message: $0.message) }
+            + writeErrors.map { Finding(file: "", message: $0) }
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
