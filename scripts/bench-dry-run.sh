@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 sets=()
 for i in $(seq 0 49); do sets+=(--set "flux-system:app-$i=registry.example.com/platform/app-$i:9.9.$i"); done
 dry_run="$bin/imagebot dry-run $work/apps ${sets[*]} --output diff"
-grep_run="grep -rl \$imagepolicy $work/apps"
+grep_run="grep -rl '\$imagepolicy' $work/apps"
 
 # Check the run works (and count its changes) before timing it.
 changed=$($dry_run | grep -c '^+++ ' || true)

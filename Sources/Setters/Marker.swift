@@ -32,11 +32,24 @@ public struct Marker: Sendable, Hashable {
     /// Reads a comment's text (starting at its first `#`, without the line break).
     public static func read(comment: Substring) -> Reading {
         // Cheap screen first: most comments are not markers.
-        guard comment.utf8.count > 14, comment.contains("$imagepolicy") else { return .notMarker }
+        guard comment.utf8.count > 14, mentionsImagePolicy(comment.utf8) else { return .notMarker }
         let text = comment.drop { $0 == "#" }
         guard let object = MarkerJSON.parseStringObject(text.utf8) else { return .notMarker }
         guard let value = object["$imagepolicy"] else { return .notMarker }
         return parse(setter: value)
+    }
+
+    private static let key = Array("$imagepolicy".utf8)
+
+    /// A byte scan for `$imagepolicy`: String's generic `contains` is far slower, and this
+    /// runs on every comment of every screened file.
+    static func mentionsImagePolicy(_ text: Substring.UTF8View) -> Bool {
+        var index = text.startIndex
+        while let dollar = text[index...].firstIndex(of: UInt8(ascii: "$")) {
+            if text[dollar...].starts(with: key) { return true }
+            index = text.index(after: dollar)
+        }
+        return false
     }
 
     /// Parses a marker value `NS:NAME`, `NS:NAME:tag`, `NS:NAME:name` or `NS:NAME:digest`.

@@ -1,4 +1,12 @@
+import Dispatch
+import Synchronization
 import YAML
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Finds `$imagepolicy` markers under a path and plans byte-exact rewrites of their values.
 ///
@@ -30,31 +38,75 @@ public struct MarkerRewriter: Sendable {
     /// the changes and diagnostics but no rewrites. An error thrown by `body` ends the walk.
     public func plan(root: String, each body: (FileRewrite) throws -> Void) rethrows -> SetterPlan {
         var plan = SetterPlan()
-        let walk = FileWalker.candidates(root: root)
-        plan.warnings = walk.warnings
-        plan.errors = walk.errors
         var seenTargets: [String: String] = [:]
-        for candidate in walk.files {
-            let bytes: [UInt8]
-            do {
-                bytes = try FileSystem.read(candidate.readPath, limit: maxFileBytes)
-            } catch {
-                plan.warnings.append(
-                    .init(
-                        severity: .warning, file: candidate.relativePath,
-                        message: "skipped: \(error.operation): \(error.message)"))
-                continue
+        // The walk runs on its own thread and streams batches in path order; each batch is read,
+        // screened and rewritten on every core, then merged in order, so output is deterministic
+        // and memory stays bounded by a batch while the walk and the work overlap.
+        let channel = BatchChannel()
+        DispatchQueue.global().async {
+            let diagnostics = FileWalker.walk(root: root, batchSize: Self.batchSize, shouldStop: { channel.isCancelled }) {
+                channel.send($0)
             }
-            guard Self.contains(bytes, Self.screen) else { continue }
-            if let first = seenTargets[candidate.writePath] {
-                plan.warnings.append(
-                    .init(severity: .warning, file: candidate.relativePath, message: "skipped: same file as \(first)"))
-                continue
-            }
-            seenTargets[candidate.writePath] = candidate.relativePath
-            if let rewrite = merge(rewrite(bytes, candidate: candidate), into: &plan) { try body(rewrite) }
+            channel.finish(diagnostics)
         }
+        defer { channel.cancel() }
+        while let batch = channel.receive() {
+            for (candidate, result) in zip(batch, process(batch)) {
+                switch result {
+                case .unreadable(let error):
+                    plan.warnings.append(
+                        .init(
+                            severity: .warning, file: candidate.relativePath,
+                            message: "skipped: \(error.operation): \(error.message)"))
+                case .unmarked:
+                    continue
+                case .parsed(let outcome, let bytes):
+                    if let first = seenTargets[candidate.writePath] {
+                        plan.warnings.append(
+                            .init(severity: .warning, file: candidate.relativePath, message: "skipped: same file as \(first)"))
+                        continue
+                    }
+                    seenTargets[candidate.writePath] = candidate.relativePath
+                    if let rewrite = merge((outcome, candidate, bytes), into: &plan) { try body(rewrite) }
+                }
+            }
+        }
+        let walk = channel.diagnostics
+        plan.warnings = walk.warnings + plan.warnings
+        plan.errors = walk.errors + plan.errors
         return plan
+    }
+
+    /// Files per parallel batch: enough to keep every core busy, few enough to bound memory.
+    static let batchSize = 64
+
+    private enum FileResult {
+        case unreadable(FileSystemError)
+        case unmarked
+        case parsed(FileOutcome, [UInt8])
+    }
+
+    private func process(_ batch: [Candidate]) -> [FileResult] {
+        let results = UnsafeMutableBufferPointer<FileResult>.allocate(capacity: batch.count)
+        defer { results.deallocate() }
+        // Each iteration initialises only its own slot, so the buffer needs no lock.
+        nonisolated(unsafe) let slots = results
+        DispatchQueue.concurrentPerform(iterations: batch.count) { index in
+            (slots.baseAddress! + index).initialize(to: screenAndRewrite(batch[index]))
+        }
+        defer { _ = results.baseAddress.map { $0.deinitialize(count: batch.count) } }
+        return Array(results)
+    }
+
+    private func screenAndRewrite(_ candidate: Candidate) -> FileResult {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.read(candidate.readPath, limit: maxFileBytes)
+        } catch {
+            return .unreadable(error)
+        }
+        guard Self.contains(bytes, Self.screen) else { return .unmarked }
+        return .parsed(rewrite(bytes, candidate: candidate).0, bytes)
     }
 
     /// Plans the rewrite of one file held in memory (no screening, no I/O); the rewrite's
@@ -119,15 +171,67 @@ public struct MarkerRewriter: Sendable {
             updated: updated, changes: outcome.changes)
     }
 
-    /// Whether `needle` occurs in `haystack` (first-byte scan; the needle is short).
+    /// Whether `needle` occurs in `haystack`. The screen runs on every file, so candidates are
+    /// found with libc's vectorised `memchr` on the needle's second byte (`$` for the marker
+    /// screen, rare in YAML, where the leading `"` is everywhere) and then compared.
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return false }
-        var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first, haystack[i..<i + needle.count].elementsEqual(needle) { return true }
-            i += 1
+        guard needle.count >= 2 else { return needle.isEmpty || haystack.contains(needle[0]) }
+        guard haystack.count >= needle.count else { return false }
+        return haystack.withUnsafeBufferPointer { h in
+            guard let base = h.baseAddress else { return false }
+            var offset = 1
+            let lastAnchor = h.count - needle.count + 1
+            while offset <= lastAnchor {
+                guard let hit = memchr(base + offset, Int32(needle[1]), lastAnchor - offset + 1) else { return false }
+                let anchor = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if h[(anchor - 1)..<(anchor - 1 + needle.count)].elementsEqual(needle) { return true }
+                offset = anchor + 1
+            }
+            return false
         }
-        return false
     }
+}
+
+/// Hands the walker's batches to the planning loop: an unbounded queue (batches hold paths
+/// only) with a semaphore counting what is ready. State is behind a `Mutex`.
+private final class BatchChannel: Sendable {
+    private struct State {
+        var batches: [[Candidate]] = []
+        var next = 0
+        var diagnostics: FileWalker.Diagnostics?
+        var cancelled = false
+    }
+
+    private let state = Mutex(State())
+    private let ready = DispatchSemaphore(value: 0)
+
+    func send(_ batch: [Candidate]) {
+        state.withLock { $0.batches.append(batch) }
+        ready.signal()
+    }
+
+    func finish(_ diagnostics: FileWalker.Diagnostics) {
+        state.withLock { $0.diagnostics = diagnostics }
+        ready.signal()
+    }
+
+    /// The next batch, waiting for the walker; nil once the walk is over and all were taken.
+    func receive() -> [Candidate]? {
+        ready.wait()
+        return state.withLock { state in
+            guard state.next < state.batches.count else { return nil }
+            defer {
+                state.batches[state.next] = []  // release what was handed out
+                state.next += 1
+            }
+            return state.batches[state.next]
+        }
+    }
+
+    /// The walker's warnings and errors; valid after `receive()` returned nil.
+    var diagnostics: FileWalker.Diagnostics { state.withLock { $0.diagnostics ?? .init() } }
+
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+    func cancel() { state.withLock { $0.cancelled = true } }
 }
