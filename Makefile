@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Build: the four C libraries. Tests and benchmarks: git, hyperfine, GNU time.
 DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git hyperfine time
 
-.PHONY: deps build test bench demo clean
+.PHONY: deps build test bench demo fuzz clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
@@ -35,5 +35,15 @@ demo: build
 	@echo '$$ imagebot select --semver ">=1.0.0 <2.0.0" --tags-file testdata/tags/demo.txt --explain'
 	@.build/debug/imagebot select --semver ">=1.0.0 <2.0.0" --tags-file testdata/tags/demo.txt --explain
 
+# libFuzzer over the marker rewriter: FUZZ_SECONDS (default 60) of mutations of the corpus in
+# testdata/fuzz/setters; new inputs go to .build-fuzz/corpus, crashes to .build-fuzz/.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	IMAGEBOT_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz --product FuzzSetters \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	mkdir -p .build-fuzz/corpus
+	.build-fuzz/release/FuzzSetters -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
+		-artifact_prefix=.build-fuzz/ .build-fuzz/corpus testdata/fuzz/setters
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -4,6 +4,12 @@
 // Committer) are added with their issues.
 import PackageDescription
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -53,3 +59,10 @@ let package = Package(
         .testTarget(name: "CommandTests", dependencies: ["imagebot"], swiftSettings: strict),
     ]
 )
+
+// libFuzzer targets (`make fuzz`): only with IMAGEBOT_FUZZ=1, built with -sanitize=fuzzer.
+if ProcessInfo.processInfo.environment["IMAGEBOT_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(name: "FuzzSetters", dependencies: ["Setters", "YAML"], swiftSettings: strict)
+    )
+}
