@@ -30,10 +30,10 @@ bench: deps
 	.build/release/ImagebotBench policy
 	scripts/bench-dry-run.sh
 
-# The main job on a local default: pick the tag a Flux semver policy would pick.
+# The main job on a local default: select tags with the policies in policies/ and show the
+# exact change to demo/apps (see scripts/demo.sh; nothing is written, no network).
 demo: build
-	@echo '$$ imagebot select --semver ">=1.0.0 <2.0.0" --tags-file testdata/tags/demo.txt --explain'
-	@.build/debug/imagebot select --semver ">=1.0.0 <2.0.0" --tags-file testdata/tags/demo.txt --explain
+	@scripts/demo.sh
 
 # libFuzzer over the marker rewriter: FUZZ_SECONDS (default 60) of mutations of the corpus in
 # testdata/fuzz/setters; new inputs go to .build-fuzz/corpus, crashes to .build-fuzz/.

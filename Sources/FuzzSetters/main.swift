@@ -1,5 +1,6 @@
 // libFuzzer entry point for the marker rewriter (`make fuzz`). Built only with IMAGEBOT_FUZZ=1
-// and `-sanitize=fuzzer -parse-as-library`, so this file defines no `main` of its own.
+// and `-sanitize=fuzzer -parse-as-library`. SwiftPM links executables with `main` aliased to
+// `FuzzSetters_main`, so that symbol hands control to libFuzzer's driver.
 //
 // Properties checked on every input:
 // - planning never traps, whatever the bytes;
@@ -26,4 +27,18 @@ public func fuzzRewriter(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let again = rewriter.plan(contents: rewrite.updated, relativePath: "input.yaml")
     precondition(again.changes.isEmpty && again.rewrites.isEmpty, "re-planning a rewrite must be a no-op")
     return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+@_cdecl("FuzzSetters_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { data, size in fuzzRewriter(data, size) }
 }
