@@ -49,12 +49,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(name: "ImagebotBench", dependencies: ["Policy"], swiftSettings: strict),
+        .executableTarget(name: "ImagebotBench", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
+
+        // Deterministic inputs shared by tests and benchmarks.
+        .target(name: "TestSupport", swiftSettings: strict),
 
         // Tests mirror modules; CommandTests drive the built `imagebot` binary.
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy"], swiftSettings: strict),
-        .testTarget(name: "SettersTests", dependencies: ["Setters"], swiftSettings: strict),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AutomationTests", dependencies: ["Automation"], swiftSettings: strict),
         .testTarget(name: "CommandTests", dependencies: ["imagebot"], swiftSettings: strict),
     ]

@@ -1,3 +1,5 @@
+import TestSupport
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -11,7 +13,7 @@ let monorepoPolicyCount = 50
 /// with Deployments, Services, HelmReleases, Kustomizations and plain config, about 15% of
 /// them carrying `$imagepolicy` markers. Deterministic for a given `files`.
 func writeMonorepo(at root: String, files: Int) throws -> String {
-    var rng = SplitMix(state: 10_000)
+    var rng = SplitMix(seed: 10_000)
     var marked = 0
     let manager = FileManager.default
     for index in 0..<files {

@@ -3,27 +3,16 @@
 // `ImagebotBench monorepo DIR [FILES]` writes the GitOps tree that scripts/bench-dry-run.sh
 // times. Figures, not assertions: the targets are in the README.
 import Policy
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// SplitMix64: the same tag list on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A mix like a busy repository's: semver with and without `v`, prereleases, build metadata,
 /// CI tags `main-<sha>-<unix>`, cosign `.sig` tags, bare numbers.
 func registryLikeTags(_ count: Int) -> [String] {
-    var rng = SplitMix(state: 2026)
+    var rng = SplitMix(seed: 2026)
     func sha() -> String { String(UInt32.random(in: 0...UInt32.max, using: &rng), radix: 16) }
     return (0..<count).map { index in
         let version = "\(Int.random(in: 0...9, using: &rng)).\(Int.random(in: 0...30, using: &rng)).\(Int.random(in: 0...40, using: &rng))"

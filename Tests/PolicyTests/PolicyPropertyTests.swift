@@ -1,21 +1,10 @@
 import Testing
+import TestSupport
 
 @testable import Policy
 
-/// A small deterministic generator (SplitMix64) so property failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Registry-like tags: semver with and without `v`, prereleases, metadata, junk, CI tags.
-func randomTags(count: Int, using rng: inout SeededGenerator) -> [String] {
+func randomTags(count: Int, using rng: inout SplitMix) -> [String] {
     (0..<count).map { _ in
         let major = Int.random(in: 0...3, using: &rng)
         let minor = Int.random(in: 0...12, using: &rng)
@@ -40,7 +29,8 @@ struct PolicyPropertyTests {
 
     @Test(arguments: ranges)
     func semverWinnerIsInRangeAndMaximal(_ range: String) throws {
-        var rng = SeededGenerator(state: UInt64(truncatingIfNeeded: range.hashValue & 0xFFFF) | 1)
+        // A seed from the range's bytes (hashValue is randomised per process).
+        var rng = SplitMix(seed: range.utf8.reduce(1469598103934665603) { ($0 ^ UInt64($1)) &* 1099511628211 })
         let semverRange = try SemverRange(range)
         let policy = try ImagePolicy(rule: .semver(range: range))
         for _ in 0..<40 {
@@ -63,7 +53,7 @@ struct PolicyPropertyTests {
         ImagePolicy.Rule.semver(range: ">=1.0.0"), .semver(range: "^0"), .alphabetical(.asc), .alphabetical(.desc),
     ])
     func shufflingNeverChangesTheAnswer(_ rule: ImagePolicy.Rule) throws {
-        var rng = SeededGenerator(state: 42)
+        var rng = SplitMix(seed: 42)
         let policy = try ImagePolicy(rule: rule, filter: TagFilter(pattern: "^v?(?P<v>.*)$", extract: "$v"))
         for _ in 0..<30 {
             let tags = randomTags(count: 50, using: &rng)
@@ -75,7 +65,7 @@ struct PolicyPropertyTests {
     }
 
     @Test func numericalShufflingNeverChangesTheAnswer() throws {
-        var rng = SeededGenerator(state: 7)
+        var rng = SplitMix(seed: 7)
         for order in ImagePolicy.SortOrder.allCases {
             let plain = try ImagePolicy(rule: .numerical(order))
             let filtered = try ImagePolicy(rule: .numerical(order), filter: TagFilter(pattern: "^x?(.*)$", extract: "$1"))

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import YAML
 
 @testable import Setters
@@ -65,18 +66,5 @@ import YAML
             let stream = try YAMLParser().parse(Array("key: \(text) # c\n".utf8))
             #expect(stream.nodes.count == 3 && stream.nodes[2].scalarValue == string, "\(text.debugDescription)")
         }
-    }
-}
-
-/// A small deterministic generator for reproducible pseudo-random tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
