@@ -4,8 +4,11 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Build: the four C libraries. Tests and benchmarks: git, hyperfine, GNU time.
-DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git hyperfine time
+# Build: the four C libraries. Tests: git, a real OCI registry (docker-registry) with htpasswd
+# auth (apache2-utils), openssl for test certificates, python3 for the fault-injecting registry.
+# Benchmarks: hyperfine, GNU time.
+DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git \
+	docker-registry apache2-utils openssl python3 hyperfine time
 
 .PHONY: deps build test bench demo fuzz clean
 

@@ -1,7 +1,6 @@
 // swift-tools-version:6.1
 // The module layout follows ARCHITECTURE.md: one C module per system library, one Swift
-// module per pipeline stage, a thin executable. Stages that have not landed yet (Registry,
-// Committer) are added with their issues.
+// module per pipeline stage, a thin executable. The Committer stage lands with its issue.
 import PackageDescription
 
 #if canImport(FoundationEssentials)
@@ -16,6 +15,8 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
 let package = Package(
     name: "imagebot",
     platforms: [.macOS(.v15)],
@@ -24,6 +25,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         // C declarations; headers and link flags come from pkg-config (`make deps` installs them).
@@ -37,14 +39,15 @@ let package = Package(
 
         // Pipeline stages.
         .target(name: "Policy", dependencies: ["CPCRE2"], swiftSettings: strict),
+        .target(name: "Registry", dependencies: ["CCurl", logging], swiftSettings: strict),
         .target(name: "Setters", dependencies: ["YAML"], swiftSettings: strict),
-        .target(name: "Automation", dependencies: ["YAML", "Policy"], swiftSettings: strict),
+        .target(name: "Automation", dependencies: ["YAML", "Policy", "Registry"], swiftSettings: strict),
 
         // The executable and its benchmark companion.
         .executableTarget(
             name: "imagebot",
             dependencies: [
-                "Policy", "Setters", "Automation",
+                "Policy", "Setters", "Registry", "Automation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -57,6 +60,7 @@ let package = Package(
         // Tests mirror modules; CommandTests drive the built `imagebot` binary.
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", logging], swiftSettings: strict),
         .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AutomationTests", dependencies: ["Automation"], swiftSettings: strict),
         .testTarget(name: "CommandTests", dependencies: ["imagebot"], swiftSettings: strict),

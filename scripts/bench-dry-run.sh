@@ -4,12 +4,13 @@
 # prints both medians, their ratio, and imagebot's peak memory. Called by `make bench`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=.build/release
+bin=$PWD/.build/release
 files=${1:-10000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 "$bin/ImagebotBench" monorepo "$work/apps" "$files"
+cd "$work"  # no ./policies here: the run uses --set only
 sets=()
 for i in $(seq 0 49); do sets+=(--set "flux-system:app-$i=registry.example.com/platform/app-$i:9.9.$i"); done
 dry_run="$bin/imagebot dry-run $work/apps ${sets[*]} --output diff"

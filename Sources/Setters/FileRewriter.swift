@@ -22,6 +22,8 @@ struct ScalarEdit {
 /// Rewrites the markers of one file in memory: locate, compute values, splice, verify.
 struct FileRewriter {
     let policies: [String: ImageRef]
+    /// Why some known policies have no result (a registry error, nothing selected).
+    var unresolved: [String: String] = [:]
     let parser: YAMLParser
 
     func rewrite(_ bytes: [UInt8], file: String) -> FileOutcome {
@@ -66,7 +68,8 @@ struct FileRewriter {
             case .marker(let m): marker = m
             }
             guard let ref = policies[marker.policy] else {
-                report(.warning, "unknown policy \(marker.policy)")
+                report(.warning, unresolved[marker.policy].map { "policy \(marker.policy) has no result: \($0)" }
+                    ?? "unknown policy \(marker.policy)")
                 continue
             }
             guard let newValue = marker.value(from: ref) else {

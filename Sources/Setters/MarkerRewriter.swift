@@ -18,7 +18,12 @@ public struct MarkerRewriter: Sendable {
     public var maxFileBytes: Int
 
     /// Creates a rewriter for the given policy results.
-    public init(policies: [String: ImageRef], maxFileBytes: Int = 16 << 20) {
+    /// Why some known policies have no result; their markers are reported with that reason
+    /// instead of as unknown policies.
+    public var unresolved: [String: String]
+
+    public init(policies: [String: ImageRef], unresolved: [String: String] = [:], maxFileBytes: Int = 16 << 20) {
+        self.unresolved = unresolved
         self.policies = policies
         self.maxFileBytes = maxFileBytes
     }
@@ -152,7 +157,7 @@ public struct MarkerRewriter: Sendable {
         let parser = YAMLParser(
             limits: .init(maxInputBytes: maxFileBytes, maxDepth: YAMLParser.Limits.default.maxDepth))
         return (
-            FileRewriter(policies: policies, parser: parser).rewrite(bytes, file: candidate.relativePath), candidate,
+            FileRewriter(policies: policies, unresolved: unresolved, parser: parser).rewrite(bytes, file: candidate.relativePath), candidate,
             bytes
         )
     }

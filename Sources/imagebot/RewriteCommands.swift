@@ -1,4 +1,5 @@
 import ArgumentParser
+import Automation
 import Setters
 
 #if canImport(FoundationEssentials)
@@ -27,6 +28,8 @@ struct RewriteOptions: ParsableArguments {
     @Flag(help: "Exit 1 when there are changes (dry-run: pending; update: written), 0 when none.")
     var exitCode = false
 
+    @OptionGroup var configuration: ConfigOptions
+
     /// Parses every `--set` into the policy results the rewriter uses.
     func policyResults() throws -> [String: ImageRef] {
         var results: [String: ImageRef] = [:]
@@ -43,7 +46,7 @@ enum RewriteOutput: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// `imagebot dry-run`: everything up to the write.
-struct DryRun: ParsableCommand {
+struct DryRun: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dry-run",
         abstract: "Show the exact change imagebot would make to the marked values under PATH.",
@@ -55,13 +58,13 @@ struct DryRun: ParsableCommand {
 
     @OptionGroup var options: RewriteOptions
 
-    func run() throws {
-        try RewriteRun(options: options, writing: false).execute()
+    func run() async throws {
+        try await RewriteRun(options: options, writing: false).execute()
     }
 }
 
 /// `imagebot update`: the same as `dry-run`, written to the files in place (no Git).
-struct Update: ParsableCommand {
+struct Update: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rewrite the marked values under PATH in place.",
         discussion: """
@@ -72,8 +75,8 @@ struct Update: ParsableCommand {
 
     @OptionGroup var options: RewriteOptions
 
-    func run() throws {
-        try RewriteRun(options: options, writing: true).execute()
+    func run() async throws {
+        try await RewriteRun(options: options, writing: true).execute()
     }
 }
 
@@ -83,8 +86,8 @@ private struct RewriteRun {
     let options: RewriteOptions
     let writing: Bool
 
-    func execute() throws {
-        let policies: [String: ImageRef]
+    func execute() async throws {
+        var policies: [String: ImageRef]
         do {
             policies = try options.policyResults()
         } catch {
@@ -95,8 +98,10 @@ private struct RewriteRun {
             printToStandardError("imagebot: \(options.path): no such file or directory")
             throw ExitStatus.usage
         }
+        let (resolved, unresolved) = try await resolveFromConfig(overridden: Set(policies.keys))
+        policies.merge(resolved) { given, _ in given }
 
-        let rewriter = MarkerRewriter(policies: policies)
+        let rewriter = MarkerRewriter(policies: policies, unresolved: unresolved)
         let color = options.output == .diff && standardOutputIsTerminal
         var writeErrors: [String] = []
         let plan = rewriter.plan(root: options.path) { rewrite in
@@ -115,16 +120,54 @@ private struct RewriteRun {
         for warning in plan.warnings { printToStandardError("warning: \(warning)") }
         for error in plan.errors { printToStandardError("error: \(error)") }
         for error in writeErrors { printToStandardError("error: \(error)") }
-        let unresolved = plan.referencedPolicies.subtracting(policies.keys).sorted()
-        if !unresolved.isEmpty {
+        let unknown = plan.referencedPolicies.subtracting(policies.keys).subtracting(unresolved.keys).sorted()
+        if !unknown.isEmpty {
             printToStandardError(
-                "hint: markers name \(unresolved.count) polic\(unresolved.count == 1 ? "y" : "ies") with no result: "
-                    + unresolved.joined(separator: ", ") + " (give --set NS:NAME=IMAGE:TAG for each)"
+                "hint: markers name \(unknown.count) polic\(unknown.count == 1 ? "y" : "ies") with no result: "
+                    + unknown.joined(separator: ", ")
+                    + " (give --set NS:NAME=IMAGE:TAG for each, or define them in --config)"
             )
         }
-
-        if !plan.errors.isEmpty || !writeErrors.isEmpty { throw ExitStatus.runtime }
+        let failedPolicies = plan.referencedPolicies.intersection(unresolved.keys)
+        if !plan.errors.isEmpty || !writeErrors.isEmpty || !failedPolicies.isEmpty { throw ExitStatus.runtime }
         if options.exitCode && !plan.changes.isEmpty { throw ExitStatus.nothing }
+    }
+}
+
+extension RewriteRun {
+    /// Results for the markers' policies that `--set` does not give, from the config's
+    /// ImagePolicies through the registries. No config (and none asked for): nothing.
+    /// Returns the results and, for policies that could not be resolved, the reason.
+    func resolveFromConfig(overridden: Set<String>) async throws -> ([String: ImageRef], [String: String]) {
+        let options = self.options.configuration
+        guard options.config != nil || FileManager.default.fileExists(atPath: options.configDirectory) else {
+            return ([:], [:])
+        }
+        let configuration = try options.loadConfiguration()
+        let candidates = configuration.policies.values.filter { !overridden.contains("\($0.key.namespace):\($0.key.name)") }
+        guard !candidates.isEmpty else { return ([:], [:]) }
+        // Only policies some marker names are resolved (registries cost more than a pass over the tree).
+        let referenced = MarkerRewriter(policies: [:]).plan(root: self.options.path) { _ in }.referencedPolicies
+        let needed = candidates.filter { policy in
+            let key = "\(policy.key.namespace):\(policy.key.name)"
+            return referenced.contains(key)
+        }
+        guard !needed.isEmpty else { return ([:], [:]) }
+        let (scans, resolutions) = await options.scanner(for: configuration).resolve(Array(needed))
+        for scan in scans where scan.error != nil {
+            printToStandardError("error: ImageRepository \(scan.key): \(scan.error ?? "")")
+        }
+        var results: [String: ImageRef] = [:]
+        var unresolved: [String: String] = [:]
+        for resolution in resolutions {
+            let key = "\(resolution.key.namespace):\(resolution.key.name)"
+            if let latest = resolution.latest {
+                results[key] = ImageRef(name: latest.name, tag: latest.tag, digest: latest.digest)
+            } else {
+                unresolved[key] = resolution.error ?? "nothing selected"
+            }
+        }
+        return (results, unresolved)
     }
 }
 

@@ -1,0 +1,225 @@
+public import Policy
+public import Registry
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The outcome of scanning one ImageRepository.
+public struct RepositoryScan: Sendable {
+    public var key: ObjectKey
+    /// `spec.image` as written.
+    public var image: String
+    /// Tags after the exclusion list, sorted descending bytewise; empty on failure.
+    public var tags: [String] = []
+    /// Tags not in the previous scan (all of them on a first scan).
+    public var newTags: [String] = []
+    public var revision = ""
+    public var excluded = 0
+    /// Why the scan failed: one line naming the image and the cause. Nil on success.
+    public var error: String?
+}
+
+/// A policy's result, Flux's `status.latestRef`, with the decision that produced it.
+public struct PolicyResolution: Sendable {
+    public var key: ObjectKey
+    /// The selected image, when there is one.
+    public var latest: LatestRef?
+    /// What the policy engine saw; nil when it did not run (repository failed).
+    public var decision: PolicyDecision?
+    /// Why nothing was selected: the engine's failure, the repository's error, a digest error.
+    public var error: String?
+
+    public struct LatestRef: Sendable, Hashable, Codable {
+        /// The ImageRepository's `spec.image`, verbatim (Flux's `latestRef.name`).
+        public var name: String
+        public var tag: String
+        public var digest: String?
+    }
+}
+
+/// Scans ImageRepositories (each once per run, concurrently, bounded) and evaluates
+/// ImagePolicies against the scans.
+public struct Scanner: Sendable {
+    public let configuration: Configuration
+    public let secrets: SecretStore
+    public let client: RegistryClient
+    public let cache: TagCache?
+    /// Credentials for CLI use (`~/.docker/config.json`), consulted when a repository has no secretRef.
+    public let userDockerConfig: DockerConfig?
+    public let maxConcurrentScans: Int
+
+    public init(
+        configuration: Configuration, secrets: SecretStore, client: RegistryClient, cache: TagCache?,
+        userDockerConfig: DockerConfig? = nil, maxConcurrentScans: Int = 8
+    ) {
+        self.configuration = configuration
+        self.secrets = secrets
+        self.client = client
+        self.cache = cache
+        self.userDockerConfig = userDockerConfig
+        self.maxConcurrentScans = max(1, maxConcurrentScans)
+    }
+
+    /// Scans the repositories these policies use, then evaluates the policies.
+    public func resolve(_ policies: [ImagePolicyConfig]) async -> (scans: [RepositoryScan], policies: [PolicyResolution]) {
+        let needed = Set(policies.map(\.repository)).compactMap { configuration.repositories[$0] }.sorted { $0.key < $1.key }
+        let scans = await scan(needed)
+        let byKey = Dictionary(scans.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var resolutions: [PolicyResolution] = []
+        for policy in policies.sorted(by: { $0.key < $1.key }) {
+            resolutions.append(await evaluate(policy, scan: byKey[policy.repository]))
+        }
+        return (scans, resolutions)
+    }
+
+    /// Scans each repository once, at most `maxConcurrentScans` at a time, in key order.
+    public func scan(_ repositories: [ImageRepositoryConfig]) async -> [RepositoryScan] {
+        var results: [ObjectKey: RepositoryScan] = [:]
+        await withTaskGroup(of: RepositoryScan.self) { group in
+            var pending = repositories[...]
+            for _ in 0..<min(maxConcurrentScans, pending.count) {
+                if let next = pending.popFirst() { group.addTask { await scanOne(next) } }
+            }
+            for await scan in group {
+                results[scan.key] = scan
+                if let next = pending.popFirst() { group.addTask { await scanOne(next) } }
+            }
+        }
+        return repositories.compactMap { results[$0.key] }
+    }
+
+    private func scanOne(_ repository: ImageRepositoryConfig) async -> RepositoryScan {
+        var scan = RepositoryScan(key: repository.key, image: repository.image)
+        if repository.suspend {
+            // A suspended repository keeps its last scan, as Flux does.
+            if let cached = cache?.load(repository.key), cached.image == repository.image {
+                scan.tags = cached.tags
+                scan.revision = cached.revision
+            } else {
+                scan.error = "\(repository.image): suspended and never scanned"
+            }
+            return scan
+        }
+        do {
+            let reference = try ImageReference(parsing: repository.image, insecure: repository.insecure)
+            let options = try registryOptions(for: repository, reference: reference)
+            let listed = try await client.listTags(reference, options: options)
+            let exclusions = try ExclusionList(repository.exclusionList)
+            var kept: [String] = []
+            for tag in listed {
+                if try exclusions.excludes(tag) { scan.excluded += 1 } else { kept.append(tag) }
+            }
+            // Flux's tag database order: descending bytewise; ties in policies depend on it.
+            kept = Array(Set(kept)).sorted { $1.utf8.lexicographicallyPrecedes($0.utf8) }
+            scan.tags = kept
+            scan.revision = "sha256:" + SHA256.hex(Array(kept.joined(separator: "\n").utf8))
+            let previous = cache?.load(repository.key).flatMap { $0.image == repository.image ? Set($0.tags) : nil }
+            scan.newTags = previous.map { old in kept.filter { !old.contains($0) } } ?? kept
+            try cache?.store(
+                CachedScan(image: repository.image, tags: kept, revision: scan.revision,
+                           scanTime: Date().timeIntervalSince1970),
+                for: repository.key)
+        } catch let error as RegistryError {
+            scan.error = error.description
+        } catch let error as PolicyError {
+            scan.error = "\(repository.image): \(error.message)"
+        } catch let error as StateError {
+            scan.error = "\(repository.image): scanned, but the tag cache could not be written: \(error)"
+        } catch {
+            scan.error = "\(repository.image): \(error)"
+        }
+        return scan
+    }
+
+    /// Builds the registry options of one repository: credentials from its dockerconfigjson
+    /// secret (or the user's docker config for CLI use), CA and client certificate, proxy, timeout.
+    func registryOptions(for repository: ImageRepositoryConfig, reference: ImageReference) throws -> RegistryOptions {
+        var options = RegistryOptions()
+        options.insecure = repository.insecure
+        options.timeout = Double(repository.effectiveTimeout.milliseconds) / 1000
+        let namespace = repository.key.namespace
+        if let name = repository.secretRef {
+            let json = secrets.value(namespace: namespace, name: name, key: ".dockerconfigjson")
+                ?? secrets.value(namespace: namespace, name: name, key: ".dockercfg")
+            guard let json else {
+                throw ScanSetupError("\(repository.image): secret '\(name)' has no .dockerconfigjson or .dockercfg key")
+            }
+            options.credentials = try DockerConfig(json: json).credentials(for: reference) ?? .anonymous
+        } else if let credentials = userDockerConfig?.credentials(for: reference) {
+            options.credentials = credentials
+        }
+        if let name = repository.certSecretRef {
+            guard secrets.exists(namespace: namespace, name: name) else {
+                throw ScanSetupError("\(repository.image): certSecretRef secret '\(name)' not found")
+            }
+            options.caCertificatePEM = secrets.value(namespace: namespace, name: name, key: "ca.crt")
+            options.clientCertificatePEM = secrets.value(namespace: namespace, name: name, key: "tls.crt")
+            options.clientKeyPEM = secrets.value(namespace: namespace, name: name, key: "tls.key")
+        }
+        if let name = repository.proxySecretRef {
+            guard let address = secrets.value(namespace: namespace, name: name, key: "address") else {
+                throw ScanSetupError("\(repository.image): proxy secret '\(name)' has no 'address' key")
+            }
+            options.proxy = ProxySettings(
+                url: String(decoding: address, as: UTF8.self),
+                username: secrets.value(namespace: namespace, name: name, key: "username").map { String(decoding: $0, as: UTF8.self) },
+                password: secrets.value(namespace: namespace, name: name, key: "password").map { String(decoding: $0, as: UTF8.self) })
+        }
+        return options
+    }
+
+    /// Evaluates one policy against its repository's scan, reflecting the digest if asked.
+    func evaluate(_ policy: ImagePolicyConfig, scan: RepositoryScan?) async -> PolicyResolution {
+        var resolution = PolicyResolution(key: policy.key)
+        guard let repository = configuration.repositories[policy.repository], let scan else {
+            resolution.error = "referenced ImageRepository \(policy.repository) does not exist"
+            return resolution
+        }
+        if let error = scan.error {
+            resolution.error = error
+            return resolution
+        }
+        guard let rule = policy.rule else {
+            resolution.error = "the policy is invalid (see imagebot validate)"
+            return resolution
+        }
+        let engine: ImagePolicy
+        do {
+            let filter = try policy.filterPattern.map { pattern throws(PolicyError) in
+                try TagFilter(pattern: pattern, extract: policy.filterExtract)
+            }
+            engine = try ImagePolicy(rule: rule, filter: filter)
+        } catch {
+            resolution.error = error.message
+            return resolution
+        }
+        let decision = engine.evaluate(scan.tags)
+        resolution.decision = decision
+        guard let tag = decision.selected else {
+            resolution.error = decision.failure?.message ?? "nothing selected"
+            return resolution
+        }
+        var latest = PolicyResolution.LatestRef(name: repository.image, tag: tag)
+        if policy.digestReflection != .never {
+            do {
+                let reference = try ImageReference(parsing: repository.image, insecure: repository.insecure)
+                latest.digest = try await client.digest(
+                    of: reference, tag: tag, options: try registryOptions(for: repository, reference: reference))
+            } catch {
+                resolution.error = "failed fetching digest of \(repository.image):\(tag): \(error)"
+                return resolution
+            }
+        }
+        resolution.latest = latest
+        return resolution
+    }
+}
+
+/// A repository whose credentials, certificates or proxy could not be assembled.
+struct ScanSetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

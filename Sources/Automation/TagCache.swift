@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// One repository's last scan as kept in the state directory.
+public struct CachedScan: Sendable, Codable, Hashable {
+    /// `spec.image` at scan time (a changed image invalidates the cache).
+    public var image: String
+    /// Tags after the exclusion list, sorted descending bytewise (Flux's database order).
+    public var tags: [String]
+    /// `sha256:<hex>` of the newline-joined sorted tags, as Flux's FluxStorage revision.
+    public var revision: String
+    /// When the scan finished, seconds since 1970.
+    public var scanTime: Double
+}
+
+/// The tag cache under `<state-dir>/repositories/<namespace>/<name>.json`. Writes are atomic
+/// (temporary file, fsync, rename, directory fsync), so a killed process leaves either the
+/// old file or the new one. Everything here can be rebuilt by scanning again.
+public struct TagCache: Sendable {
+    public let stateDirectory: String
+
+    public init(stateDirectory: String) {
+        self.stateDirectory = stateDirectory
+    }
+
+    func path(for key: ObjectKey) -> String {
+        "\(stateDirectory)/repositories/\(key.namespace)/\(key.name).json"
+    }
+
+    /// The last scan of `key`, or nil when there is none or it cannot be read (then it is
+    /// simply rebuilt by the next scan).
+    public func load(_ key: ObjectKey) -> CachedScan? {
+        guard let data = FileManager.default.contents(atPath: path(for: key)) else { return nil }
+        return try? JSONDecoder().decode(CachedScan.self, from: data)
+    }
+
+    /// Stores a scan atomically.
+    public func store(_ scan: CachedScan, for key: ObjectKey) throws(StateError) {
+        let data: Data
+        do {
+            data = try JSONEncoder().encode(scan)
+        } catch {
+            throw StateError(path: path(for: key), message: "cannot encode the scan: \(error)")
+        }
+        try AtomicFile.write(Array(data), to: path(for: key))
+    }
+}
+
+/// A state directory write that failed; the path and the cause, no contents.
+public struct StateError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Atomic replacement of a whole file in the state directory.
+enum AtomicFile {
+    static func write(_ bytes: [UInt8], to path: String) throws(StateError) {
+        let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StateError(path: directory, message: "cannot create the directory: \(error)")
+        }
+        var template = Array("\(path).tmp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
+        guard fd >= 0 else { throw StateError(path: path, message: "cannot create a temporary file: \(systemError())") }
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else {
+                let cause = systemError()
+                close(fd)
+                unlink(temporary)
+                throw StateError(path: path, message: "cannot write: \(cause)")
+            }
+            written += count
+        }
+        guard fsync(fd) == 0, close(fd) == 0 else {
+            let cause = systemError()
+            unlink(temporary)
+            throw StateError(path: path, message: "cannot flush: \(cause)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let cause = systemError()
+            unlink(temporary)
+            throw StateError(path: path, message: "cannot replace: \(cause)")
+        }
+        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryFD >= 0 {
+            _ = fsync(directoryFD)  // best effort: the rename is already visible
+            close(directoryFD)
+        }
+    }
+
+    private static func systemError() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,54 @@
+import Synchronization
+
+/// A counting semaphore for tasks: `acquire` suspends (without blocking a thread) until a
+/// permit is free. Waiters are served FIFO. Cancellation does not interrupt a wait; the
+/// request itself observes cancellation right after acquiring.
+final class AsyncSemaphore: Sendable {
+    private struct State {
+        var permits: Int
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var head = 0
+    }
+    private let state: Mutex<State>
+
+    init(permits: Int) {
+        state = Mutex(State(permits: max(1, permits)))
+    }
+
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { s -> Bool in
+                if s.permits > 0 {
+                    s.permits -= 1
+                    return true
+                }
+                s.waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    func release() {
+        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if s.head < s.waiters.count {
+                let c = s.waiters[s.head]
+                s.head += 1
+                if s.head > 64 && s.head * 2 > s.waiters.count {  // compact the consumed prefix
+                    s.waiters.removeFirst(s.head)
+                    s.head = 0
+                }
+                return c  // the permit passes straight to the waiter
+            }
+            s.permits += 1
+            return nil
+        }
+        next?.resume()
+    }
+
+    func withPermit<T>(_ body: () async -> T) async -> T {
+        await acquire()
+        defer { release() }
+        return await body()
+    }
+}

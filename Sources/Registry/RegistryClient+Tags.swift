@@ -1,0 +1,80 @@
+import Logging
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// One `tags/list` page. `tags` may be null or absent (an empty repository).
+private struct TagPage: Decodable {
+    var name: String?
+    var tags: [String]?
+}
+
+extension RegistryClient {
+    /// Lists all tags of a repository in registry order, following `Link` pagination on the
+    /// same origin only (`GET /v2/<repo>/tags/list?n=<pageSize>`).
+    public func listTags(_ reference: ImageReference, options: RegistryOptions = RegistryOptions())
+        async throws(RegistryError) -> [String]
+    {
+        let context = RequestContext(reference: reference, options: options)
+        do throws(RegistryError) {
+            var url = "\(context.baseURL)/v2/\(reference.repository)/tags/list?n=\(max(1, options.tagPageSize))"
+            var fetched: Set<String> = []
+            var tags: [String] = []
+            while true {
+                guard fetched.insert(url).inserted else {
+                    throw RegistryError(
+                        code: .invalidLink, message: "Link cycle: \(redactUserinfo(url)) was already fetched")
+                }
+                guard fetched.count <= options.maxTagPages else {
+                    throw RegistryError(
+                        code: .limitExceeded, message: "tag list has more than \(options.maxTagPages) pages")
+                }
+                let request = HTTPRequest(url: url, headers: [(name: "Accept", value: "application/json")])
+                let response = try await authorizedSend(request, context)
+                guard response.status == 200 else { throw responseError(response, method: "GET", url: url) }
+                let page = try decodeTagPage(response.body, url: url)
+                guard tags.count + page.count <= options.maxTags else {
+                    throw RegistryError(code: .limitExceeded, message: "tag list has more than \(options.maxTags) tags")
+                }
+                tags.append(contentsOf: page)
+                guard let link = response.header("link"), let target = LinkHeader.firstTarget(link) else { break }
+                url = try LinkHeader.resolveNext(target, against: url)
+            }
+            logger?.debug(
+                "listed tags",
+                metadata: ["image": "\(reference.canonicalName)", "tags": "\(tags.count)", "pages": "\(fetched.count)"])
+            return tags
+        } catch {
+            throw error.with(image: reference.canonicalName)
+        }
+    }
+
+    private func decodeTagPage(_ body: [UInt8], url: String) throws(RegistryError) -> [String] {
+        do {
+            return try JSONDecoder().decode(TagPage.self, from: Data(body)).tags ?? []
+        } catch {
+            throw RegistryError(
+                code: .invalidResponse,
+                message: "GET \(redactUserinfo(url)): response is not a tag list {\"name\":…,\"tags\":[…]}: "
+                    + Self.shortReason(error))
+        }
+    }
+
+    static func shortReason(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .dataCorrupted(let c): return sanitize("invalid JSON: \(c.debugDescription)", limit: 200)
+        case .typeMismatch(_, let c): return sanitize("wrong type at \(path(c)): \(c.debugDescription)", limit: 200)
+        case .keyNotFound(let k, let c): return sanitize("missing key '\(k.stringValue)' at \(path(c))", limit: 200)
+        case .valueNotFound(_, let c): return sanitize("null value at \(path(c))", limit: 200)
+        default: return "invalid JSON"
+        }
+    }
+
+    private static func path(_ c: DecodingError.Context) -> String {
+        let p = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        return p.isEmpty ? "top level" : p
+    }
+}

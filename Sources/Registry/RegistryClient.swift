@@ -1,0 +1,57 @@
+public import Logging
+import Synchronization
+
+/// An OCI distribution client: lists tags and reads manifest digests, with token/basic auth,
+/// retries and a per-registry concurrency limit. One instance is meant to be shared by the
+/// whole process so connections and tokens are reused.
+public final class RegistryClient: Sendable {
+    let transport = Transport()
+    let tokens = TokenCache()
+    let logger: Logger?
+    private let permitsPerRegistry: Int
+    private let semaphores = Mutex<[String: AsyncSemaphore]>([:])
+
+    /// Creates a client. `logger` receives debug events (retries, token refreshes); the library
+    /// never creates its own logger and never logs credentials.
+    public init(maxConcurrentRequestsPerRegistry: Int = 4, logger: Logger? = nil) {
+        permitsPerRegistry = max(1, maxConcurrentRequestsPerRegistry)
+        self.logger = logger
+    }
+
+    /// Forgets cached tokens and auth schemes for a registry (e.g. when its ImageRepository is deleted).
+    public func clearCachedAuthentication(registry: String) {
+        tokens.removeAll(registry: registry)
+    }
+
+    func semaphore(for registry: String) -> AsyncSemaphore {
+        semaphores.withLock { map in
+            if let s = map[registry] { return s }
+            let s = AsyncSemaphore(permits: permitsPerRegistry)
+            map[registry] = s
+            return s
+        }
+    }
+}
+
+/// What every request of one public operation shares.
+struct RequestContext: Sendable {
+    let reference: ImageReference
+    let options: RegistryOptions
+    let deadline: ContinuousClock.Instant
+    /// `http(s)://registry`, honouring `options.insecure`.
+    var baseURL: String { "\(options.insecure ? "http" : reference.scheme)://\(reference.registry)" }
+    /// `repository:<repo>:pull`, the Docker token scope for reading.
+    var scope: String { "repository:\(reference.repository):pull" }
+
+    init(reference: ImageReference, options: RegistryOptions) {
+        self.reference = reference
+        self.options = options
+        deadline = ContinuousClock.now.advanced(by: .milliseconds(Int64(max(0.001, options.timeout) * 1000)))
+    }
+
+    var remainingSeconds: Double {
+        let d = deadline - ContinuousClock.now
+        let (s, atto) = d.components
+        return Double(s) + Double(atto) / 1e18
+    }
+}
