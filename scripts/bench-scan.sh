@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Times `imagebot scan` over 200 repositories × 500 tags on a local docker-registry, next to
+# `curl --parallel` fetching the same 200 tag lists with the same parallelism (4 connections,
+# the client's per-registry limit), and prints wall times, requests per second and imagebot's
+# peak memory. Called by `make bench`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$PWD/.build/release
+repositories=${1:-200}
+tags=${2:-500}
+work=$(mktemp -d)
+registry_pid=
+cleanup() { [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat > "$work/registry.yml" <<YAML
+version: 0.1
+log: {level: error, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $work/data}}
+http: {addr: "127.0.0.1:$port", secret: bench}
+YAML
+/usr/bin/docker-registry serve "$work/registry.yml" >/dev/null 2>&1 &
+registry_pid=$!
+
+# One real push, then the registry's own storage layout replicated: each repository gets the
+# pushed repository's files and `tags` tag directories (pushing 100,000 manifests over HTTP
+# would take minutes and measure the registry's write path, not listing).
+python3 scripts/push_image.py "127.0.0.1:$port" bench/seed 1.0.0 >/dev/null
+python3 - "$work/data/docker/registry/v2/repositories/bench" "$repositories" "$tags" <<'PY'
+import os, shutil, sys
+base, repositories, tags = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+seed = os.path.join(base, "seed")
+template = os.path.join(seed, "_manifests", "tags", "1.0.0")
+for r in range(repositories):
+    target = os.path.join(base, f"app-{r:03d}")
+    shutil.copytree(seed, target)
+    tag_root = os.path.join(target, "_manifests", "tags")
+    shutil.rmtree(os.path.join(tag_root, "1.0.0"))
+    for t in range(tags):
+        shutil.copytree(template, os.path.join(tag_root, f"{t // 100}.{t % 100}.{r % 10}"))
+PY
+
+mkdir -p "$work/policies"
+for r in $(seq -f '%03g' 0 $((repositories - 1))); do
+    printf 'apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImageRepository\nmetadata: {name: app-%s, namespace: bench}\nspec: {image: "127.0.0.1:%s/bench/app-%s", interval: 1m}\n---\n' "$r" "$port" "$r"
+done > "$work/policies/repositories.yaml"
+curl_args=(--parallel --parallel-max 4 --silent --fail)
+for r in $(seq -f '%03g' 0 $((repositories - 1))); do
+    curl_args+=(-o /dev/null "http://127.0.0.1:$port/v2/bench/app-$r/tags/list?n=1000")
+done
+printf '%s\n' "${curl_args[@]}" > "$work/curl-args"
+
+scan="$bin/imagebot scan --config $work/policies --state-dir $work/state"
+count=$($scan --output json | grep -c '"tagCount" : '"$tags")
+echo "imagebot scan sees $count repositories with $tags tags each"
+
+hyperfine --style basic --warmup 2 --runs 10 --export-json "$work/times.json" \
+    --command-name curl "xargs -a $work/curl-args -d '\n' curl" --command-name imagebot "$scan" >/dev/null
+medians=$(grep -o '"median": *[0-9.e-]*' "$work/times.json" | grep -o '[0-9.e-]*$')
+curl_ms=$(echo "$medians" | sed -n 1p | awk '{printf "%.1f", $1 * 1000}')
+scan_ms=$(echo "$medians" | sed -n 2p | awk '{printf "%.1f", $1 * 1000}')
+echo "scan of $repositories repositories × $tags tags (median of 10, local docker-registry):"
+echo "  curl --parallel --parallel-max 4: $curl_ms ms ($(awk -v n="$repositories" -v t="$curl_ms" 'BEGIN {printf "%.0f", n / t * 1000}') requests/s)"
+echo "  imagebot scan:                    $scan_ms ms ($(awk -v n="$repositories" -v t="$scan_ms" 'BEGIN {printf "%.0f", n / t * 1000}') requests/s)"
+echo "  ratio: $(awk -v a="$scan_ms" -v b="$curl_ms" 'BEGIN {printf "%.2f", a / b}')x (target: at most 1.3x)"
+echo "peak RSS of imagebot scan: $(/usr/bin/time -f '%M' $scan 2>&1 >/dev/null | tail -1) KiB (target: under 100 MB)"
