@@ -32,6 +32,7 @@ bench: deps
 	$(SWIFT) build -c release
 	.build/release/ImagebotBench policy
 	scripts/bench-dry-run.sh
+	scripts/bench-scan.sh
 
 # The main job on a local default: select tags with the policies in policies/ and show the
 # exact change to demo/apps (see scripts/demo.sh; nothing is written, no network).

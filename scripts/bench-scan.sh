@@ -24,21 +24,26 @@ YAML
 registry_pid=$!
 
 # One real push, then the registry's own storage layout replicated: each repository gets the
-# pushed repository's files and `tags` tag directories (pushing 100,000 manifests over HTTP
-# would take minutes and measure the registry's write path, not listing).
+# pushed repository's files, and `tags` tag directories with their `current/link` (what the
+# tag list endpoint reads). Pushing 100,000 manifests over HTTP would take minutes and
+# measure the registry's write path, not listing.
 python3 scripts/push_image.py "127.0.0.1:$port" bench/seed 1.0.0 >/dev/null
 python3 - "$work/data/docker/registry/v2/repositories/bench" "$repositories" "$tags" <<'PY'
 import os, shutil, sys
 base, repositories, tags = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 seed = os.path.join(base, "seed")
-template = os.path.join(seed, "_manifests", "tags", "1.0.0")
+with open(os.path.join(seed, "_manifests", "tags", "1.0.0", "current", "link")) as f:
+    link = f.read()
 for r in range(repositories):
     target = os.path.join(base, f"app-{r:03d}")
     shutil.copytree(seed, target)
     tag_root = os.path.join(target, "_manifests", "tags")
     shutil.rmtree(os.path.join(tag_root, "1.0.0"))
     for t in range(tags):
-        shutil.copytree(template, os.path.join(tag_root, f"{t // 100}.{t % 100}.{r % 10}"))
+        current = os.path.join(tag_root, f"{t // 100}.{t % 100}.{r % 10}", "current")
+        os.makedirs(current)
+        with open(os.path.join(current, "link"), "w") as f:
+            f.write(link)
 PY
 
 mkdir -p "$work/policies"

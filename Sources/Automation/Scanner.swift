@@ -113,15 +113,28 @@ public struct Scanner: Sendable {
                 if try exclusions.excludes(tag) { scan.excluded += 1 } else { kept.append(tag) }
             }
             // Flux's tag database order: descending bytewise; ties in policies depend on it.
-            kept = Array(Set(kept)).sorted { $1.utf8.lexicographicallyPrecedes($0.utf8) }
+            // OCI tags are ASCII, where String's own (memcmp-fast) order is bytewise too.
+            kept = Array(Set(kept))
+            if kept.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+                kept.sort(by: >)
+            } else {
+                kept.sort { compareBytes($0, $1) > 0 }
+            }
             scan.tags = kept
             scan.revision = "sha256:" + SHA256.hex(Array(kept.joined(separator: "\n").utf8))
-            let previous = cache?.load(repository.key).flatMap { $0.image == repository.image ? Set($0.tags) : nil }
-            scan.newTags = previous.map { old in kept.filter { !old.contains($0) } } ?? kept
-            try cache?.store(
-                CachedScan(image: repository.image, tags: kept, revision: scan.revision,
-                           scanTime: Date().timeIntervalSince1970),
-                for: repository.key)
+            let previous = cache?.load(repository.key).flatMap { $0.image == repository.image ? $0 : nil }
+            scan.newTags = previous.map { old in
+                guard old.revision != scan.revision else { return [] }
+                let known = Set(old.tags)
+                return kept.filter { !known.contains($0) }
+            } ?? kept
+            // An unchanged list is not rewritten: a steady-state scan costs no disk writes.
+            if previous?.revision != scan.revision {
+                try cache?.store(
+                    CachedScan(image: repository.image, tags: kept, revision: scan.revision,
+                               scanTime: Date().timeIntervalSince1970),
+                    for: repository.key)
+            }
         } catch let error as RegistryError {
             scan.error = error.description
         } catch let error as PolicyError {

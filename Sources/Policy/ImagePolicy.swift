@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An `ImagePolicy`'s selection rule with its optional tag filter, compiled once and
 /// evaluated against tag lists as often as needed.
 ///
@@ -242,10 +248,21 @@ private struct Candidate {
     var key: String { extracted ? String(decoding: value, as: UTF8.self) : tag }
 }
 
-/// Bytewise (UTF-8) order, Go's string order; Swift's `<` on String is Unicode order.
-@inline(__always) func compareBytes(_ lhs: String, _ rhs: String) -> Int {
-    if lhs == rhs { return 0 }
-    return lhs.utf8.lexicographicallyPrecedes(rhs.utf8) ? -1 : 1
+/// Bytewise (UTF-8) order, Go's string order, which Flux's tag database and tie-breaking use;
+/// Swift's `<` on String is Unicode order. -1, 0 or 1.
+@inline(__always) public func compareBytes(_ lhs: String, _ rhs: String) -> Int {
+    var lhs = lhs  // withUTF8 needs mutable copies; native strings are not copied
+    var rhs = rhs
+    return lhs.withUTF8 { left in
+        rhs.withUTF8 { right in
+            let shared = min(left.count, right.count)
+            if shared > 0, let a = left.baseAddress, let b = right.baseAddress {
+                let order = memcmp(a, b, shared)
+                if order != 0 { return order < 0 ? -1 : 1 }
+            }
+            return left.count == right.count ? 0 : (left.count < right.count ? -1 : 1)
+        }
+    }
 }
 
 /// The best value seen so far and every distinct compared value tied with it; each carries the

@@ -6,12 +6,6 @@ import Logging
     import Foundation
 #endif
 
-/// One `tags/list` page. `tags` may be null or absent (an empty repository).
-private struct TagPage: Decodable {
-    var name: String?
-    var tags: [String]?
-}
-
 extension RegistryClient {
     /// Lists all tags of a repository in registry order, following `Link` pagination on the
     /// same origin only (`GET /v2/<repo>/tags/list?n=<pageSize>`).
@@ -54,12 +48,12 @@ extension RegistryClient {
 
     private func decodeTagPage(_ body: [UInt8], url: String) throws(RegistryError) -> [String] {
         do {
-            return try JSONDecoder().decode(TagPage.self, from: Data(body)).tags ?? []
+            return try TagListJSON.tags(in: body)
         } catch {
             throw RegistryError(
                 code: .invalidResponse,
                 message: "GET \(redactUserinfo(url)): response is not a tag list {\"name\":…,\"tags\":[…]}: "
-                    + Self.shortReason(error))
+                    + sanitize(error.reason, limit: 200))
         }
     }
 

@@ -402,3 +402,33 @@ struct ConfigValueTests {
         #expect(Base64.decode("Y") == nil)
     }
 }
+
+@Suite("tag cache")
+struct TagCacheTests {
+    @Test func roundTripAndCorruption() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cache = TagCache(stateDirectory: directory.path)
+        let key = ObjectKey(namespace: "apps", name: "web")
+        #expect(cache.load(key) == nil)
+        let scan = CachedScan(image: "ghcr.io/acme/web", tags: ["v2", "v10", "1.0.0-rc.1"], revision: "sha256:abc", scanTime: 1732200000.5)
+        try cache.store(scan, for: key)
+        #expect(cache.load(key) == scan)
+        try cache.store(CachedScan(image: "ghcr.io/acme/web", tags: [], revision: "sha256:e3b0", scanTime: 1), for: key)
+        #expect(cache.load(key)?.tags == [])
+        // A damaged file is simply not a cache: the next scan rebuilds it.
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: cache.path(for: key)))
+        #expect(cache.load(key) == nil)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/repositories/apps")
+        #expect(leftovers == ["web.tags"], "no temporary files remain")
+    }
+
+    @Test func unwritableStateDirectoryIsAClearError() throws {
+        let cache = TagCache(stateDirectory: "/proc/imagebot-state")
+        #expect {
+            try cache.store(CachedScan(image: "x", tags: [], revision: "r", scanTime: 0), for: ObjectKey(namespace: "a", name: "b"))
+        } throws: { error in
+            (error as? StateError)?.description.hasPrefix("/proc/imagebot-state/repositories/a: cannot create the directory") == true
+        }
+    }
+}
