@@ -193,6 +193,10 @@ enum ManifestDecoder {
         config.certSecretRef = r.referenceName(spec, "certSecretRef", path: "spec")
         config.proxySecretRef = r.referenceName(spec, "proxySecretRef", path: "spec")
         config.serviceAccountName = r.string(spec, "serviceAccountName", path: "spec")
+        if config.serviceAccountName != nil, let node = r.field(spec, "serviceAccountName", path: "spec") {
+            r.warning(node, "spec.serviceAccountName needs the Kubernetes API (its imagePullSecrets), which imagebot "
+                + "does not read; ignored: give the pull secret with spec.secretRef instead")
+        }
         config.suspend = r.bool(spec, "suspend", path: "spec") ?? false
         config.insecure = r.bool(spec, "insecure", path: "spec") ?? false
         if let provider = r.string(spec, "provider", path: "spec"), let node = r.field(spec, "provider", path: "spec") {

@@ -64,9 +64,11 @@ public struct Scanner: Sendable {
     }
 
     /// Scans the repositories these policies use, then evaluates the policies.
-    public func resolve(_ policies: [ImagePolicyConfig]) async -> (scans: [RepositoryScan], policies: [PolicyResolution]) {
+    public func resolve(
+        _ policies: [ImagePolicyConfig], progress: (Int, Int) -> Void = { _, _ in }
+    ) async -> (scans: [RepositoryScan], policies: [PolicyResolution]) {
         let needed = Set(policies.map(\.repository)).compactMap { configuration.repositories[$0] }.sorted { $0.key < $1.key }
-        let scans = await scan(needed)
+        let scans = await scan(needed, progress: progress)
         let byKey = Dictionary(scans.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var resolutions: [PolicyResolution] = []
         for policy in policies.sorted(by: { $0.key < $1.key }) {
@@ -76,7 +78,10 @@ public struct Scanner: Sendable {
     }
 
     /// Scans each repository once, at most `maxConcurrentScans` at a time, in key order.
-    public func scan(_ repositories: [ImageRepositoryConfig]) async -> [RepositoryScan] {
+    /// `progress` is told (done, total) after each repository, for a progress line.
+    public func scan(
+        _ repositories: [ImageRepositoryConfig], progress: (Int, Int) -> Void = { _, _ in }
+    ) async -> [RepositoryScan] {
         var results: [ObjectKey: RepositoryScan] = [:]
         await withTaskGroup(of: RepositoryScan.self) { group in
             var pending = repositories[...]
@@ -85,6 +90,7 @@ public struct Scanner: Sendable {
             }
             for await scan in group {
                 results[scan.key] = scan
+                progress(results.count, repositories.count)
                 if let next = pending.popFirst() { group.addTask { await scanOne(next) } }
             }
         }

@@ -74,11 +74,14 @@ struct Scan: AsyncParsableCommand {
         let configuration = try options.loadConfiguration()
         let scanner = options.scanner(for: configuration)
         let policies = configuration.policies.values.filter { !$0.suspend }
-        let (scans, resolutions) = await scanner.resolve(Array(policies))
+        let progress = ProgressLine(total: configuration.repositories.count)
+        let (scans, resolutions) = await scanner.resolve(Array(policies)) { done, _ in progress.update(done) }
         // Repositories no policy uses are scanned too: `scan` reports every repository.
         let used = Set(scans.map(\.key))
         let unused = configuration.repositories.values.filter { !used.contains($0.key) }.sorted { $0.key < $1.key }
-        let allScans = (scans + (await scanner.scan(unused))).sorted { $0.key < $1.key }
+        let allScans = (scans + (await scanner.scan(unused) { done, _ in progress.update(scans.count + done) }))
+            .sorted { $0.key < $1.key }
+        progress.finish()
 
         switch output {
         case .text: printTable(allScans, resolutions)

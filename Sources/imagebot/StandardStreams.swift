@@ -16,3 +16,34 @@ func printToStandardError(_ line: String) {
 
 /// Whether standard output is a terminal (for colour and progress output).
 var standardOutputIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+
+/// Whether standard error is a terminal (progress lines go there, never into piped output).
+var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+/// "scanning 12/200 repositories" on standard error, rewritten in place, only on a terminal
+/// and only for runs long enough to need it.
+final class ProgressLine {
+    private let total: Int
+    private let enabled: Bool
+    private var shown = false
+
+    init(total: Int) {
+        self.total = total
+        enabled = standardErrorIsTerminal && total >= 10
+    }
+
+    func update(_ done: Int) {
+        guard enabled else { return }
+        shown = true
+        printRaw("\r\u{1B}[Kscanning \(done)/\(total) repositories")
+    }
+
+    func finish() {
+        if shown { printRaw("\r\u{1B}[K") }
+    }
+
+    private func printRaw(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}
