@@ -114,6 +114,24 @@ public struct MarkerRewriter: Sendable {
         return .parsed(rewrite(bytes, candidate: candidate).0, bytes)
     }
 
+    /// Plans the rewrite of files held in memory (a Git tree, say): the same name filter and
+    /// `"$imagepolicy"` screen as a directory walk, in the order given. No I/O.
+    public func plan(files: [(path: String, bytes: [UInt8])]) -> SetterPlan {
+        var plan = SetterPlan()
+        for file in files {
+            let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+            guard FileWalker.isCandidateName(name), Self.contains(file.bytes, Self.screen) else { continue }
+            if file.bytes.count > maxFileBytes {
+                plan.warnings.append(
+                    .init(severity: .warning, file: file.path, message: "skipped: \(file.bytes.count) bytes, over the \(maxFileBytes)-byte limit"))
+                continue
+            }
+            let candidate = Candidate(relativePath: file.path, readPath: file.path, writePath: file.path)
+            if let rewrite = merge(rewrite(file.bytes, candidate: candidate), into: &plan) { plan.rewrites.append(rewrite) }
+        }
+        return plan
+    }
+
     /// Plans the rewrite of one file held in memory (no screening, no I/O); the rewrite's
     /// `absolutePath` is `relativePath`. Never traps, whatever the bytes.
     public func plan(contents: [UInt8], relativePath: String) -> SetterPlan {

@@ -55,3 +55,19 @@ struct WalkOrderTests {
         #expect(plan.errors.isEmpty && plan.warnings.isEmpty)
     }
 }
+
+@Suite("planning files held in memory")
+struct InMemoryPlanTests {
+    @Test func sameFilterAndScreenAsTheWalk() {
+        let marked = Array("image: img:1 # {\"$imagepolicy\": \"ns:p\"}\n".utf8)
+        let plan = MarkerRewriter(policies: ["ns:p": ImageRef(name: "img", tag: "2")]).plan(files: [
+            (path: "apps/a.yaml", bytes: marked),
+            (path: "apps/notes.txt", bytes: marked),
+            (path: "apps/b.yml", bytes: Array("image: img:1\n".utf8)),
+            (path: "Kustomization", bytes: marked),
+        ])
+        #expect(plan.rewrites.map(\.relativePath) == ["apps/a.yaml", "Kustomization"])
+        #expect(plan.rewrites.first.map { String(decoding: $0.updated, as: UTF8.self) } == "image: img:2 # {\"$imagepolicy\": \"ns:p\"}\n")
+        #expect(plan.filesParsed == 2)
+    }
+}
