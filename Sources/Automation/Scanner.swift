@@ -127,8 +127,10 @@ public struct Scanner: Sendable {
                 kept.sort { compareBytes($0, $1) > 0 }
             }
             scan.tags = kept
-            scan.revision = "sha256:" + SHA256.hex(Array(kept.joined(separator: "\n").utf8))
             let previous = cache?.load(repository.key).flatMap { $0.image == repository.image ? $0 : nil }
+            // The same list as last time has the same revision: no need to hash it again.
+            scan.revision = previous.flatMap { $0.tags == kept ? $0.revision : nil }
+                ?? "sha256:" + SHA256.hex(Array(kept.joined(separator: "\n").utf8))
             scan.newTags = previous.map { old in
                 guard old.revision != scan.revision else { return [] }
                 let known = Set(old.tags)

@@ -114,6 +114,11 @@ public struct MarkerRewriter: Sendable {
         return .parsed(rewrite(bytes, candidate: candidate).0, bytes)
     }
 
+    /// Whether a file of this name may hold markers: `*.yaml`, `*.yml`, `Kustomization` (Flux's rule).
+    public static func isCandidateFileName(_ path: String) -> Bool {
+        FileWalker.isCandidateName(path.split(separator: "/").last.map(String.init) ?? path)
+    }
+
     /// Plans the rewrite of files held in memory (a Git tree, say): the same name filter and
     /// `"$imagepolicy"` screen as a directory walk, in the order given. No I/O.
     public func plan(files: [(path: String, bytes: [UInt8])]) -> SetterPlan {
