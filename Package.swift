@@ -37,11 +37,15 @@ let package = Package(
         // A general YAML reader with byte spans; the rewriter and the config loader share it.
         .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: strict),
 
+        // SHA-1, SHA-256 and base64 in Swift, shared by the stages that need them.
+        .target(name: "Digest", swiftSettings: strict),
+
         // Pipeline stages.
         .target(name: "Policy", dependencies: ["CPCRE2"], swiftSettings: strict),
-        .target(name: "Registry", dependencies: ["CCurl", logging], swiftSettings: strict),
+        .target(name: "Registry", dependencies: ["CCurl", "Digest", logging], swiftSettings: strict),
         .target(name: "Setters", dependencies: ["YAML"], swiftSettings: strict),
-        .target(name: "Automation", dependencies: ["YAML", "Policy", "Registry"], swiftSettings: strict),
+        .target(name: "Committer", dependencies: ["Digest"], swiftSettings: strict),
+        .target(name: "Automation", dependencies: ["YAML", "Digest", "Policy", "Registry"], swiftSettings: strict),
 
         // The executable and its benchmark companion.
         .executableTarget(
@@ -60,7 +64,9 @@ let package = Package(
         // Tests mirror modules; CommandTests drive the built `imagebot` binary.
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", logging], swiftSettings: strict),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Digest", logging], swiftSettings: strict),
+        .testTarget(name: "CommitterTests", dependencies: ["Committer"], swiftSettings: strict),
+        .testTarget(name: "DigestTests", dependencies: ["Digest"], swiftSettings: strict),
         .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AutomationTests", dependencies: ["Automation"], swiftSettings: strict),
         .testTarget(name: "CommandTests", dependencies: ["imagebot"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import Digest
 import Policy
 import YAML
 
@@ -462,50 +463,15 @@ enum ManifestDecoder {
         config.type = r.string(root, "type", path: "manifest") ?? "Opaque"
         if let data = r.stringMap(root, "data", path: "manifest"), let node = r.field(root, "data", path: "manifest") {
             for (name, encoded) in data.sorted(by: { $0.key < $1.key }) {
-                guard let decoded = Base64.decode(encoded) else {
-                    r.error(node, "data.\(name) is not valid base64")
-                    continue
+                switch Base64.decode(encoded) {
+                case .success(let decoded): config.data[name] = decoded
+                case .failure(let error): r.error(node, "data.\(name) is not valid base64: \(error)")
                 }
-                config.data[name] = decoded
             }
         }
         for (name, value) in r.stringMap(root, "stringData", path: "manifest") ?? [:] {
             config.data[name] = Array(value.utf8)
         }
         return config
-    }
-}
-
-/// Standard base64 as Kubernetes writes Secret data (whitespace ignored, padding optional).
-enum Base64 {
-    static func decode(_ text: String) -> [UInt8]? {
-        var values: [UInt8] = []
-        values.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): values.append(byte - 65)
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): values.append(byte - 71)
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): values.append(byte + 4)
-            case UInt8(ascii: "+"): values.append(62)
-            case UInt8(ascii: "/"): values.append(63)
-            case UInt8(ascii: "="), 0x20, 0x0A, 0x0D, 0x09: continue
-            default: return nil
-            }
-        }
-        guard values.count % 4 != 1 else { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(values.count * 3 / 4)
-        var index = 0
-        while index + 1 < values.count {
-            let a = values[index], b = values[index + 1]
-            output.append(a << 2 | b >> 4)
-            if index + 2 < values.count {
-                let c = values[index + 2]
-                output.append(b << 4 | c >> 2)
-                if index + 3 < values.count { output.append(c << 6 | values[index + 3]) }
-            }
-            index += 4
-        }
-        return output
     }
 }

@@ -1,3 +1,4 @@
+import Digest
 public import Policy
 public import Registry
 

@@ -1,3 +1,5 @@
+import Digest
+
 extension RegistryClient {
     /// Media types we accept for a tag: indexes first so multi-arch images keep their index digest.
     static let manifestAccept = [

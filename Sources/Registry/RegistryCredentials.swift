@@ -1,3 +1,5 @@
+import Digest
+
 /// Credentials for one registry. Its `description` never shows secrets.
 public enum RegistryCredentials: Sendable, Hashable, CustomStringConvertible {
     /// No credentials: anonymous token flow or no auth.

@@ -19,9 +19,11 @@ public struct SHA256 {
     private var buffer: [UInt8] = []
     private var length: UInt64 = 0
 
-    init() { buffer.reserveCapacity(64) }
+    /// A hasher for incremental input: `update` as often as needed, then `finalize`.
+    public init() { buffer.reserveCapacity(64) }
 
-    mutating func update(_ bytes: some Sequence<UInt8>) {
+    /// Adds `bytes` to the message.
+    public mutating func update(_ bytes: some Sequence<UInt8>) {
         // Contiguous input (arrays, strings' UTF-8) is hashed block by block in place.
         let handled: Void? = bytes.withContiguousStorageIfAvailable { buffer in update(buffer) }
         if handled == nil { update(Array(bytes)) }
@@ -46,7 +48,8 @@ public struct SHA256 {
         buffer.append(contentsOf: input[offset...])
     }
 
-    mutating func finalize() -> [UInt8] {
+    /// The 32-byte digest of everything added.
+    public mutating func finalize() -> [UInt8] {
         let bitLength = length &* 8
         var tail = buffer
         tail.append(0x80)
@@ -98,7 +101,7 @@ public struct SHA256 {
     }
 }
 
-func hexString(_ bytes: [UInt8]) -> String {
+private func hexString(_ bytes: [UInt8]) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count * 2)

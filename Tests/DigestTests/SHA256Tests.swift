@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Registry
+import Digest
 
 @Suite("SHA-256")
 struct SHA256Tests {

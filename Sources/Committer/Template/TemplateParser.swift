@@ -1,0 +1,447 @@
+/// A parsed number constant (Go `parse.NumberNode`).
+struct NumberConst: Sendable {
+    var text: String
+    var int: Int?
+    var float: Double?
+    var isChar: Bool
+
+    /// Go's `idealConstant`: the value an `interface{}` parameter receives.
+    var ideal: TemplateValue {
+        let lower = text.lowercased()
+        if let f = float, !isChar, !lower.hasPrefix("0x") && !lower.hasPrefix("-0x") && !lower.hasPrefix("+0x"),
+           lower.contains(".") || lower.contains("e") || lower.contains("p") {
+            return .float(f)
+        }
+        if let n = int { return .int(n) }
+        return .float(float ?? 0)
+    }
+}
+
+/// An operand inside a command.
+indirect enum Arg: Sendable {
+    case field(pos: Int, names: [String])
+    case variable(pos: Int, name: String, names: [String])
+    case dot(pos: Int)
+    case nilLit(pos: Int)
+    case bool(pos: Int, Bool)
+    case number(pos: Int, NumberConst)
+    case string(pos: Int, quoted: String, value: String)
+    case identifier(pos: Int, name: String)
+    case pipe(pos: Int, Pipe)
+    case chain(pos: Int, Arg, names: [String])
+
+    var pos: Int {
+        switch self {
+        case .field(let p, _), .variable(let p, _, _), .dot(let p), .nilLit(let p), .bool(let p, _),
+             .number(let p, _), .string(let p, _, _), .identifier(let p, _), .pipe(let p, _), .chain(let p, _, _):
+            return p
+        }
+    }
+
+    /// Go's `Node.String()` rendering, used as error context.
+    var text: String {
+        switch self {
+        case .field(_, let names): return names.map { "." + $0 }.joined()
+        case .variable(_, let name, let names): return name + names.map { "." + $0 }.joined()
+        case .dot: return "."
+        case .nilLit: return "nil"
+        case .bool(_, let b): return b ? "true" : "false"
+        case .number(_, let n): return n.text
+        case .string(_, let q, _): return q
+        case .identifier(_, let n): return n
+        case .pipe(_, let p): return "(" + p.text + ")"
+        case .chain(_, let a, let names): return a.text + names.map { "." + $0 }.joined()
+        }
+    }
+}
+
+/// One command of a pipeline: an operand or a function call with arguments.
+struct Command: Sendable {
+    var pos: Int
+    var args: [Arg]
+    var text: String { args.map(\.text).joined(separator: " ") }
+}
+
+/// A pipeline, optionally declaring or assigning variables.
+struct Pipe: Sendable {
+    var pos: Int
+    var decl: [String] = []
+    var isAssign = false
+    var cmds: [Command] = []
+    var text: String {
+        var s = ""
+        if !decl.isEmpty { s = decl.joined(separator: ", ") + (isAssign ? " = " : " := ") }
+        return s + cmds.map(\.text).joined(separator: " | ")
+    }
+}
+
+/// A node of a template body.
+indirect enum TNode: Sendable {
+    case text(String, pos: Int)
+    case action(Pipe)
+    case ifNode(Pipe, [TNode], [TNode]?)
+    case rangeNode(Pipe, [TNode], [TNode]?)
+    case withNode(Pipe, [TNode], [TNode]?)
+    case template(pos: Int, name: String, pipe: Pipe?)
+    case breakNode(pos: Int)
+    case continueNode(pos: Int)
+}
+
+struct ParseFailure: Error {
+    var message: String
+    var pos: Int
+    var kind: TemplateError.Kind = .parse
+}
+
+/// Recursive-descent parser mirroring Go's `text/template/parse`.
+struct TemplateParser {
+    private var toks: [Token]
+    private var p = 0
+    private var vars: [String] = ["$"]
+    private var rangeDepth = 0
+    private var nesting = 0
+    private let functions: Set<String>
+    var defines: [String: [TNode]] = [:]
+
+    static let maxNesting = 200
+
+    init(tokens: [Token], functions: Set<String>) {
+        toks = tokens
+        self.functions = functions
+    }
+
+    private func peek() -> Token { toks[min(p, toks.count - 1)] }
+    private mutating func next() -> Token { let t = peek(); p += 1; return t }
+    private func fail(_ msg: String, _ t: Token) -> ParseFailure { ParseFailure(message: msg, pos: t.pos) }
+
+    private static func describe(_ t: Token) -> String {
+        switch t.kind {
+        case .text(let s): return "\"\(s)\""
+        case .leftDelim: return "\"{{\""
+        case .rightDelim: return "\"}}\""
+        case .identifier(let s), .keyword(let s): return "<\(s)>"
+        case .boolLit(let b): return "\"\(b)\""
+        case .nilLit: return "\"nil\""
+        case .field(let s): return "<.\(s)>"
+        case .variable(let s): return "\"\(s)\""
+        case .dot: return "<.>"
+        case .string(let q, _): return q
+        case .number(let n), .charConst(let n): return "\"\(n)\""
+        case .pipe: return "\"|\""
+        case .leftParen: return "\"(\""
+        case .rightParen: return "\")\""
+        case .comma: return "\",\""
+        case .declare: return "\":=\""
+        case .assign: return "\"=\""
+        case .eof: return "EOF"
+        }
+    }
+
+    /// Parses the whole input; returns the main body and fills `defines`.
+    mutating func parseMain() throws(ParseFailure) -> [TNode] {
+        var root: [TNode] = []
+        while true {
+            let t = peek()
+            if case .eof = t.kind { return root }
+            if case .leftDelim = t.kind, case .keyword("define") = toks[p + 1].kind {
+                p += 2
+                try parseDefinition()
+                continue
+            }
+            let (node, term) = try textOrAction()
+            if let term {
+                throw fail("unexpected \(term.label)", term.token)
+            }
+            if let node { root.append(node) }
+        }
+    }
+
+    struct Terminator {
+        var label: String     // "{{end}}" or "{{else}}"
+        var token: Token
+        var elseKeyword: String?   // "if"/"with" for `else if`/`else with`
+    }
+
+    /// Returns a node, or a terminator (`end` / `else`).
+    private mutating func textOrAction() throws(ParseFailure) -> (TNode?, Terminator?) {
+        let t = next()
+        switch t.kind {
+        case .text(let s): return (.text(s, pos: t.pos), nil)
+        case .leftDelim: return try action(t)
+        case .eof: throw fail("unexpected EOF", t)
+        default: throw fail("unexpected \(Self.describe(t)) in input", t)
+        }
+    }
+
+    private mutating func itemList() throws(ParseFailure) -> ([TNode], Terminator) {
+        var list: [TNode] = []
+        while true {
+            if case .eof = peek().kind { throw fail("unexpected EOF", peek()) }
+            if case .leftDelim = peek().kind, case .keyword("define") = toks[p + 1].kind {
+                throw fail("unexpected <define> in command", toks[p + 1])
+            }
+            let (node, term) = try textOrAction()
+            if let term { return (list, term) }
+            if let node { list.append(node) }
+        }
+    }
+
+    private mutating func expectRightDelim(_ context: String) throws(ParseFailure) {
+        let t = next()
+        guard case .rightDelim = t.kind else { throw fail("unexpected \(Self.describe(t)) in \(context)", t) }
+    }
+
+    private mutating func action(_ open: Token) throws(ParseFailure) -> (TNode?, Terminator?) {
+        let t = peek()
+        if case .keyword(let kw) = t.kind {
+            p += 1
+            switch kw {
+            case "end":
+                try expectRightDelim("end")
+                return (nil, Terminator(label: "{{end}}", token: t))
+            case "else":
+                if case .keyword(let k2) = peek().kind, k2 == "if" || k2 == "with" {
+                    return (nil, Terminator(label: "{{else}}", token: t, elseKeyword: k2))
+                }
+                try expectRightDelim("else")
+                return (nil, Terminator(label: "{{else}}", token: t))
+            case "if", "range", "with":
+                return (try control(kw, at: t), nil)
+            case "break", "continue":
+                guard rangeDepth > 0 else { throw fail("{{\(kw)}} outside {{range}}", t) }
+                try expectRightDelim(kw)
+                return (kw == "break" ? .breakNode(pos: t.pos) : .continueNode(pos: t.pos), nil)
+            case "template", "block":
+                return (try templateCall(kw, at: t), nil)
+            default:
+                throw fail("unexpected <\(kw)> in command", t)
+            }
+        }
+        let pipe = try pipeline("command", allowDecl: true)
+        return (.action(pipe), nil)
+    }
+
+    private mutating func control(_ kw: String, at t: Token) throws(ParseFailure) -> TNode {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Self.maxNesting { throw fail("template nesting too deep", t) }
+        let savedVars = vars.count
+        defer { vars.removeLast(vars.count - savedVars) }
+        let pipe = try pipeline(kw, allowDecl: true)
+        if kw == "range" { rangeDepth += 1 }
+        let (list, term) = try itemList()
+        if kw == "range" { rangeDepth -= 1 }
+        var elseList: [TNode]? = nil
+        if term.label == "{{else}}" {
+            if let k2 = term.elseKeyword {
+                guard k2 == kw || (kw == "range" && false) else { throw fail("unexpected <\(k2)> in else", term.token) }
+                // `{{else if ...}}` / `{{else with ...}}`: a nested control sharing our {{end}}.
+                let kwTok = next()
+                elseList = [try control(k2, at: kwTok)]
+            } else {
+                let (l2, t2) = try itemList()
+                guard t2.label == "{{end}}" else { throw fail("expected end; found \(t2.label)", t2.token) }
+                elseList = l2
+            }
+        }
+        switch kw {
+        case "if": return .ifNode(pipe, list, elseList)
+        case "range": return .rangeNode(pipe, list, elseList)
+        default: return .withNode(pipe, list, elseList)
+        }
+    }
+
+    private mutating func templateName(_ context: String) throws(ParseFailure) -> String {
+        let t = next()
+        guard case .string(_, let v) = t.kind else { throw fail("unexpected \(Self.describe(t)) in \(context) clause", t) }
+        return v
+    }
+
+    private mutating func templateCall(_ kw: String, at t: Token) throws(ParseFailure) -> TNode {
+        let nameTok = peek()
+        let name = try templateName(kw)
+        var pipe: Pipe? = nil
+        if case .rightDelim = peek().kind { p += 1 } else { pipe = try pipeline(kw, allowDecl: false) }
+        if kw == "block" {
+            let savedVars = vars, savedRange = rangeDepth
+            vars = ["$"]; rangeDepth = 0
+            let (list, term) = try itemList()
+            vars = savedVars; rangeDepth = savedRange
+            guard term.label == "{{end}}" else { throw fail("unexpected \(term.label) in block clause", term.token) }
+            try add(name, list, at: t)
+        }
+        return .template(pos: nameTok.pos, name: name, pipe: pipe)
+    }
+
+    private mutating func parseDefinition() throws(ParseFailure) {
+        let name = try templateName("define")
+        let at = toks[p - 1]
+        try expectRightDelim("define clause")
+        let savedVars = vars, savedRange = rangeDepth
+        vars = ["$"]; rangeDepth = 0
+        let (list, term) = try itemList()
+        vars = savedVars; rangeDepth = savedRange
+        guard term.label == "{{end}}" else { throw fail("unexpected \(term.label) in definition", term.token) }
+        try add(name, list, at: at)
+    }
+
+    private static func isEmpty(_ list: [TNode]) -> Bool {
+        list.allSatisfy { if case .text(let s, _) = $0 { return s.allSatisfy(\.isWhitespace) } else { return false } }
+    }
+
+    private mutating func add(_ name: String, _ list: [TNode], at t: Token) throws(ParseFailure) {
+        if let old = defines[name], !Self.isEmpty(old) {
+            if Self.isEmpty(list) { return }
+            throw fail("template: multiple definition of template \"\(name)\"", t)
+        }
+        defines[name] = list
+    }
+
+    /// Parses a pipeline up to `}}` (or `)` for parenthesized pipelines).
+    private mutating func pipeline(_ context: String, allowDecl: Bool, endParen: Bool = false) throws(ParseFailure) -> Pipe {
+        var pipe = Pipe(pos: peek().pos)
+        if allowDecl, case .variable(let v) = peek().kind {
+            let after = toks[min(p + 1, toks.count - 1)]
+            switch after.kind {
+            case .declare, .assign:
+                p += 2
+                pipe.isAssign = after.kind == .assign
+                pipe.decl.append(v)
+                if !pipe.isAssign { vars.append(v) } else if !vars.contains(v) { throw fail("undefined variable \"\(v)\"", toks[p - 2]) }
+            case .comma where context == "range":
+                guard case .variable(let v2) = toks[min(p + 2, toks.count - 1)].kind else {
+                    throw fail("range can only initialize variables", toks[min(p + 2, toks.count - 1)])
+                }
+                let op = toks[min(p + 3, toks.count - 1)]
+                guard op.kind == .declare || op.kind == .assign else { throw fail("expected := or = after variables in range", op) }
+                p += 4
+                pipe.isAssign = op.kind == .assign
+                pipe.decl = [v, v2]
+                if !pipe.isAssign { vars.append(v); vars.append(v2) }
+            case .comma:
+                throw fail("too many declarations in \(context)", after)
+            default: break
+            }
+        }
+        while true {
+            let t = peek()
+            switch t.kind {
+            case .rightDelim where !endParen, .rightParen where endParen:
+                p += 1
+                if pipe.cmds.isEmpty { throw fail("missing value for \(context)", t) }
+                for (i, c) in pipe.cmds.enumerated().dropFirst() {
+                    switch c.args[0] {
+                    case .bool, .dot, .nilLit, .number, .string:
+                        throw ParseFailure(message: "non executable command in pipeline stage \(i + 1)", pos: c.pos)
+                    default: break
+                    }
+                }
+                return pipe
+            case .boolLit, .charConst, .dot, .field, .identifier, .number, .nilLit, .string, .variable, .leftParen:
+                pipe.cmds.append(try command(endParen: endParen))
+            default:
+                throw fail("unexpected \(Self.describe(t)) in \(context)", t)
+            }
+        }
+    }
+
+    private mutating func command(endParen: Bool) throws(ParseFailure) -> Command {
+        var cmd = Command(pos: peek().pos, args: [])
+        while true {
+            guard let operand = try operand() else { break }
+            cmd.args.append(operand)
+            let t = peek()
+            switch t.kind {
+            case .rightDelim, .rightParen: break
+            case .pipe:
+                p += 1
+                if cmd.args.isEmpty { throw fail("empty command", t) }
+                return cmd
+            default:
+                if !t.spaceBefore { throw fail("unexpected \(Self.describe(t)) in operand", t) }
+                continue
+            }
+            break
+        }
+        if cmd.args.isEmpty { throw fail("empty command", peek()) }
+        return cmd
+    }
+
+    private mutating func operand() throws(ParseFailure) -> Arg? {
+        guard let term = try term() else { return nil }
+        var names: [String] = []
+        while case .field(let f) = peek().kind, !peek().spaceBefore {
+            names.append(f); p += 1
+        }
+        if names.isEmpty { return term }
+        switch term {
+        case .field(let pos, let n): return .field(pos: pos, names: n + names)
+        case .variable(let pos, let v, let n): return .variable(pos: pos, name: v, names: n + names)
+        case .bool, .string, .number, .nilLit, .dot:
+            throw ParseFailure(message: "unexpected . after term \"\(term.text)\"", pos: term.pos)
+        default: return .chain(pos: term.pos, term, names: names)
+        }
+    }
+
+    private mutating func term() throws(ParseFailure) -> Arg? {
+        let t = peek()
+        switch t.kind {
+        case .identifier(let name):
+            p += 1
+            guard functions.contains(name) else { throw fail("function \"\(name)\" not defined", t) }
+            return .identifier(pos: t.pos, name: name)
+        case .dot: p += 1; return .dot(pos: t.pos)
+        case .nilLit: p += 1; return .nilLit(pos: t.pos)
+        case .variable(let v):
+            p += 1
+            guard vars.contains(v) else { throw fail("undefined variable \"\(v)\"", t) }
+            return .variable(pos: t.pos, name: v, names: [])
+        case .field(let f): p += 1; return .field(pos: t.pos, names: [f])
+        case .boolLit(let b): p += 1; return .bool(pos: t.pos, b)
+        case .number(let text), .charConst(let text):
+            p += 1
+            guard let n = Self.parseNumber(text) else { throw fail("bad number syntax: \"\(text)\"", t) }
+            return .number(pos: t.pos, n)
+        case .leftParen:
+            p += 1
+            nesting += 1
+            defer { nesting -= 1 }
+            if nesting > Self.maxNesting { throw fail("expression nesting too deep", t) }
+            let pipe = try pipeline("parenthesized pipeline", allowDecl: false, endParen: true)
+            return .pipe(pos: t.pos, pipe)
+        case .string(let q, let v): p += 1; return .string(pos: t.pos, quoted: q, value: v)
+        default: return nil
+        }
+    }
+
+    /// Go `parse.newNumber` for the forms templates use.
+    static func parseNumber(_ text: String) -> NumberConst? {
+        if text.hasPrefix("'") {
+            let inner = Array(text.utf8.dropFirst().dropLast())
+            var s: String?
+            if inner.first == UInt8(ascii: "\\") {
+                if inner.count == 2 && inner[1] == UInt8(ascii: "'") { s = "'" } else { s = TemplateLexer.unquote(inner) }
+            } else { s = String(decoding: inner, as: UTF8.self) }
+            guard let str = s, str.unicodeScalars.count == 1, let u = str.unicodeScalars.first else { return nil }
+            return NumberConst(text: text, int: Int(u.value), float: Double(u.value), isChar: true)
+        }
+        var body = Substring(text.replacingOccurrences("_", ""))
+        var negative = false
+        if body.hasPrefix("-") { negative = true; body = body.dropFirst() } else if body.hasPrefix("+") { body = body.dropFirst() }
+        if body.isEmpty { return nil }
+        let lower = body.lowercased()
+        var intValue: Int? = nil
+        if lower.hasPrefix("0x") { intValue = Int(lower.dropFirst(2), radix: 16) }
+        else if lower.hasPrefix("0o") { intValue = Int(lower.dropFirst(2), radix: 8) }
+        else if lower.hasPrefix("0b") { intValue = Int(lower.dropFirst(2), radix: 2) }
+        else if lower.count > 1, lower.hasPrefix("0"), lower.allSatisfy(\.isNumber) { intValue = Int(lower.dropFirst(), radix: 8) }
+        else if lower.allSatisfy(\.isNumber) { intValue = Int(lower) }
+        if let n = intValue { let v = negative ? -n : n; return NumberConst(text: text, int: v, float: Double(v), isChar: false) }
+        if lower.hasPrefix("0x") || lower.contains("i") { return nil }
+        guard let f = Double(lower), lower.first != "e", !lower.hasPrefix("inf"), !lower.hasPrefix("nan") else { return nil }
+        let v = negative ? -f : f
+        var n = NumberConst(text: text, int: nil, float: v, isChar: false)
+        if v == v.rounded(), Swift.abs(v) < 9.2e18 { n.int = Int(v) }
+        return n
+    }
+}
