@@ -4,11 +4,13 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# Build: the four C libraries. Tests: git, a real OCI registry (docker-registry) with htpasswd
-# auth (apache2-utils), openssl for test certificates, python3 for the fault-injecting registry.
+# Build: the four C libraries. Tests: git (with git-http-backend), a real OCI registry
+# (docker-registry) with htpasswd auth (apache2-utils), openssl for test certificates, python3
+# for the fault-injecting registry and the smart-HTTP Git server, sshd and ssh-keygen
+# (openssh-server/-client) for Git over SSH and SSH signing, gnupg for GPG signing.
 # Benchmarks: hyperfine, GNU time.
 DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git \
-	docker-registry apache2-utils openssl python3 hyperfine time
+	docker-registry apache2-utils openssl python3 openssh-server openssh-client gnupg hyperfine time
 
 .PHONY: deps build test bench demo fuzz clean
 

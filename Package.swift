@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // The module layout follows ARCHITECTURE.md: one C module per system library, one Swift
-// module per pipeline stage, a thin executable. The Committer stage lands with its issue.
+// module per pipeline stage, a thin executable.
 import PackageDescription
 
 #if canImport(FoundationEssentials)
@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "Policy", dependencies: ["CPCRE2"], swiftSettings: strict),
         .target(name: "Registry", dependencies: ["CCurl", "Digest", logging], swiftSettings: strict),
         .target(name: "Setters", dependencies: ["YAML"], swiftSettings: strict),
-        .target(name: "Committer", dependencies: ["Digest"], swiftSettings: strict),
+        .target(name: "Committer", dependencies: ["CGit2", "Digest"], swiftSettings: strict),
         .target(name: "Automation", dependencies: ["YAML", "Digest", "Policy", "Registry"], swiftSettings: strict),
 
         // The executable and its benchmark companion.

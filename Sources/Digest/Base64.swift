@@ -2,8 +2,8 @@
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    /// Standard base64 with padding.
-    public static func encode(_ data: [UInt8]) -> String {
+    /// Standard base64, with `=` padding unless `padding` is false (OpenSSH fingerprints).
+    public static func encode(_ data: [UInt8], padding: Bool = true) -> String {
         var out: [UInt8] = []
         var i = 0
         while i < data.count {
@@ -15,6 +15,7 @@ public enum Base64 {
             out.append(n > 2 ? alphabet[Int(b2 & 63)] : UInt8(ascii: "="))
             i += 3
         }
+        if !padding { while out.last == UInt8(ascii: "=") { out.removeLast() } }
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -21,15 +21,14 @@ public enum SHA1 {
         return w
     }
 
-    private static func hex(_ h: [UInt32]) -> String {
-        h.map { word in
-            let digits = String(word, radix: 16)
-            return String(repeating: "0", count: 8 - digits.count) + digits
-        }.joined()
-    }
 
     /// The SHA-1 digest of `message` as 40 lowercase hex digits.
     public static func hex(_ message: [UInt8]) -> String {
+        hash(message).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+    }
+
+    /// The 20-byte SHA-1 digest of `message`.
+    public static func hash(_ message: [UInt8]) -> [UInt8] {
         var h: [UInt32] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0]
         let m = pad(message)
         for start in stride(from: 0, to: m.count, by: 64) {
@@ -49,7 +48,7 @@ public enum SHA1 {
             }
             h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d; h[4] = h[4] &+ e
         }
-        return hex(h)
+        return h.flatMap { word in stride(from: 24, through: 0, by: -8).map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
     }
 
 }

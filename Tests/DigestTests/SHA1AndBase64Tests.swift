@@ -32,3 +32,22 @@ struct SHA1AndBase64Tests {
         if case .failure(let error) = Base64.decode(encoded) { #expect(error.description == message) }
     }
 }
+
+@Suite("HMAC-SHA1")
+struct HMACTests {
+    /// RFC 2202 test cases 1, 2 and 6 (a key longer than the block).
+    @Test(arguments: [
+        ([UInt8](repeating: 0x0b, count: 20), "Hi There", "b617318655057264e28bc0b6fb378c8ef146be00"),
+        (Array("Jefe".utf8), "what do ya want for nothing?", "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"),
+        ([UInt8](repeating: 0xaa, count: 80), "Test Using Larger Than Block-Size Key - Hash Key First",
+         "aa4ae5e15272d00e95705637ce8a3b55ed402112"),
+    ])
+    func rfc2202(_ key: [UInt8], _ message: String, _ mac: String) {
+        let digest = HMAC.sha1(key: key, message: Array(message.utf8))
+        #expect(digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() == mac)
+    }
+
+    @Test func unpaddedBase64() {
+        #expect(Base64.encode(Array("f".utf8), padding: false) == "Zg")
+    }
+}
