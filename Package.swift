@@ -45,13 +45,15 @@ let package = Package(
         .target(name: "Registry", dependencies: ["CCurl", "Digest", logging], swiftSettings: strict),
         .target(name: "Setters", dependencies: ["YAML"], swiftSettings: strict),
         .target(name: "Committer", dependencies: ["CGit2", "Digest"], swiftSettings: strict),
-        .target(name: "Automation", dependencies: ["YAML", "Digest", "Policy", "Registry"], swiftSettings: strict),
+        .target(
+            name: "Automation", dependencies: ["YAML", "Digest", "Policy", "Registry", "Setters", "Committer"],
+            swiftSettings: strict),
 
         // The executable and its benchmark companion.
         .executableTarget(
             name: "imagebot",
             dependencies: [
-                "Policy", "Setters", "Registry", "Automation",
+                "Policy", "Setters", "Registry", "Committer", "Automation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -68,7 +70,7 @@ let package = Package(
         .testTarget(name: "CommitterTests", dependencies: ["Committer"], swiftSettings: strict),
         .testTarget(name: "DigestTests", dependencies: ["Digest"], swiftSettings: strict),
         .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AutomationTests", dependencies: ["Automation"], swiftSettings: strict),
+        .testTarget(name: "AutomationTests", dependencies: ["Automation", "Committer"], swiftSettings: strict),
         .testTarget(name: "CommandTests", dependencies: ["imagebot"], swiftSettings: strict),
     ]
 )

@@ -1,3 +1,4 @@
+import Committer
 import Digest
 import Policy
 import YAML

@@ -1,3 +1,4 @@
+public import Committer
 public import Policy
 
 /// A namespaced object name, `namespace/name`; namespaces default to `default` as in Kubernetes.
@@ -105,24 +106,6 @@ public struct ImagePolicyConfig: Sendable, Hashable {
     /// Only with `digestReflectionPolicy: Always` (then required; Flux defaults 10m in code).
     public var interval: GoDuration?
     public var suspend = false
-}
-
-/// A Git reference as `GitRepository.spec.ref` and `ImageUpdateAutomation.spec.git.checkout.ref`
-/// write it. Flux's precedence when several are set: commit > name > tag > semver > branch.
-public struct GitReference: Sendable, Hashable {
-    public var branch: String?
-    public var tag: String?
-    public var semver: String?
-    public var name: String?
-    public var commit: String?
-
-    public init(branch: String? = nil, tag: String? = nil, semver: String? = nil, name: String? = nil, commit: String? = nil) {
-        self.branch = branch
-        self.tag = tag
-        self.semver = semver
-        self.name = name
-        self.commit = commit
-    }
 }
 
 /// `GitRepository` (source.toolkit.fluxcd.io/v1): where automations read and push.

@@ -1,3 +1,4 @@
+import Committer
 import Foundation
 import Policy
 import Testing

@@ -1,0 +1,211 @@
+import Committer
+public import Setters
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Dispatch
+import Policy
+import Registry
+
+/// What one ImageUpdateAutomation run did, for people and for `--output json`.
+public struct AutomationOutcome: Sendable {
+    public var key: ObjectKey
+    public var branch: String?
+    /// The commit pushed, when one was.
+    public var commit: String?
+    /// Files changed by the commit, relative to the repository root.
+    public var files: [String] = []
+    public var changes: [SetterChange] = []
+    public var commitMessage: String?
+    /// One line: what happened, or why nothing was pushed.
+    public var summary: String
+    public var failed = false
+    /// Warnings and errors about markers and policies (one line each).
+    public var diagnostics: [String] = []
+    /// Push attempts (more than one when another writer moved the branch).
+    public var attempts = 0
+}
+
+/// Runs ImageUpdateAutomations once: resolve the policies of the automation's namespace,
+/// fetch the Git repository into the warm cache, rewrite the marked values of the files under
+/// `update.path` straight from the fetched tree, commit with the templated message and push,
+/// fetching and recomputing on a rejected push (up to 5 attempts; never forced).
+public struct AutomationRunner: Sendable {
+    public let configuration: Configuration
+    public let scanner: Scanner
+    public let secrets: SecretStore
+    public let stateDirectory: String
+
+    public init(configuration: Configuration, scanner: Scanner, secrets: SecretStore, stateDirectory: String) {
+        self.configuration = configuration
+        self.scanner = scanner
+        self.secrets = secrets
+        self.stateDirectory = stateDirectory
+    }
+
+    public func run(_ automation: ImageUpdateAutomationConfig) async -> AutomationOutcome {
+        var outcome = AutomationOutcome(key: automation.key, summary: "")
+        if automation.suspend {
+            outcome.summary = "suspended"
+            return outcome
+        }
+        // Flux: only the policies of the automation's own namespace, filtered by policySelector.
+        let policies = configuration.policies.values.filter { policy in
+            policy.key.namespace == automation.key.namespace && !policy.suspend
+                && (automation.policySelector?.matches(policy.labels) ?? true)
+        }
+        let (_, resolutions) = await scanner.resolve(Array(policies))
+        var results: [String: ImageRef] = [:]
+        var unresolved: [String: String] = [:]
+        for resolution in resolutions {
+            let key = "\(resolution.key.namespace):\(resolution.key.name)"
+            if let latest = resolution.latest {
+                results[key] = ImageRef(name: latest.name, tag: latest.tag, digest: latest.digest)
+            } else {
+                unresolved[key] = resolution.error ?? "nothing selected"
+            }
+        }
+        let work = GitWork(
+            automation: automation, source: configuration.gitRepositories[automation.sourceRef],
+            credentials: gitCredentials(for: automation), stateDirectory: stateDirectory,
+            rewriter: MarkerRewriter(policies: results, unresolved: unresolved))
+        // libgit2 objects stay on one thread for the whole run, off the cooperative pool.
+        let started = outcome
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work.run(started)) }
+        }
+    }
+
+    /// The GitRepository's secretRef as Git credentials: username/password, bearerToken, or
+    /// an SSH identity (+ password) with known_hosts.
+    func gitCredentials(for automation: ImageUpdateAutomationConfig) -> Result<GitCredentials, AutomationFailure> {
+        guard let source = configuration.gitRepositories[automation.sourceRef] else { return .success(.none) }
+        guard let name = source.secretRef else { return .success(.none) }
+        let namespace = source.key.namespace
+        guard secrets.exists(namespace: namespace, name: name) else {
+            return .failure(AutomationFailure("secret '\(name)' of GitRepository \(source.key) not found"))
+        }
+        func text(_ key: String) -> String? {
+            secrets.value(namespace: namespace, name: name, key: key).map { String(decoding: $0, as: UTF8.self) }
+        }
+        if let identity = secrets.value(namespace: namespace, name: name, key: "identity") {
+            guard let knownHosts = secrets.value(namespace: namespace, name: name, key: "known_hosts") else {
+                return .failure(AutomationFailure("secret '\(name)' has an SSH identity but no known_hosts: host keys are always checked"))
+            }
+            return .success(.sshKey(privateKey: identity, passphrase: text("password"), knownHosts: knownHosts))
+        }
+        if let token = text("bearerToken") { return .success(.bearer(token: token)) }
+        if let username = text("username"), let password = text("password") {
+            return .success(.basic(username: username, password: password))
+        }
+        return .success(.none)
+    }
+}
+
+/// A failure of one automation, one line naming the cause (never a credential).
+public struct AutomationFailure: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The blocking part of a run, on one thread.
+private struct GitWork: Sendable {
+    let automation: ImageUpdateAutomationConfig
+    let source: GitRepositoryConfig?
+    let credentials: Result<GitCredentials, AutomationFailure>
+    let stateDirectory: String
+    let rewriter: MarkerRewriter
+
+    func run(_ initial: AutomationOutcome) -> AutomationOutcome {
+        var outcome = initial
+        do {
+            try attempt(&outcome)
+        } catch {
+            outcome.failed = true
+            outcome.summary = "\(error)"
+        }
+        return outcome
+    }
+
+    private func attempt(_ outcome: inout AutomationOutcome) throws {
+        guard let source else {
+            throw AutomationFailure("referenced git repository does not exist: GitRepository \(automation.sourceRef)")
+        }
+        let checkout = automation.checkout ?? source.reference ?? GitReference(branch: "master")
+        let checkoutIsBranch = checkout.commit == nil && checkout.name == nil && checkout.tag == nil && checkout.semver == nil
+        let checkoutBranch = checkoutIsBranch ? (checkout.branch ?? "master") : nil
+        guard let pushBranch = automation.pushBranch ?? checkoutBranch else {
+            throw AutomationFailure(
+                "push spec not provided, and cannot be inferred from .spec.git.checkout.ref or GitRepository .spec.ref")
+        }
+        outcome.branch = pushBranch
+        let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: source.url, credentials: credentials.get())
+        let template = try MessageTemplate.forSpec(automation.messageTemplate)
+        let root = Self.normalized(automation.updatePath)
+
+        let result = try PushRetry.run(maxAttempts: 5) { attempt in
+            outcome.attempts = attempt
+            var branches = [pushBranch]
+            if let checkoutBranch, checkoutBranch != pushBranch { branches.append(checkoutBranch) }
+            let heads = try cache.fetch(branches: branches, tags: checkout.tag != nil || checkout.semver != nil)
+            // semver checkouts use the same range engine as ImagePolicies (Flux's Masterminds rules).
+            let checkoutCommit = try cache.resolve(checkout) { range, version in
+                guard let parsed = SemanticVersion(tag: version.description) else { return false }
+                return (try? SemverRange(range))?.contains(parsed) ?? false
+            }
+            // A separate push branch continues from its own head when it exists.
+            let base = pushBranch == checkoutBranch ? checkoutCommit : (heads["refs/heads/\(pushBranch)"] ?? checkoutCommit)
+            let files = try cache.files(in: base, under: root, include: MarkerRewriter.isCandidateFileName)
+            let plan = rewriter.plan(files: files)
+            outcome.diagnostics = (plan.warnings + plan.errors).map { "\(Self.join(root, $0.description))" }
+            outcome.changes = plan.changes
+            guard !plan.rewrites.isEmpty else {
+                outcome.summary = "no changes: every marked value under \(automation.updatePath) is up to date"
+                return PushResult(outcome: .upToDate, message: "")
+            }
+            let data = CommitMessageData(
+                automationNamespace: automation.key.namespace, automationName: automation.key.name,
+                changes: plan.changes.map {
+                    CommitMessageData.Change(
+                        file: $0.file, apiVersion: $0.object.apiVersion, kind: $0.object.kind,
+                        namespace: $0.object.namespace, name: $0.object.name,
+                        oldValue: $0.old, newValue: $0.new, setter: $0.setter)
+                },
+                values: automation.messageTemplateValues)
+            let message = try template.render(data.templateValue)
+            var replacing: [String: [UInt8]] = [:]
+            for rewrite in plan.rewrites { replacing[Self.join(root, rewrite.relativePath)] = rewrite.updated }
+            let commit = try cache.commit(
+                parent: base, replacing: replacing,
+                author: GitSignature(name: automation.authorName, email: automation.authorEmail),
+                message: message, signer: nil)
+            outcome.commit = commit
+            outcome.files = replacing.keys.sorted()
+            outcome.commitMessage = message
+            return try cache.push(
+                commit, to: pushBranch, force: false, refspec: automation.pushRefspec, options: automation.pushOptions)
+        }
+        switch result.outcome {
+        case .pushed:
+            outcome.summary = "pushed commit \(outcome.commit?.prefix(7) ?? "?") to branch '\(pushBranch)'"
+                + (outcome.attempts > 1 ? " (after \(outcome.attempts - 1) rejected push\(outcome.attempts > 2 ? "es" : ""))" : "")
+        case .upToDate:
+            outcome.commit = nil
+            if outcome.summary.isEmpty { outcome.summary = "up to date" }
+        case .rejectedNonFastForward:
+            outcome.failed = true
+            outcome.commit = nil
+            outcome.summary = "push to '\(pushBranch)' was rejected \(outcome.attempts) times: another writer keeps moving the branch"
+        }
+    }
+
+    /// `./apps/` → `apps`, `.` → `` (the repository root).
+    static func normalized(_ path: String) -> String {
+        path.split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
+    }
+
+    static func join(_ root: String, _ path: String) -> String { root.isEmpty ? path : "\(root)/\(path)" }
+}
