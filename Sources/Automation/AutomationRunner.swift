@@ -70,12 +70,39 @@ public struct AutomationRunner: Sendable {
         }
         let work = GitWork(
             automation: automation, source: configuration.gitRepositories[automation.sourceRef],
-            credentials: gitCredentials(for: automation), stateDirectory: stateDirectory,
-            rewriter: MarkerRewriter(policies: results, unresolved: unresolved))
+            credentials: gitCredentials(for: automation), signingKey: signingKey(for: automation),
+            stateDirectory: stateDirectory, rewriter: MarkerRewriter(policies: results, unresolved: unresolved))
         // libgit2 objects stay on one thread for the whole run, off the cooperative pool.
         let started = outcome
         return await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: work.run(started)) }
+        }
+    }
+
+    /// The automation's signing key from its secret, with Flux's messages when it is unusable.
+    func signingKey(for automation: ImageUpdateAutomationConfig) -> Result<SigningKey?, AutomationFailure> {
+        guard let name = automation.signingKeySecret else { return .success(nil) }
+        let namespace = automation.key.namespace
+        guard secrets.exists(namespace: namespace, name: name) else {
+            return .failure(AutomationFailure("could not find signing key secret '\(name)'"))
+        }
+        let passphrase = secrets.value(namespace: namespace, name: name, key: automation.signingKeyType == .gpg ? "passphrase" : "password")
+            .map { String(decoding: $0, as: UTF8.self) }
+        switch automation.signingKeyType {
+        case .gpg:
+            guard let key = secrets.value(namespace: namespace, name: name, key: "git.asc") else {
+                return .failure(AutomationFailure("signing key secret '\(name)' does not contain a 'git.asc' key"))
+            }
+            return .success(SigningKey(type: .gpg, secretName: name, key: key, passphrase: passphrase))
+        case .ssh:
+            guard let key = secrets.value(namespace: namespace, name: name, key: "identity") else {
+                return .failure(AutomationFailure("signing key secret '\(name)' does not contain an 'identity' key"))
+            }
+            if passphrase != nil {
+                return .failure(AutomationFailure(
+                    "signing key secret '\(name)': password-protected SSH signing keys are not supported yet; use an unencrypted key"))
+            }
+            return .success(SigningKey(type: .ssh, secretName: name, key: key, passphrase: nil))
         }
     }
 
@@ -111,11 +138,20 @@ public struct AutomationFailure: Error, Sendable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
+/// Key material for signing commits (never printed).
+struct SigningKey: Sendable {
+    let type: ImageUpdateAutomationConfig.SigningKeyType
+    let secretName: String
+    let key: [UInt8]
+    let passphrase: String?
+}
+
 /// The blocking part of a run, on one thread.
 private struct GitWork: Sendable {
     let automation: ImageUpdateAutomationConfig
     let source: GitRepositoryConfig?
     let credentials: Result<GitCredentials, AutomationFailure>
+    let signingKey: Result<SigningKey?, AutomationFailure>
     let stateDirectory: String
     let rewriter: MarkerRewriter
 
@@ -144,6 +180,20 @@ private struct GitWork: Sendable {
         outcome.branch = pushBranch
         let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: source.url, credentials: credentials.get())
         let template = try MessageTemplate.forSpec(automation.messageTemplate)
+        // The keyring (a private GNUPGHOME) lives as long as this run and is removed after it.
+        var keyring: GPGKeyring?
+        var signer: (any CommitSigner)?
+        if let key = try signingKey.get() {
+            switch key.type {
+            case .gpg:
+                let imported = try GPGKeyring(armoredKey: key.key, secretName: key.secretName)
+                keyring = imported
+                signer = GPGCommitSigner(keyID: imported.fingerprint, homeDirectory: imported.homeDirectory, passphrase: key.passphrase)
+            case .ssh:
+                signer = SSHCommitSigner(privateKey: key.key)
+            }
+        }
+        defer { withExtendedLifetime(keyring) {} }
         let root = Self.normalized(automation.updatePath)
 
         let result = try PushRetry.run(maxAttempts: 5) { attempt in
@@ -181,7 +231,7 @@ private struct GitWork: Sendable {
             let commit = try cache.commit(
                 parent: base, replacing: replacing,
                 author: GitSignature(name: automation.authorName, email: automation.authorEmail),
-                message: message, signer: nil)
+                message: message, signer: signer)
             outcome.commit = commit
             outcome.files = replacing.keys.sorted()
             outcome.commitMessage = message

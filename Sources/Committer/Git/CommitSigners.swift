@@ -69,6 +69,60 @@ public struct GPGCommitSigner: CommitSigner {
     }
 }
 
+/// A private GNUPGHOME holding exactly one secret key, imported from an ImageUpdateAutomation's
+/// signing key secret (`git.asc`). Removed, with its gpg-agent, when released.
+public final class GPGKeyring {
+    /// The GNUPGHOME to sign in.
+    public let homeDirectory: String
+    /// The key's fingerprint, for `GPGCommitSigner(keyID:)`.
+    public let fingerprint: String
+    private let directory: PrivateTempDirectory
+    private let gpg: String
+
+    /// Imports `armoredKey`; Flux's rules: exactly one key ("entity") must be in it.
+    public init(armoredKey: [UInt8], secretName: String, gpgPath: String = "/usr/bin/gpg") throws {
+        gpg = gpgPath
+        directory = try PrivateTempDirectory()
+        homeDirectory = directory.path
+        do {
+            let keyFile = try directory.write("key.asc", armoredKey)
+            _ = try runTool(gpg, ["--homedir", homeDirectory, "--batch", "--no-tty", "--import", keyFile], stdin: nil, in: directory)
+            let listing = try runTool(
+                gpg, ["--homedir", homeDirectory, "--batch", "--no-tty", "--with-colons", "--list-secret-keys"], stdin: nil,
+                in: directory)
+            // The first fpr line after each "sec" record is that key's fingerprint.
+            var fingerprints: [String] = []
+            var expectingPrimary = false
+            for line in listing.split(separator: "\n") {
+                let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+                if fields.first == "sec" { expectingPrimary = true }
+                if fields.first == "fpr", expectingPrimary, fields.count > 9 {
+                    fingerprints.append(String(fields[9]))
+                    expectingPrimary = false
+                }
+            }
+            guard fingerprints.count == 1 else {
+                throw SigningError(description: fingerprints.isEmpty
+                    ? "no secret key could be read from signing key secret '\(secretName)'"
+                    : "multiple entities read from secret '\(secretName)', could not determine which signing key to use")
+            }
+            fingerprint = fingerprints[0]
+        } catch {
+            directory.remove()
+            throw error
+        }
+    }
+
+    deinit {
+        // Stop the agent gpg started for this home before removing it.
+        if let dir = try? PrivateTempDirectory() {
+            _ = try? runTool("/usr/bin/gpgconf", ["--homedir", homeDirectory, "--kill", "gpg-agent"], stdin: nil, in: dir)
+            dir.remove()
+        }
+        directory.remove()
+    }
+}
+
 /// A 0700 temporary directory whose files are created 0600.
 private struct PrivateTempDirectory {
     let path: String
