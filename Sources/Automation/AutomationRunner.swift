@@ -1,4 +1,5 @@
 import Committer
+import Digest
 public import Setters
 
 #if canImport(FoundationEssentials)
@@ -68,8 +69,12 @@ public struct AutomationRunner: Sendable {
                 unresolved[key] = resolution.error ?? "nothing selected"
             }
         }
+        // A fingerprint of every result this run applies (and why others have none).
+        let fingerprint = SHA256.hex(Array(
+            (results.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.fullReference)" }
+                + unresolved.keys.sorted().map { "\($0)=?" }).joined(separator: "\n").utf8))
         let work = GitWork(
-            automation: automation, source: configuration.gitRepositories[automation.sourceRef],
+            automation: automation, source: configuration.gitRepositories[automation.sourceRef], policyFingerprint: fingerprint,
             credentials: gitCredentials(for: automation), signingKey: signingKey(for: automation),
             stateDirectory: stateDirectory, rewriter: MarkerRewriter(policies: results, unresolved: unresolved))
         // libgit2 objects stay on one thread for the whole run, off the cooperative pool.
@@ -150,6 +155,7 @@ struct SigningKey: Sendable {
 private struct GitWork: Sendable {
     let automation: ImageUpdateAutomationConfig
     let source: GitRepositoryConfig?
+    let policyFingerprint: String
     let credentials: Result<GitCredentials, AutomationFailure>
     let signingKey: Result<SigningKey?, AutomationFailure>
     let stateDirectory: String
@@ -179,6 +185,16 @@ private struct GitWork: Sendable {
         }
         outcome.branch = pushBranch
         let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: source.url, credentials: credentials.get())
+        // Same policy results and same remote heads as the last successful run: nothing to do.
+        let watched = Set(["refs/heads/\(pushBranch)"] + (checkoutBranch.map { ["refs/heads/\($0)"] } ?? []))
+        let previous = AutomationState.load(stateDirectory: stateDirectory, key: automation.key)
+        if checkoutIsBranch, let previous, previous.remote == source.url, previous.policies == policyFingerprint {
+            let heads = try cache.remoteHeads().filter { watched.contains($0.key) }
+            if heads == previous.heads {
+                outcome.summary = "no change since the last run (remote heads and policy results unchanged)"
+                return
+            }
+        }
         let template = try MessageTemplate.forSpec(automation.messageTemplate)
         // The keyring (a private GNUPGHOME) lives as long as this run and is removed after it.
         var keyring: GPGKeyring?
@@ -196,11 +212,13 @@ private struct GitWork: Sendable {
         defer { withExtendedLifetime(keyring) {} }
         let root = Self.normalized(automation.updatePath)
 
+        var lastHeads: [String: String] = [:]
         let result = try PushRetry.run(maxAttempts: 5) { attempt in
             outcome.attempts = attempt
             var branches = [pushBranch]
             if let checkoutBranch, checkoutBranch != pushBranch { branches.append(checkoutBranch) }
             let heads = try cache.fetch(branches: branches, tags: checkout.tag != nil || checkout.semver != nil)
+            lastHeads = heads
             // semver checkouts use the same range engine as ImagePolicies (Flux's Masterminds rules).
             let checkoutCommit = try cache.resolve(checkout) { range, version in
                 guard let parsed = SemanticVersion(tag: version.description) else { return false }
@@ -237,6 +255,13 @@ private struct GitWork: Sendable {
             outcome.commitMessage = message
             return try cache.push(
                 commit, to: pushBranch, force: false, refspec: automation.pushRefspec, options: automation.pushOptions)
+        }
+        if result.outcome != .rejectedNonFastForward, checkoutIsBranch {
+            // Remember what this run saw; a lost state file only costs one full run next time.
+            var heads = lastHeads.filter { watched.contains($0.key) }
+            if result.outcome == .pushed, let commit = outcome.commit { heads["refs/heads/\(pushBranch)"] = commit }
+            try? AutomationState(remote: source.url, heads: heads, policies: policyFingerprint)
+                .store(stateDirectory: stateDirectory, key: automation.key)
         }
         switch result.outcome {
         case .pushed:

@@ -47,14 +47,14 @@ struct RunCommandTests {
         let content = try git(["--git-dir", remote.path, "show", "main:apps/deploy.yaml"])
         #expect(content == deploy.replacingOccurrences(of: "acme/app:1.0.0", with: "acme/app:1.1.0"), "byte-exact: only the value")
 
-        // Nothing new: no commit.
+        // Nothing new: one remote ref lookup, no commit.
         let head = try git(["--git-dir", remote.path, "rev-parse", "main"])
         let second = try ImagebotBinary.run(run)
         #expect(second.status == 0)
-        #expect(second.stdout.contains("no changes"))
+        #expect(second.stdout.contains("no change since the last run"), "\(second.stdout)")
         #expect(try git(["--git-dir", remote.path, "rev-parse", "main"]) == head)
 
-        // Another writer moved the branch; a new tag appears: imagebot builds on their commit.
+        // Another writer moved the branch: a full run, but the marked values are current.
         let other = root.appendingPathComponent("other")
         try git(["clone", "-q", remote.path, other.path])
         try "hello\n".write(to: other.appendingPathComponent("README"), atomically: true, encoding: .utf8)
@@ -62,6 +62,11 @@ struct RunCommandTests {
         try git(["commit", "-qm", "docs"], in: other)
         try git(["push", "-q", "origin", "main"], in: other)
         let theirs = try git(["rev-parse", "HEAD"], in: other)
+        let afterTheirs = try ImagebotBinary.run(run)
+        #expect(afterTheirs.stdout.contains("no changes: every marked value under ./apps is up to date"), "\(afterTheirs.stdout)")
+        #expect(try git(["--git-dir", remote.path, "rev-parse", "main"]) == theirs)
+
+        // A new tag: imagebot builds on their commit.
         try registry.push("acme/app", ["1.2.0"])
         let third = try ImagebotBinary.run(run)
         #expect(third.status == 0, "\(third.stderr)")
