@@ -198,7 +198,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(429, {"errors": [{"code": "TOOMANYREQUESTS", "message": "slow down"}]},
                              {"Retry-After": "120"})
         if scenario == "slow":
-            time.sleep(float((query.get("sleep") or ["5"])[0]))
+            time.sleep(float((query.get("sleep") or ["30"])[0]))
             return self.send(200, self.tags_page(name, tags))
         if scenario == "slowish":  # for the concurrency limit
             time.sleep(0.3)

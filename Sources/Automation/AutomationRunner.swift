@@ -59,16 +59,7 @@ public struct AutomationRunner: Sendable {
                 && (automation.policySelector?.matches(policy.labels) ?? true)
         }
         let (_, resolutions) = await scanner.resolve(Array(policies))
-        var results: [String: ImageRef] = [:]
-        var unresolved: [String: String] = [:]
-        for resolution in resolutions {
-            let key = "\(resolution.key.namespace):\(resolution.key.name)"
-            if let latest = resolution.latest {
-                results[key] = ImageRef(name: latest.name, tag: latest.tag, digest: latest.digest)
-            } else {
-                unresolved[key] = resolution.error ?? "nothing selected"
-            }
-        }
+        let (results, unresolved) = PolicyResolution.markerResults(resolutions)
         // A fingerprint of every result this run applies (and why others have none).
         let fingerprint = SHA256.hex(Array(
             (results.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.fullReference)" }
@@ -134,6 +125,24 @@ public struct AutomationRunner: Sendable {
             return .success(.basic(username: username, password: password))
         }
         return .success(.none)
+    }
+}
+
+extension PolicyResolution {
+    /// Resolutions as the setter rewriter takes them: results by marker key `ns:name`, and for
+    /// the policies without one, the reason (so their markers are reported with it).
+    public static func markerResults(_ resolutions: [PolicyResolution]) -> (results: [String: ImageRef], unresolved: [String: String]) {
+        var results: [String: ImageRef] = [:]
+        var unresolved: [String: String] = [:]
+        for resolution in resolutions {
+            let key = "\(resolution.key.namespace):\(resolution.key.name)"
+            if let latest = resolution.latest {
+                results[key] = ImageRef(name: latest.name, tag: latest.tag, digest: latest.digest)
+            } else {
+                unresolved[key] = resolution.error ?? "nothing selected"
+            }
+        }
+        return (results, unresolved)
     }
 }
 

@@ -157,17 +157,7 @@ extension RewriteRun {
         for scan in scans where scan.error != nil {
             printToStandardError("error: ImageRepository \(scan.key): \(scan.error ?? "")")
         }
-        var results: [String: ImageRef] = [:]
-        var unresolved: [String: String] = [:]
-        for resolution in resolutions {
-            let key = "\(resolution.key.namespace):\(resolution.key.name)"
-            if let latest = resolution.latest {
-                results[key] = ImageRef(name: latest.name, tag: latest.tag, digest: latest.digest)
-            } else {
-                unresolved[key] = resolution.error ?? "nothing selected"
-            }
-        }
-        return (results, unresolved)
+        return PolicyResolution.markerResults(resolutions)
     }
 }
 

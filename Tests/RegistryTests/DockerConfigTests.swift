@@ -116,7 +116,7 @@ struct DockerConfigTests {
             _ = try await store.resolve("slow.example.com/x", timeout: 0.5)
         }
         #expect(slow?.message == "credential helper docker-credential-imagebot-fake: timed out after 0.5s")
-        #expect(ContinuousClock.now - start < .milliseconds(4500), "the helper sleeps 5 s")
+        #expect(ContinuousClock.now - start < .seconds(15), "the helper sleeps 30 s")
     }
 
     @Test func secretsAreRedacted() throws {

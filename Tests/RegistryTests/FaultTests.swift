@@ -71,7 +71,7 @@ struct FaultTests {
         }
         #expect(error?.code == .timeout)
         #expect(error?.curlError?.contains("Timeout was reached") == true)
-        #expect(ContinuousClock.now - start < .milliseconds(4500), "the server stalls 5 s")
+        #expect(ContinuousClock.now - start < .seconds(15), "the server stalls 30 s")
 
         var deadline = fastRetries()
         deadline.timeout = 1  // the operation deadline caps each request's timeout
@@ -80,7 +80,7 @@ struct FaultTests {
             _ = try await RegistryClient().listTags(server.reference("slow"), options: deadline)
         }
         #expect(error2?.code == .timeout)
-        #expect(ContinuousClock.now - start2 < .milliseconds(4500), "the server stalls 5 s")
+        #expect(ContinuousClock.now - start2 < .seconds(15), "the server stalls 30 s")
     }
 
     @Test func cancellationAbortsATransfer() async throws {
@@ -92,7 +92,7 @@ struct FaultTests {
         try await Task.sleep(for: .milliseconds(300))
         task.cancel()
         let result = await task.result
-        #expect(ContinuousClock.now - start < .milliseconds(4500), "the server stalls 5 s")
+        #expect(ContinuousClock.now - start < .seconds(15), "the server stalls 30 s")
         guard case .failure(let failure) = result else {
             Issue.record("listTags finished despite cancellation")
             return
