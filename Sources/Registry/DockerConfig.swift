@@ -1,3 +1,4 @@
+import Digest
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -161,8 +162,8 @@ private struct AuthEntry: Decodable {
         var user = username ?? ""
         var pass = password ?? ""
         if let auth, !auth.isEmpty {
-            guard let raw = Data(base64Encoded: String(Substring(auth).trimmingSpaces())),
-                let text = String(bytes: raw, encoding: .utf8), let colon = text.firstIndex(of: ":")
+            guard let raw = try? Base64.decode(String(Substring(auth).trimmingSpaces())).get(),
+                let text = String(validating: raw, as: UTF8.self), let colon = text.firstIndex(of: ":")
             else {
                 throw DockerConfig.invalid(
                     "docker config entry '\(sanitize(key, limit: 200))': 'auth' is not base64 of user:password")

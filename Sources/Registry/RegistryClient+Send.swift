@@ -1,3 +1,4 @@
+import Digest
 import Logging
 
 #if canImport(FoundationEssentials)
@@ -115,6 +116,6 @@ extension RegistryClient {
 
     func basicAuthorization(_ credentials: RegistryCredentials) -> String? {
         guard case .basic(let user, let password) = credentials else { return nil }
-        return "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+        return "Basic " + Base64.encode(Array("\(user):\(password)".utf8))
     }
 }

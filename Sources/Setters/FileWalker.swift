@@ -25,13 +25,6 @@ enum FileWalker {
         var errors: [SetterDiagnostic] = []
     }
 
-    /// All candidates at once, in path order (for callers that do not stream).
-    static func candidates(root: String) -> (files: [Candidate], warnings: [SetterDiagnostic], errors: [SetterDiagnostic]) {
-        var files: [Candidate] = []
-        let diagnostics = walk(root: root, batchSize: 1024) { files += $0 }
-        return (files, diagnostics.warnings, diagnostics.errors)
-    }
-
     /// Walks `root`, handing candidates to `emit` in path order, `batchSize` at a time.
     /// `shouldStop` is polled between directories so an abandoned walk ends early.
     static func walk(
