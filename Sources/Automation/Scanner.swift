@@ -114,11 +114,8 @@ public struct Scanner: Sendable {
             let reference = try ImageReference(parsing: repository.image, insecure: repository.insecure)
             let options = try registryOptions(for: repository, reference: reference)
             let listed = try await client.listTags(reference, options: options)
-            let exclusions = try ExclusionList(repository.exclusionList)
-            var kept: [String] = []
-            for tag in listed {
-                if try exclusions.excludes(tag) { scan.excluded += 1 } else { kept.append(tag) }
-            }
+            var (kept, excluded) = try ExclusionList(repository.exclusionList).partition(listed)
+            scan.excluded = excluded
             // Flux's tag database order: descending bytewise; ties in policies depend on it.
             // OCI tags are ASCII, where String's own (memcmp-fast) order is bytewise too.
             kept = Array(Set(kept))

@@ -36,7 +36,23 @@ public struct ExclusionList: Sendable {
 
     /// Whether any pattern matches `tag`.
     public func excludes(_ tag: String) throws(PolicyError) -> Bool {
-        for pattern in compiled where try pattern.matches(tag) { return true }
-        return false
+        try partition([tag]).excluded == 1
+    }
+
+    /// Splits `tags` into those kept (in order) and the number dropped, reusing one matcher
+    /// per pattern for the whole list (a repository scan applies this to every tag).
+    public func partition(_ tags: [String]) throws(PolicyError) -> (kept: [String], excluded: Int) {
+        let matchers = compiled.map { $0.makeMatcher() }
+        var kept: [String] = []
+        kept.reserveCapacity(tags.count)
+        for tag in tags {
+            var excluded = false
+            for matcher in matchers where try matcher.firstMatch(in: tag) {
+                excluded = true
+                break
+            }
+            if !excluded { kept.append(tag) }
+        }
+        return (kept, tags.count - kept.count)
     }
 }
