@@ -37,16 +37,17 @@ let package = Package(
         // A general YAML reader with byte spans; the rewriter and the config loader share it.
         .target(name: "YAML", dependencies: ["CYAML"], swiftSettings: strict),
 
-        // SHA-1, SHA-256 and base64 in Swift, shared by the stages that need them.
-        .target(name: "Digest", swiftSettings: strict),
+        // What several stages need and none owns: digests, base64, bytewise string order,
+        // atomic file replacement.
+        .target(name: "Basics", swiftSettings: strict),
 
         // Pipeline stages.
-        .target(name: "Policy", dependencies: ["CPCRE2"], swiftSettings: strict),
-        .target(name: "Registry", dependencies: ["CCurl", "Digest", logging], swiftSettings: strict),
+        .target(name: "Policy", dependencies: ["CPCRE2", "Basics"], swiftSettings: strict),
+        .target(name: "Registry", dependencies: ["CCurl", "Basics", logging], swiftSettings: strict),
         .target(name: "Setters", dependencies: ["YAML"], swiftSettings: strict),
-        .target(name: "Committer", dependencies: ["CGit2", "Digest"], swiftSettings: strict),
+        .target(name: "Committer", dependencies: ["CGit2", "Basics"], swiftSettings: strict),
         .target(
-            name: "Automation", dependencies: ["YAML", "Digest", "Policy", "Registry", "Setters", "Committer"],
+            name: "Automation", dependencies: ["YAML", "Basics", "Policy", "Registry", "Setters", "Committer"],
             swiftSettings: strict),
 
         // The executable and its benchmark companion.
@@ -65,10 +66,10 @@ let package = Package(
 
         // Tests mirror modules; CommandTests drive the built `imagebot` binary.
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
-        .testTarget(name: "PolicyTests", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Digest", logging], swiftSettings: strict),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Basics", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Basics", logging], swiftSettings: strict),
         .testTarget(name: "CommitterTests", dependencies: ["Committer"], swiftSettings: strict),
-        .testTarget(name: "DigestTests", dependencies: ["Digest"], swiftSettings: strict),
+        .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strict),
         .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AutomationTests", dependencies: ["Automation", "Committer"], swiftSettings: strict),
         .testTarget(name: "CommandTests", dependencies: ["imagebot"], swiftSettings: strict),

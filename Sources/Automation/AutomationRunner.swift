@@ -1,5 +1,5 @@
 import Committer
-import Digest
+import Basics
 public import Setters
 
 #if canImport(FoundationEssentials)

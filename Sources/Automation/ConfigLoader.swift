@@ -1,5 +1,5 @@
 import Committer
-import Digest
+import Basics
 import Policy
 import YAML
 

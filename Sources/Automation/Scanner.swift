@@ -1,4 +1,4 @@
-import Digest
+import Basics
 public import Policy
 public import Registry
 
@@ -119,11 +119,7 @@ public struct Scanner: Sendable {
             // Flux's tag database order: descending bytewise; ties in policies depend on it.
             // OCI tags are ASCII, where String's own (memcmp-fast) order is bytewise too.
             kept = Array(Set(kept))
-            if kept.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
-                kept.sort(by: >)
-            } else {
-                kept.sort { compareBytes($0, $1) > 0 }
-            }
+            BytewiseOrder.sort(&kept, descending: true)
             scan.tags = kept
             let previous = cache?.load(repository.key).flatMap { $0.image == repository.image ? $0 : nil }
             // The same list as last time has the same revision: no need to hash it again.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Basics
 
 /// An `ImagePolicy`'s selection rule with its optional tag filter, compiled once and
 /// evaluated against tag lists as often as needed.
@@ -118,7 +114,7 @@ public struct ImagePolicy: Sendable {
             decision.eligible += 1
             let key = candidate.key
             leaders.offer(key, key: key, tag: candidate.tag) { lhs, rhs in
-                let ascending = compareBytes(lhs, rhs)
+                let ascending = BytewiseOrder.compare(lhs, rhs)
                 return order == .asc ? ascending : -ascending
             }
         }
@@ -136,7 +132,7 @@ public struct ImagePolicy: Sendable {
             guard let value = GoFloat.parse(candidate.value) else {
                 decision.invalid += 1
                 // Flux names the first bad value in its descending order: the greatest tag.
-                if firstInvalid.map({ compareBytes(candidate.tag, $0.tag) > 0 }) ?? true {
+                if firstInvalid.map({ BytewiseOrder.compare(candidate.tag, $0.tag) > 0 }) ?? true {
                     firstInvalid = (candidate.key, candidate.tag)
                 }
                 return
@@ -173,13 +169,13 @@ public struct ImagePolicy: Sendable {
             if let value = GoFloat.parse(candidate.value) { candidates.append((value, candidate.key, candidate.tag)) }
         }
         if filter == nil {
-            candidates.sort { compareBytes($0.tag, $1.tag) > 0 }
+            candidates.sort { BytewiseOrder.compare($0.tag, $1.tag) > 0 }
         } else {
             var byKey: [String: (value: Double, key: String, tag: String)] = [:]
-            for candidate in candidates where byKey[candidate.key].map({ compareBytes(candidate.tag, $0.tag) < 0 }) ?? true {
+            for candidate in candidates where byKey[candidate.key].map({ BytewiseOrder.compare(candidate.tag, $0.tag) < 0 }) ?? true {
                 byKey[candidate.key] = candidate
             }
-            candidates = byKey.values.sorted { compareBytes($0.tag, $1.tag) < 0 }
+            candidates = byKey.values.sorted { BytewiseOrder.compare($0.tag, $1.tag) < 0 }
         }
         var best: (value: Double, key: String, tag: String)?
         for candidate in candidates {
@@ -248,23 +244,6 @@ private struct Candidate {
     var key: String { extracted ? String(decoding: value, as: UTF8.self) : tag }
 }
 
-/// Bytewise (UTF-8) order, Go's string order, which Flux's tag database and tie-breaking use;
-/// Swift's `<` on String is Unicode order. -1, 0 or 1.
-@inline(__always) public func compareBytes(_ lhs: String, _ rhs: String) -> Int {
-    var lhs = lhs  // withUTF8 needs mutable copies; native strings are not copied
-    var rhs = rhs
-    return lhs.withUTF8 { left in
-        rhs.withUTF8 { right in
-            let shared = min(left.count, right.count)
-            if shared > 0, let a = left.baseAddress, let b = right.baseAddress {
-                let order = memcmp(a, b, shared)
-                if order != 0 { return order < 0 ? -1 : 1 }
-            }
-            return left.count == right.count ? 0 : (left.count < right.count ? -1 : 1)
-        }
-    }
-}
-
 /// The best value seen so far and every distinct compared value tied with it; each carries the
 /// tag that represents it (the bytewise smallest tag with that value, as Flux's map keeps).
 private struct Leaders<Value> {
@@ -285,7 +264,7 @@ private struct Leaders<Value> {
         } else if order == 0 {
             let key = makeKey()
             if let index = tied.firstIndex(where: { $0.key == key }) {
-                if compareBytes(tag, tied[index].tag) < 0 { tied[index].tag = tag }
+                if BytewiseOrder.compare(tag, tied[index].tag) < 0 { tied[index].tag = tag }
             } else {
                 tied.append((key, tag))
             }
@@ -293,7 +272,7 @@ private struct Leaders<Value> {
     }
 
     func decide(into decision: inout PolicyDecision, prefer: Preference) {
-        let ranked = tied.sorted { compareBytes($0.tag, $1.tag) < 0 }
+        let ranked = tied.sorted { BytewiseOrder.compare($0.tag, $1.tag) < 0 }
         guard let winner = prefer == .greatest ? ranked.last : ranked.first else { return }
         decision.selected = winner.tag
         decision.selectedValue = winner.key == winner.tag ? nil : winner.key

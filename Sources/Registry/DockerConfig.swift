@@ -1,4 +1,4 @@
-import Digest
+import Basics
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

@@ -1,4 +1,4 @@
-import Digest
+import Basics
 
 extension RegistryClient {
     /// Media types we accept for a tag: indexes first so multi-arch images keep their index digest.

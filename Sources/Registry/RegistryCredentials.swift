@@ -1,4 +1,4 @@
-import Digest
+import Basics
 
 /// Credentials for one registry. Its `description` never shows secrets.
 public enum RegistryCredentials: Sendable, Hashable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import Basics
 import Testing
 import TestSupport
 
@@ -45,7 +46,7 @@ struct PolicyPropertyTests {
             #expect(semverRange.contains(winner))
             #expect(!eligible.contains { SemanticVersion.compare($0.1, winner) > 0 })
             // Ties go to the bytewise greatest tag.
-            #expect(!eligible.contains { SemanticVersion.compare($0.1, winner) == 0 && compareBytes($0.0, selected) > 0 })
+            #expect(!eligible.contains { SemanticVersion.compare($0.1, winner) == 0 && BytewiseOrder.compare($0.0, selected) > 0 })
         }
     }
 

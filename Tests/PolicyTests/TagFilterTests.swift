@@ -1,3 +1,4 @@
+import Basics
 import Testing
 
 @testable import Policy
@@ -19,7 +20,7 @@ private func candidates(pattern: String, extract: String, tags: [String]) throws
             }.get()
         }
         // Flux keeps the last writer in descending tag order: the smallest tag per value.
-        if let key, result[key].map({ compareBytes(tag, $0) < 0 }) ?? true { result[key] = tag }
+        if let key, result[key].map({ BytewiseOrder.compare(tag, $0) < 0 }) ?? true { result[key] = tag }
     }
     return result
 }

@@ -1,4 +1,4 @@
-import Digest
+import Basics
 internal import CGit2
 
 #if canImport(FoundationEssentials)

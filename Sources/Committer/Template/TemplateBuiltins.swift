@@ -1,3 +1,4 @@
+import Basics
 /// Go text/template builtin functions (`and`/`or` are evaluated lazily by the executor).
 enum TemplateBuiltins {
     static let all: [String: TemplateFunction] = [
@@ -161,7 +162,7 @@ enum TemplateBuiltins {
         switch (a, b) {
         case (.int(let x)?, .int(let y)?): return x < y
         case (.float(let x)?, .float(let y)?): return x < y
-        case (.string(let x)?, .string(let y)?): return compareBytes(x, y) < 0
+        case (.string(let x)?, .string(let y)?): return BytewiseOrder.compare(x, y) < 0
         default:
             let (ka, kb) = (kind(a), kind(b))
             if ka == .other || ka == .invalid || kb == .other || kb == .invalid { throw FuncError("invalid type for comparison") }

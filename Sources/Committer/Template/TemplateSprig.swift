@@ -1,4 +1,4 @@
-import Digest
+import Basics
 /// The hermetic Sprig v3 functions Flux commit templates use.
 enum TemplateSprig {
     private static func s(_ v: EvalValue) -> String { if case .string(let x)? = v { return x } else { return "" } }
@@ -291,7 +291,7 @@ enum TemplateSprig {
         "sortAlpha": TemplateFunction(params: [.any]) { a, _ in
             let v = a[0] ?? .null
             guard case .list = v else { return .list([.string(strval(v))]) }
-            return .list(strslice(v).sorted { compareBytes($0, $1) < 0 }.map { .string($0) })
+            return .list(strslice(v).sorted { BytewiseOrder.compare($0, $1) < 0 }.map { .string($0) })
         },
         "join": TemplateFunction(params: [.string, .any]) { a, l throws(FuncError) in
             try checked(strslice(a[1] ?? .null).joined(separator: s(a[0])), l)

@@ -1,3 +1,4 @@
+import Basics
 /// A value the template sees (Go's reflect values, as far as Flux templates need them).
 ///
 /// `.null` stored inside a list, map or record is Go's nil interface (`<nil>` when printed,
@@ -151,7 +152,7 @@ private func rank(_ v: TemplateValue) -> Int {
 func goCompare(_ a: TemplateValue, _ b: TemplateValue) -> Int {
     switch (a, b) {
     case (.string(let x), .string(let y)):
-        return compareBytes(x, y)
+        return BytewiseOrder.compare(x, y)
     case (.int(let x), .int(let y)): return x < y ? -1 : (x > y ? 1 : 0)
     case (.float(let x), .float(let y)): return x < y ? -1 : (x > y ? 1 : 0)
     case (.bool(let x), .bool(let y)): return x == y ? 0 : (!x ? -1 : 1)
@@ -170,18 +171,5 @@ func goCompare(_ a: TemplateValue, _ b: TemplateValue) -> Int {
     default:
         let (ra, rb) = (rank(a), rank(b))
         return ra < rb ? -1 : (ra > rb ? 1 : 0)
-    }
-}
-
-func compareBytes(_ x: String, _ y: String) -> Int {
-    var i = x.utf8.makeIterator()
-    var j = y.utf8.makeIterator()
-    while true {
-        switch (i.next(), j.next()) {
-        case (nil, nil): return 0
-        case (nil, _): return -1
-        case (_, nil): return 1
-        case (let p?, let q?): if p != q { return p < q ? -1 : 1 }
-        }
     }
 }

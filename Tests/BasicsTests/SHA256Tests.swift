@@ -1,6 +1,6 @@
 import Testing
 
-import Digest
+import Basics
 
 @Suite("SHA-256")
 struct SHA256Tests {

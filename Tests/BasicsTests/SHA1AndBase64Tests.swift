@@ -1,4 +1,4 @@
-import Digest
+import Basics
 import Testing
 
 @Suite("SHA-1 and base64")
