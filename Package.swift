@@ -44,7 +44,7 @@ let package = Package(
         // Pipeline stages.
         .target(name: "Policy", dependencies: ["CPCRE2", "Basics"], swiftSettings: strict),
         .target(name: "Registry", dependencies: ["CCurl", "Basics", logging], swiftSettings: strict),
-        .target(name: "Setters", dependencies: ["YAML"], swiftSettings: strict),
+        .target(name: "Setters", dependencies: ["YAML", "Basics"], swiftSettings: strict),
         .target(name: "Committer", dependencies: ["CGit2", "Basics"], swiftSettings: strict),
         .target(
             name: "Automation", dependencies: ["YAML", "Basics", "Policy", "Registry", "Setters", "Committer"],

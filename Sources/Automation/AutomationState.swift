@@ -40,6 +40,6 @@ struct AutomationState: Hashable {
     func store(stateDirectory: String, key: ObjectKey) throws(StateError) {
         var text = "\(Self.formatLine)\nremote \(remote)\npolicies \(policies)\n"
         for (ref, oid) in heads.sorted(by: { $0.key < $1.key }) { text += "head \(ref) \(oid)\n" }
-        try AtomicFile.write(Array(text.utf8), to: Self.path(stateDirectory: stateDirectory, key: key))
+        try StateFile.write(Array(text.utf8), to: Self.path(stateDirectory: stateDirectory, key: key))
     }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Basics
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -70,7 +68,7 @@ public struct TagCache: Sendable {
             text += tag
             text += "\n"
         }
-        try AtomicFile.write(Array(text.utf8), to: path(for: key))
+        try StateFile.write(Array(text.utf8), to: path(for: key))
     }
 }
 
@@ -81,8 +79,8 @@ public struct StateError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(path): \(message)" }
 }
 
-/// Atomic replacement of a whole file in the state directory.
-enum AtomicFile {
+/// Atomic replacement of a whole file in the state directory, creating its directory.
+enum StateFile {
     static func write(_ bytes: [UInt8], to path: String) throws(StateError) {
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         do {
@@ -90,38 +88,10 @@ enum AtomicFile {
         } catch {
             throw StateError(path: directory, message: "cannot create the directory: \(error)")
         }
-        var template = Array("\(path).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
-        guard fd >= 0 else { throw StateError(path: path, message: "cannot create a temporary file: \(systemError())") }
-        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                let cause = systemError()
-                close(fd)
-                unlink(temporary)
-                throw StateError(path: path, message: "cannot write: \(cause)")
-            }
-            written += count
-        }
-        guard fsync(fd) == 0, close(fd) == 0 else {
-            let cause = systemError()
-            unlink(temporary)
-            throw StateError(path: path, message: "cannot flush: \(cause)")
-        }
-        guard rename(temporary, path) == 0 else {
-            let cause = systemError()
-            unlink(temporary)
-            throw StateError(path: path, message: "cannot replace: \(cause)")
-        }
-        let directoryFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryFD >= 0 {
-            _ = fsync(directoryFD)  // best effort: the rename is already visible
-            close(directoryFD)
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw StateError(path: path, message: "cannot \(error.operation): \(error.message)")
         }
     }
-
-    private static func systemError() -> String { String(cString: strerror(errno)) }
 }

@@ -1,3 +1,5 @@
+import Basics
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -125,42 +127,14 @@ enum FileSystem {
         return [UInt8](UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
     }
 
-    /// Replaces `path` atomically: a temporary file in the same directory with the original's
-    /// permission bits, fsync, rename over the original, fsync of the directory.
+    /// Replaces `path` atomically, keeping its permission bits (see `AtomicFile`).
     static func replace(_ path: String, with bytes: [UInt8]) throws(FileSystemError) {
         var info = stat()
         guard stat(path, &info) == 0 else { throw error(path, "stat") }
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array("\(directory.isEmpty ? "" : directory)/.\(name).imagebot-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
-        guard fd >= 0 else { throw error(path, "mkstemp") }
-        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var committed = false
-        defer {
-            if !committed { unlink(temporary) }
-        }
         do {
-            defer { close(fd) }
-            var written = 0
-            while written < bytes.count {
-                let count = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw error(temporary, "write")
-                }
-                written += count
-            }
-            guard fchmod(fd, info.st_mode & 0o7777) == 0 else { throw error(temporary, "fchmod") }
-            guard fsync(fd) == 0 else { throw error(temporary, "fsync") }
-        }
-        guard rename(temporary, path) == 0 else { throw error(path, "rename") }
-        committed = true
-        let dirFD = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFD >= 0 {
-            _ = fsync(dirFD)  // best effort: the rename is already visible
-            close(dirFD)
+            try AtomicFile.write(bytes, to: path, permissions: UInt32(info.st_mode & 0o7777))
+        } catch {
+            throw FileSystemError(path: error.path, operation: error.operation, message: error.message)
         }
     }
 }
