@@ -96,20 +96,21 @@ struct Select: ParsableCommand {
     }
 
     private func readTags() throws -> [String] {
-        let text: String
+        var lines: [Substring] = []
         if let tagsFile {
             guard let data = FileManager.default.contents(atPath: tagsFile) else {
                 throw CommandError("cannot read tags file '\(tagsFile)'")
             }
-            text = String(decoding: data, as: UTF8.self)
+            lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
         } else {
-            var lines: [String] = []
-            while let line = readLine(strippingNewline: true) { lines.append(line) }
-            text = lines.joined(separator: "\n")
+            while let line = readLine(strippingNewline: true) { lines.append(Substring(line)) }
         }
-        return text.split(whereSeparator: \.isNewline).compactMap { line in
-            let tag = line.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()
-            return tag.isEmpty ? nil : String(tag)
+        // One tag per line; surrounding blanks (a CRLF file's \r among them) and blank lines ignored.
+        return lines.compactMap { line in
+            guard let first = line.firstIndex(where: { !$0.isWhitespace }),
+                let last = line.lastIndex(where: { !$0.isWhitespace })
+            else { return nil }
+            return String(line[first...last])
         }
     }
 

@@ -7,9 +7,11 @@ import Darwin
 /// Writes one line to standard error (diagnostics never go to standard output, which carries
 /// the command's result).
 func printToStandardError(_ line: String) {
-    var text = line
-    if !text.hasSuffix("\n") { text += "\n" }
-    // One write(2) per line keeps concurrent diagnostics from interleaving mid-line.
+    writeToStandardError(line.hasSuffix("\n") ? line : line + "\n")
+}
+
+/// One write(2), so concurrent diagnostics never interleave mid-line.
+func writeToStandardError(_ text: String) {
     let bytes = Array(text.utf8)
     _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
@@ -35,15 +37,10 @@ final class ProgressLine {
     func update(_ done: Int) {
         guard enabled else { return }
         shown = true
-        printRaw("\r\u{1B}[Kscanning \(done)/\(total) repositories")
+        writeToStandardError("\r\u{1B}[Kscanning \(done)/\(total) repositories")
     }
 
     func finish() {
-        if shown { printRaw("\r\u{1B}[K") }
-    }
-
-    private func printRaw(_ text: String) {
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        if shown { writeToStandardError("\r\u{1B}[K") }
     }
 }
