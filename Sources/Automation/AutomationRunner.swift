@@ -7,7 +7,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Dispatch
 import Policy
 import Registry
 
@@ -70,9 +69,7 @@ public struct AutomationRunner: Sendable {
             stateDirectory: stateDirectory, rewriter: MarkerRewriter(policies: results, unresolved: unresolved))
         // libgit2 objects stay on one thread for the whole run, off the cooperative pool.
         let started = outcome
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work.run(started)) }
-        }
+        return await BlockingThread.run { work.run(started) }
     }
 
     /// The automation's signing key from its secret, with Flux's messages when it is unusable.

@@ -4,18 +4,20 @@
     import Darwin
 #endif
 
-/// Runs blocking work (libcurl transfers, credential helpers) on a fresh detached pthread and
+/// Runs blocking work (libcurl transfers, credential helpers, libgit2 fetches and pushes) on a
+/// fresh detached pthread and
 /// resumes the caller when it is done.
 ///
 /// Why not Dispatch: libdispatch sizes its pools by CPU count (2 here) and only slowly adds
 /// threads when work blocks, so a few slow registries would stall every other transfer. A thread
 /// per job costs tens of microseconds, negligible next to a network round trip; the number of
 /// jobs is bounded by `BlockingThread.limit` and the client's per-registry semaphores.
-enum BlockingThread {
+public enum BlockingThread {
     /// Most blocking jobs running at once, process-wide.
     static let limit = AsyncSemaphore(permits: 64)
 
-    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    /// Runs `body` on its own thread and returns its result to the awaiting task.
+    public static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await limit.acquire()
         defer { limit.release() }
         return await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in

@@ -3,7 +3,7 @@ import Synchronization
 /// A counting semaphore for tasks: `acquire` suspends (without blocking a thread) until a
 /// permit is free. Waiters are served FIFO. Cancellation does not interrupt a wait; the
 /// request itself observes cancellation right after acquiring.
-final class AsyncSemaphore: Sendable {
+public final class AsyncSemaphore: Sendable {
     private struct State {
         var permits: Int
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -11,11 +11,13 @@ final class AsyncSemaphore: Sendable {
     }
     private let state: Mutex<State>
 
-    init(permits: Int) {
+    /// A semaphore with `permits` slots.
+    public init(permits: Int) {
         state = Mutex(State(permits: max(1, permits)))
     }
 
-    func acquire() async {
+    /// Waits for a slot.
+    public func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLock { s -> Bool in
                 if s.permits > 0 {
@@ -29,7 +31,8 @@ final class AsyncSemaphore: Sendable {
         }
     }
 
-    func release() {
+    /// Frees a slot, waking the longest waiter.
+    public func release() {
         let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
             if s.head < s.waiters.count {
                 let c = s.waiters[s.head]
@@ -46,7 +49,8 @@ final class AsyncSemaphore: Sendable {
         next?.resume()
     }
 
-    func withPermit<T>(_ body: () async -> T) async -> T {
+    /// Runs `body` holding a slot.
+    public func withPermit<T>(_ body: () async -> T) async -> T {
         await acquire()
         defer { release() }
         return await body()
