@@ -1,4 +1,13 @@
+import Basics
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Errors from the external signing tools. Messages never include key material or passphrases.
 public struct SigningError: Error, Sendable, CustomStringConvertible {
@@ -26,7 +35,7 @@ public struct SSHCommitSigner: CommitSigner {
         defer { dir.remove() }
         let keyPath = try dir.write("key", privateKey)
         let dataPath = try dir.write("commit", commitBuffer)
-        _ = try runTool(sshKeygen, ["-q", "-Y", "sign", "-n", "git", "-f", keyPath, dataPath], stdin: nil, in: dir)
+        _ = try runTool(sshKeygen, ["-q", "-Y", "sign", "-n", "git", "-f", keyPath, dataPath])
         guard let signature = try? String(contentsOfFile: dataPath + ".sig", encoding: .utf8), signature.contains("BEGIN SSH SIGNATURE") else {
             throw SigningError(description: "ssh-keygen produced no signature")
         }
@@ -61,7 +70,7 @@ public struct GPGCommitSigner: CommitSigner {
         if let passphrase { args = ["--passphrase-file", try dir.write("pass", Array(passphrase.utf8))] + args }
         let dataPath = try dir.write("commit", commitBuffer)
         args += ["--output", dataPath + ".asc", dataPath]
-        _ = try runTool(gpg, args, stdin: nil, in: dir)
+        _ = try runTool(gpg, args)
         guard let signature = try? String(contentsOfFile: dataPath + ".asc", encoding: .utf8), signature.contains("BEGIN PGP SIGNATURE") else {
             throw SigningError(description: "gpg produced no signature")
         }
@@ -86,10 +95,9 @@ public final class GPGKeyring {
         homeDirectory = directory.path
         do {
             let keyFile = try directory.write("key.asc", armoredKey)
-            _ = try runTool(gpg, ["--homedir", homeDirectory, "--batch", "--no-tty", "--import", keyFile], stdin: nil, in: directory)
+            _ = try runTool(gpg, ["--homedir", homeDirectory, "--batch", "--no-tty", "--import", keyFile])
             let listing = try runTool(
-                gpg, ["--homedir", homeDirectory, "--batch", "--no-tty", "--with-colons", "--list-secret-keys"], stdin: nil,
-                in: directory)
+                gpg, ["--homedir", homeDirectory, "--batch", "--no-tty", "--with-colons", "--list-secret-keys"])
             // The first fpr line after each "sec" record is that key's fingerprint.
             var fingerprints: [String] = []
             var expectingPrimary = false
@@ -115,10 +123,7 @@ public final class GPGKeyring {
 
     deinit {
         // Stop the agent gpg started for this home before removing it.
-        if let dir = try? PrivateTempDirectory() {
-            _ = try? runTool("/usr/bin/gpgconf", ["--homedir", homeDirectory, "--kill", "gpg-agent"], stdin: nil, in: dir)
-            dir.remove()
-        }
+        _ = try? runTool("/usr/bin/gpgconf", ["--homedir", homeDirectory, "--kill", "gpg-agent"])
         directory.remove()
     }
 }
@@ -128,7 +133,8 @@ private struct PrivateTempDirectory {
     let path: String
 
     init() throws {
-        var template = Array((NSTemporaryDirectory() + "imagebot-sign-XXXXXX").utf8CString)
+        let base = FileManager.default.temporaryDirectory.path
+        var template = Array(((base.hasSuffix("/") ? base : base + "/") + "imagebot-sign-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw SigningError(description: "cannot create a temporary directory") }
         path = String(cString: made)
     }
@@ -144,32 +150,15 @@ private struct PrivateTempDirectory {
     func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// Runs a tool with output captured in files (not pipes), returning stdout; stderr goes into the error.
-private func runTool(_ executable: String, _ args: [String], stdin: String?, in dir: PrivateTempDirectory) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = args
-    let outPath = dir.path + "/stdout", errPath = dir.path + "/stderr"
-    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    defer {
-        try? out.close()
-        try? err.close()
+/// Runs a signing tool, returning its standard output; its standard error goes into the error.
+private func runTool(_ executable: String, _ args: [String]) throws -> String {
+    switch ChildProcess.run([executable] + args, timeout: 120) {
+    case .failure(let failure):
+        throw SigningError(description: "\(executable): \(failure)")
+    case .success(let output) where output.status != 0:
+        let stderr = String(decoding: output.stderr, as: UTF8.self)
+        throw SigningError(description: "\(executable) failed (\(output.status)): \(stderr.replacingNewlines().prefix(300))")
+    case .success(let output):
+        return String(decoding: output.stdout, as: UTF8.self)
     }
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    do {
-        try process.run()
-    } catch {
-        throw SigningError(description: "cannot run \(executable)")
-    }
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        throw SigningError(description: "\(executable) failed (\(process.terminationStatus)): \(stderr.replacingNewlines().prefix(300))")
-    }
-    return (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
 }
