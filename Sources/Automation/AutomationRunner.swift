@@ -19,6 +19,8 @@ public struct AutomationOutcome: Sendable {
     /// Files changed by the commit, relative to the repository root.
     public var files: [String] = []
     public var changes: [SetterChange] = []
+    /// The files' old and new bytes, paths relative to the repository root (for diffs).
+    public var rewrites: [FileRewrite] = []
     public var commitMessage: String?
     /// One line: what happened, or why nothing was pushed.
     public var summary: String
@@ -47,8 +49,18 @@ public struct AutomationRunner: Sendable {
     }
 
     public func run(_ automation: ImageUpdateAutomationConfig) async -> AutomationOutcome {
+        await execute(automation, committing: true)
+    }
+
+    /// Everything `run` does up to the commit, from the remote's current tip: the rewrites,
+    /// diagnostics and commit message it would produce. Nothing is committed or pushed.
+    public func preview(_ automation: ImageUpdateAutomationConfig) async -> AutomationOutcome {
+        await execute(automation, committing: false)
+    }
+
+    private func execute(_ automation: ImageUpdateAutomationConfig, committing: Bool) async -> AutomationOutcome {
         var outcome = AutomationOutcome(key: automation.key, summary: "")
-        if automation.suspend {
+        if automation.suspend && committing {
             outcome.summary = "suspended"
             return outcome
         }
@@ -69,7 +81,7 @@ public struct AutomationRunner: Sendable {
             stateDirectory: stateDirectory, rewriter: MarkerRewriter(policies: results, unresolved: unresolved))
         // libgit2 objects stay on one thread for the whole run, off the cooperative pool.
         let started = outcome
-        return await BlockingThread.run { work.run(started) }
+        return await BlockingThread.run { committing ? work.run(started) : work.preview(started) }
     }
 
     /// The automation's signing key from its secret, with Flux's messages when it is unusable.
@@ -91,11 +103,7 @@ public struct AutomationRunner: Sendable {
             guard let key = secrets.value(namespace: namespace, name: name, key: "identity") else {
                 return .failure(AutomationFailure("signing key secret '\(name)' does not contain an 'identity' key"))
             }
-            if passphrase != nil {
-                return .failure(AutomationFailure(
-                    "signing key secret '\(name)': password-protected SSH signing keys are not supported yet; use an unencrypted key"))
-            }
-            return .success(SigningKey(type: .ssh, secretName: name, key: key, passphrase: nil))
+            return .success(SigningKey(type: .ssh, secretName: name, key: key, passphrase: passphrase))
         }
     }
 
@@ -178,7 +186,35 @@ private struct GitWork: Sendable {
         return outcome
     }
 
-    private func attempt(_ outcome: inout AutomationOutcome) throws {
+    func preview(_ initial: AutomationOutcome) -> AutomationOutcome {
+        var outcome = initial
+        do {
+            let target = try self.target()
+            outcome.branch = target.pushBranch
+            let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: target.source.url, credentials: credentials.get())
+            let template = try MessageTemplate.forSpec(automation.messageTemplate)
+            let (base, _) = try fetchBase(cache, target)
+            if try proposeChange(cache, base: base, template: template, outcome: &outcome) != nil {
+                outcome.summary = "would commit \(outcome.rewrites.count) file\(outcome.rewrites.count == 1 ? "" : "s") on \(base.prefix(7)) to branch '\(target.pushBranch)'"
+            }
+        } catch {
+            outcome.failed = true
+            outcome.summary = "\(error)"
+        }
+        return outcome
+    }
+
+    /// Where an automation reads and writes: Flux's precedence for the checkout reference
+    /// (automation, then GitRepository, then `master`) and the push branch.
+    private struct Target {
+        var source: GitRepositoryConfig
+        var checkout: GitReference
+        /// The checkout branch, when the checkout is a branch (not a tag, semver, name or commit).
+        var checkoutBranch: String?
+        var pushBranch: String
+    }
+
+    private func target() throws -> Target {
         guard let source else {
             throw AutomationFailure("referenced git repository does not exist: GitRepository \(automation.sourceRef)")
         }
@@ -189,6 +225,65 @@ private struct GitWork: Sendable {
             throw AutomationFailure(
                 "push spec not provided, and cannot be inferred from .spec.git.checkout.ref or GitRepository .spec.ref")
         }
+        return Target(source: source, checkout: checkout, checkoutBranch: checkoutBranch, pushBranch: pushBranch)
+    }
+
+    /// Fetches the checkout and push branches; returns the commit to build on and the heads seen.
+    private func fetchBase(_ cache: GitCache, _ target: Target) throws -> (base: String, heads: [String: String]) {
+        var branches = [target.pushBranch]
+        if let checkoutBranch = target.checkoutBranch, checkoutBranch != target.pushBranch { branches.append(checkoutBranch) }
+        let checkout = target.checkout
+        let heads = try cache.fetch(branches: branches, tags: checkout.tag != nil || checkout.semver != nil)
+        // semver checkouts use the same range engine as ImagePolicies (Flux's Masterminds rules).
+        let checkoutCommit = try cache.resolve(checkout) { range, version in
+            guard let parsed = SemanticVersion(tag: version.description) else { return false }
+            return (try? SemverRange(range))?.contains(parsed) ?? false
+        }
+        // A separate push branch continues from its own head when it exists.
+        let base = target.pushBranch == target.checkoutBranch
+            ? checkoutCommit : (heads["refs/heads/\(target.pushBranch)"] ?? checkoutCommit)
+        return (base, heads)
+    }
+
+    /// The rewrite of the marked values under `update.path` in `base`'s tree, and its commit
+    /// message; nil (with the reason in the summary) when every value is up to date.
+    private func proposeChange(
+        _ cache: GitCache, base: String, template: MessageTemplate, outcome: inout AutomationOutcome
+    ) throws -> (replacing: [String: [UInt8]], message: String)? {
+        let root = Self.normalized(automation.updatePath)
+        let files = try cache.files(in: base, under: root, include: MarkerRewriter.isCandidateFileName)
+        let plan = rewriter.plan(files: files)
+        outcome.diagnostics = (plan.warnings + plan.errors).map { "\(Self.join(root, $0.description))" }
+        outcome.changes = plan.changes
+        outcome.rewrites = plan.rewrites.map { rewrite in
+            var rooted = rewrite
+            rooted.relativePath = Self.join(root, rewrite.relativePath)
+            return rooted
+        }
+        guard !plan.rewrites.isEmpty else {
+            outcome.summary = "no changes: every marked value under \(automation.updatePath) is up to date"
+            return nil
+        }
+        let data = CommitMessageData(
+            automationNamespace: automation.key.namespace, automationName: automation.key.name,
+            changes: plan.changes.map {
+                CommitMessageData.Change(
+                    file: $0.file, apiVersion: $0.object.apiVersion, kind: $0.object.kind,
+                    namespace: $0.object.namespace, name: $0.object.name,
+                    oldValue: $0.old, newValue: $0.new, setter: $0.setter)
+            },
+            values: automation.messageTemplateValues)
+        let message = try template.render(data.templateValue)
+        outcome.commitMessage = message
+        var replacing: [String: [UInt8]] = [:]
+        for rewrite in outcome.rewrites { replacing[rewrite.relativePath] = rewrite.updated }
+        return (replacing, message)
+    }
+
+    private func attempt(_ outcome: inout AutomationOutcome) throws {
+        let target = try self.target()
+        let (source, checkoutBranch, pushBranch) = (target.source, target.checkoutBranch, target.pushBranch)
+        let checkoutIsBranch = checkoutBranch != nil
         outcome.branch = pushBranch
         let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: source.url, credentials: credentials.get())
         // Same policy results and same remote heads as the last successful run: nothing to do.
@@ -212,53 +307,24 @@ private struct GitWork: Sendable {
                 keyring = imported
                 signer = GPGCommitSigner(keyID: imported.fingerprint, homeDirectory: imported.homeDirectory, passphrase: key.passphrase)
             case .ssh:
-                signer = SSHCommitSigner(privateKey: key.key)
+                signer = SSHCommitSigner(privateKey: key.key, passphrase: key.passphrase)
             }
         }
         defer { withExtendedLifetime(keyring) {} }
-        let root = Self.normalized(automation.updatePath)
-
         var lastHeads: [String: String] = [:]
         let result = try PushRetry.run(maxAttempts: 5) { attempt in
             outcome.attempts = attempt
-            var branches = [pushBranch]
-            if let checkoutBranch, checkoutBranch != pushBranch { branches.append(checkoutBranch) }
-            let heads = try cache.fetch(branches: branches, tags: checkout.tag != nil || checkout.semver != nil)
+            let (base, heads) = try fetchBase(cache, target)
             lastHeads = heads
-            // semver checkouts use the same range engine as ImagePolicies (Flux's Masterminds rules).
-            let checkoutCommit = try cache.resolve(checkout) { range, version in
-                guard let parsed = SemanticVersion(tag: version.description) else { return false }
-                return (try? SemverRange(range))?.contains(parsed) ?? false
-            }
-            // A separate push branch continues from its own head when it exists.
-            let base = pushBranch == checkoutBranch ? checkoutCommit : (heads["refs/heads/\(pushBranch)"] ?? checkoutCommit)
-            let files = try cache.files(in: base, under: root, include: MarkerRewriter.isCandidateFileName)
-            let plan = rewriter.plan(files: files)
-            outcome.diagnostics = (plan.warnings + plan.errors).map { "\(Self.join(root, $0.description))" }
-            outcome.changes = plan.changes
-            guard !plan.rewrites.isEmpty else {
-                outcome.summary = "no changes: every marked value under \(automation.updatePath) is up to date"
+            guard let (replacing, message) = try proposeChange(cache, base: base, template: template, outcome: &outcome) else {
                 return PushResult(outcome: .upToDate, message: "")
             }
-            let data = CommitMessageData(
-                automationNamespace: automation.key.namespace, automationName: automation.key.name,
-                changes: plan.changes.map {
-                    CommitMessageData.Change(
-                        file: $0.file, apiVersion: $0.object.apiVersion, kind: $0.object.kind,
-                        namespace: $0.object.namespace, name: $0.object.name,
-                        oldValue: $0.old, newValue: $0.new, setter: $0.setter)
-                },
-                values: automation.messageTemplateValues)
-            let message = try template.render(data.templateValue)
-            var replacing: [String: [UInt8]] = [:]
-            for rewrite in plan.rewrites { replacing[Self.join(root, rewrite.relativePath)] = rewrite.updated }
             let commit = try cache.commit(
                 parent: base, replacing: replacing,
                 author: GitSignature(name: automation.authorName, email: automation.authorEmail),
                 message: message, signer: signer)
             outcome.commit = commit
             outcome.files = replacing.keys.sorted()
-            outcome.commitMessage = message
             return try cache.push(
                 commit, to: pushBranch, force: false, refspec: automation.pushRefspec, options: automation.pushOptions)
         }

@@ -24,8 +24,11 @@ public enum ChildProcess {
     /// Most bytes kept from each of standard output and standard error.
     public static let outputLimit = 1 << 20
 
-    /// Runs `argv` (a path, or a name looked up in PATH) with `stdin` as its input.
-    public static func run(_ argv: [String], stdin input: [UInt8] = [], timeout: Double) -> Result<Output, Failure> {
+    /// Runs `argv` (a path, or a name looked up in PATH) with `stdin` as its input, in this
+    /// process's environment with `environment`'s variables added or replaced.
+    public static func run(
+        _ argv: [String], stdin input: [UInt8] = [], environment: [String: String] = [:], timeout: Double
+    ) -> Result<Output, Failure> {
         guard let program = argv.first else { return .failure(Failure(description: "no program to run")) }
         var inPipe: [Int32] = [-1, -1]
         var outPipe: [Int32] = [-1, -1]
@@ -53,10 +56,14 @@ public enum ChildProcess {
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
-        let rc =
-            program.contains("/")
-            ? posix_spawn(&pid, program, &actions, nil, cArgs, environ)
-            : posix_spawnp(&pid, program, &actions, nil, cArgs, environ)
+        let cEnvironment = environment.isEmpty ? [] : Self.merged(environment).map { strdup($0) } + [nil]
+        defer { for p in cEnvironment { free(p) } }
+        let rc = cEnvironment.withUnsafeBufferPointer { merged in
+            let envp = merged.isEmpty ? environ : UnsafeMutablePointer(mutating: merged.baseAddress)
+            return program.contains("/")
+                ? posix_spawn(&pid, program, &actions, nil, cArgs, envp)
+                : posix_spawnp(&pid, program, &actions, nil, cArgs, envp)
+        }
         close(inPipe[0])
         close(outPipe[1])
         close(errPipe[1])
@@ -122,5 +129,18 @@ public enum ChildProcess {
         output.stdout = Array(output.stdout.prefix(outputLimit))
         output.stderr = Array(output.stderr.prefix(outputLimit))
         return .success(output)
+    }
+
+    /// This process's `NAME=value` entries with `overrides` replacing or adding variables.
+    private static func merged(_ overrides: [String: String]) -> [String] {
+        var entries: [String] = []
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            let name = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? text
+            if overrides[name] == nil { entries.append(text) }
+            pointer += 1
+        }
+        return entries + overrides.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
 }

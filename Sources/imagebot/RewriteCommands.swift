@@ -10,8 +10,11 @@ import Foundation
 
 /// Options shared by `dry-run` and `update`.
 struct RewriteOptions: ParsableArguments {
-    @Argument(help: "Directory (or single file) whose YAML markers to rewrite.")
-    var path = "."
+    @Argument(help: "Directory (or single file) whose YAML markers to rewrite (default: the current directory).")
+    var path: String?
+
+    /// PATH, or the current directory.
+    var root: String { path ?? "." }
 
     @Option(
         name: .customLong("set"),
@@ -58,8 +61,27 @@ struct DryRun: AsyncParsableCommand {
 
     @OptionGroup var options: RewriteOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "Preview this ImageUpdateAutomation: its policies, its Git repository at the branch tip (fetched into the cache), its update.path; prints the diff and the commit message run --once would push.",
+            valueName: "namespace/name"))
+    var automation: String?
+
+    func validate() throws {
+        if automation != nil, options.path != nil {
+            throw ValidationError("--automation reads the automation's Git repository; drop PATH")
+        }
+        if automation != nil, !options.overrides.isEmpty {
+            throw ValidationError("--automation takes its policies' results from the registries; --set cannot be combined with it")
+        }
+    }
+
     func run() async throws {
-        try await RewriteRun(options: options, writing: false).execute()
+        if let automation {
+            try await AutomationPreview(options: options, automation: automation).execute()
+        } else {
+            try await RewriteRun(options: options, writing: false).execute()
+        }
     }
 }
 
@@ -94,8 +116,8 @@ private struct RewriteRun {
             printToStandardError("imagebot: \(error)")
             throw ExitStatus.usage
         }
-        guard FileManager.default.fileExists(atPath: options.path) else {
-            printToStandardError("imagebot: \(options.path): no such file or directory")
+        guard FileManager.default.fileExists(atPath: options.root) else {
+            printToStandardError("imagebot: \(options.root): no such file or directory")
             throw ExitStatus.usage
         }
         let (resolved, unresolved) = try await resolveFromConfig(overridden: Set(policies.keys))
@@ -104,7 +126,7 @@ private struct RewriteRun {
         let rewriter = MarkerRewriter(policies: policies, unresolved: unresolved)
         let color = options.output == .diff && standardOutputIsTerminal
         var writeErrors: [String] = []
-        let plan = rewriter.plan(root: options.path) { rewrite in
+        let plan = rewriter.plan(root: options.root) { rewrite in
             if options.output == .diff { print(UnifiedDiff.render(rewrite, color: color), terminator: "") }
             guard writing else { return }
             do {
@@ -147,7 +169,7 @@ extension RewriteRun {
         let candidates = configuration.policies.values.filter { !overridden.contains("\($0.key.namespace):\($0.key.name)") }
         guard !candidates.isEmpty else { return ([:], [:]) }
         // Only policies some marker names are resolved (registries cost more than a pass over the tree).
-        let referenced = MarkerRewriter(policies: [:]).plan(root: self.options.path) { _ in }.referencedPolicies
+        let referenced = MarkerRewriter(policies: [:]).plan(root: self.options.root) { _ in }.referencedPolicies
         let needed = candidates.filter { policy in
             let key = "\(policy.key.namespace):\(policy.key.name)"
             return referenced.contains(key)
@@ -158,6 +180,76 @@ extension RewriteRun {
             printToStandardError("error: ImageRepository \(scan.key): \(scan.error ?? "")")
         }
         return PolicyResolution.markerResults(resolutions)
+    }
+}
+
+/// `dry-run --automation NS/NAME`: what `run --once` would commit for one automation, computed
+/// from the remote's current tip; nothing is committed or pushed.
+private struct AutomationPreview {
+    let options: RewriteOptions
+    let automation: String
+
+    func execute() async throws {
+        let configuration = try options.configuration.loadConfiguration()
+        let parts = automation.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let key = parts.count == 2 ? ObjectKey(namespace: parts[0], name: parts[1]) : ObjectKey(namespace: "default", name: automation)
+        guard parts.count <= 2, let spec = configuration.automations[key] else {
+            let known = configuration.automations.keys.sorted().map(\.description).joined(separator: ", ")
+            printToStandardError("imagebot: ImageUpdateAutomation \(key) not found in \(options.configuration.configDirectory)"
+                + (known.isEmpty ? "" : " (have: \(known))"))
+            throw ExitStatus.usage
+        }
+        let runner = AutomationRunner(
+            configuration: configuration, scanner: options.configuration.scanner(for: configuration),
+            secrets: SecretStore(directory: options.configuration.secretsDir, configuration: configuration),
+            stateDirectory: options.configuration.resolvedStateDirectory)
+        let outcome = await runner.preview(spec)
+        switch options.output {
+        case .diff:
+            let color = standardOutputIsTerminal
+            for rewrite in outcome.rewrites { print(UnifiedDiff.render(rewrite, color: color), terminator: "") }
+            if let message = outcome.commitMessage {
+                // Indented like `git log`, so `git apply` skips it as it skips a mail's text.
+                print("\ncommit message (ImageUpdateAutomation \(key), branch \(outcome.branch ?? "?")):")
+                for line in message.split(separator: "\n", omittingEmptySubsequences: false) { print("    \(line)") }
+            }
+        case .json:
+            print(try AutomationPreviewReport(outcome).json())
+        }
+        for line in outcome.diagnostics { printToStandardError("\(key): \(line)") }
+        printToStandardError("ImageUpdateAutomation \(key): \(outcome.summary)")
+        if outcome.failed { throw ExitStatus.runtime }
+        if options.exitCode && !outcome.rewrites.isEmpty { throw ExitStatus.nothing }
+    }
+}
+
+/// The JSON shape of `dry-run --automation NS/NAME --output json`.
+private struct AutomationPreviewReport: Encodable {
+    var namespace, name: String
+    var branch: String?
+    var changes: [SetterChange]
+    var files: [String]
+    var commitMessage: String?
+    var summary: String
+    var failed: Bool
+    var diagnostics: [String]
+
+    init(_ outcome: AutomationOutcome) {
+        namespace = outcome.key.namespace
+        name = outcome.key.name
+        branch = outcome.branch
+        changes = outcome.changes
+        files = outcome.rewrites.map(\.relativePath)
+        commitMessage = outcome.commitMessage
+        summary = outcome.summary
+        failed = outcome.failed
+        diagnostics = outcome.diagnostics
+    }
+
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }
 

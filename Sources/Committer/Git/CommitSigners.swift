@@ -18,14 +18,18 @@ public struct SigningError: Error, Sendable, CustomStringConvertible {
 /// Signs commits with an SSH key via `ssh-keygen -Y sign -n git` (git's `gpg.format=ssh`).
 ///
 /// The key bytes are written to a private (0600) temporary file for the duration of each call.
-/// Blocks while `ssh-keygen` runs; use from the same thread as the `GitCache`.
+/// A passphrase reaches ssh-keygen through `SSH_ASKPASS` (a script in the same private directory
+/// that prints a 0600 file), never on a command line. Blocks while `ssh-keygen` runs; use from
+/// the same thread as the `GitCache`.
 public struct SSHCommitSigner: CommitSigner {
     private let privateKey: [UInt8]
+    private let passphrase: String?
     private let sshKeygen: String
 
-    /// Creates a signer for an unencrypted OpenSSH/PEM private key.
-    public init(privateKey: [UInt8], sshKeygenPath: String = "/usr/bin/ssh-keygen") {
+    /// Creates a signer for an OpenSSH/PEM private key, encrypted with `passphrase` when given.
+    public init(privateKey: [UInt8], passphrase: String? = nil, sshKeygenPath: String = "/usr/bin/ssh-keygen") {
         self.privateKey = privateKey
+        self.passphrase = passphrase
         self.sshKeygen = sshKeygenPath
     }
 
@@ -35,7 +39,14 @@ public struct SSHCommitSigner: CommitSigner {
         defer { dir.remove() }
         let keyPath = try dir.write("key", privateKey)
         let dataPath = try dir.write("commit", commitBuffer)
-        _ = try runTool(sshKeygen, ["-q", "-Y", "sign", "-n", "git", "-f", keyPath, dataPath])
+        var environment: [String: String] = [:]
+        if let passphrase {
+            let passPath = try dir.write("pass", Array(passphrase.utf8))
+            let askpass = try dir.write("askpass", Array("#!/bin/sh\nexec cat '\(passPath)'\n".utf8), mode: 0o700)
+            // OpenSSH ≥ 8.4 uses the askpass program even without a display when forced.
+            environment = ["SSH_ASKPASS": askpass, "SSH_ASKPASS_REQUIRE": "force"]
+        }
+        _ = try runTool(sshKeygen, ["-q", "-Y", "sign", "-n", "git", "-f", keyPath, dataPath], environment: environment)
         guard let signature = try? String(contentsOfFile: dataPath + ".sig", encoding: .utf8), signature.contains("BEGIN SSH SIGNATURE") else {
             throw SigningError(description: "ssh-keygen produced no signature")
         }
@@ -139,9 +150,9 @@ private struct PrivateTempDirectory {
         path = String(cString: made)
     }
 
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+    func write(_ name: String, _ bytes: [UInt8], mode: Int = 0o600) throws -> String {
         let file = path + "/" + name
-        guard FileManager.default.createFile(atPath: file, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+        guard FileManager.default.createFile(atPath: file, contents: Data(bytes), attributes: [.posixPermissions: mode]) else {
             throw SigningError(description: "cannot write a temporary file")
         }
         return file
@@ -151,8 +162,8 @@ private struct PrivateTempDirectory {
 }
 
 /// Runs a signing tool, returning its standard output; its standard error goes into the error.
-private func runTool(_ executable: String, _ args: [String]) throws -> String {
-    switch ChildProcess.run([executable] + args, timeout: 120) {
+private func runTool(_ executable: String, _ args: [String], environment: [String: String] = [:]) throws -> String {
+    switch ChildProcess.run([executable] + args, environment: environment, timeout: 120) {
     case .failure(let failure):
         throw SigningError(description: "\(executable): \(failure)")
     case .success(let output) where output.status != 0:
