@@ -16,6 +16,7 @@ let strict: [SwiftSetting] = [
 ]
 
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
 
 let package = Package(
     name: "imagebot",
@@ -26,6 +27,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         // C declarations; headers and link flags come from pkg-config (`make deps` installs them).
@@ -43,19 +48,24 @@ let package = Package(
 
         // Pipeline stages.
         .target(name: "Policy", dependencies: ["CPCRE2", "Basics"], swiftSettings: strict),
-        .target(name: "Registry", dependencies: ["CCurl", "Basics", logging], swiftSettings: strict),
+        .target(name: "Registry", dependencies: ["CCurl", "Basics", logging, metrics], swiftSettings: strict),
         .target(name: "Setters", dependencies: ["YAML", "Basics"], swiftSettings: strict),
         .target(name: "Committer", dependencies: ["CGit2", "Basics"], swiftSettings: strict),
         .target(
-            name: "Automation", dependencies: ["YAML", "Basics", "Policy", "Registry", "Setters", "Committer"],
+            name: "Automation",
+            dependencies: ["YAML", "Basics", "Policy", "Registry", "Setters", "Committer", logging, metrics],
             swiftSettings: strict),
 
         // The executable and its benchmark companion.
         .executableTarget(
             name: "imagebot",
             dependencies: [
-                "Policy", "Setters", "Registry", "Committer", "Automation",
+                "Policy", "Setters", "Registry", "Committer", "Automation", logging, metrics,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

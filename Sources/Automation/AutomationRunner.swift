@@ -49,27 +49,48 @@ public struct AutomationRunner: Sendable {
     }
 
     public func run(_ automation: ImageUpdateAutomationConfig) async -> AutomationOutcome {
-        await execute(automation, committing: true)
+        await execute(automation, committing: true, resolutions: nil)
+    }
+
+    /// Runs with policy results the caller already has (the daemon's latest evaluations)
+    /// instead of scanning: `resolutions` must cover the automation's policies.
+    public func run(_ automation: ImageUpdateAutomationConfig, resolutions: [PolicyResolution]) async -> AutomationOutcome {
+        await execute(automation, committing: true, resolutions: resolutions)
+    }
+
+    /// The policies an automation applies: Flux's rule, those of its own namespace that its
+    /// `policySelector` matches (suspended ones excluded).
+    public func policies(of automation: ImageUpdateAutomationConfig) -> [ImagePolicyConfig] {
+        Self.policies(of: automation, in: configuration)
+    }
+
+    public static func policies(of automation: ImageUpdateAutomationConfig, in configuration: Configuration) -> [ImagePolicyConfig] {
+        configuration.policies.values.filter { policy in
+            policy.key.namespace == automation.key.namespace && !policy.suspend
+                && (automation.policySelector?.matches(policy.labels) ?? true)
+        }.sorted { $0.key < $1.key }
     }
 
     /// Everything `run` does up to the commit, from the remote's current tip: the rewrites,
     /// diagnostics and commit message it would produce. Nothing is committed or pushed.
     public func preview(_ automation: ImageUpdateAutomationConfig) async -> AutomationOutcome {
-        await execute(automation, committing: false)
+        await execute(automation, committing: false, resolutions: nil)
     }
 
-    private func execute(_ automation: ImageUpdateAutomationConfig, committing: Bool) async -> AutomationOutcome {
+    private func execute(
+        _ automation: ImageUpdateAutomationConfig, committing: Bool, resolutions given: [PolicyResolution]?
+    ) async -> AutomationOutcome {
         var outcome = AutomationOutcome(key: automation.key, summary: "")
         if automation.suspend && committing {
             outcome.summary = "suspended"
             return outcome
         }
-        // Flux: only the policies of the automation's own namespace, filtered by policySelector.
-        let policies = configuration.policies.values.filter { policy in
-            policy.key.namespace == automation.key.namespace && !policy.suspend
-                && (automation.policySelector?.matches(policy.labels) ?? true)
+        let resolutions: [PolicyResolution]
+        if let given {
+            resolutions = given
+        } else {
+            resolutions = await scanner.resolve(policies(of: automation)).policies
         }
-        let (_, resolutions) = await scanner.resolve(Array(policies))
         let (results, unresolved) = PolicyResolution.markerResults(resolutions)
         // A fingerprint of every result this run applies (and why others have none).
         let fingerprint = SHA256.hex(Array(
@@ -316,7 +337,11 @@ private struct GitWork: Sendable {
             outcome.attempts = attempt
             let (base, heads) = try fetchBase(cache, target)
             lastHeads = heads
-            guard let (replacing, message) = try proposeChange(cache, base: base, template: template, outcome: &outcome) else {
+            let clock = ContinuousClock()
+            let rewriteStart = clock.now
+            let proposed = try proposeChange(cache, base: base, template: template, outcome: &outcome)
+            StageMetrics.rewrite(clock.now - rewriteStart)
+            guard let (replacing, message) = proposed else {
                 return PushResult(outcome: .upToDate, message: "")
             }
             let commit = try cache.commit(
@@ -325,8 +350,11 @@ private struct GitWork: Sendable {
                 message: message, signer: signer)
             outcome.commit = commit
             outcome.files = replacing.keys.sorted()
-            return try cache.push(
+            let pushStart = clock.now
+            let pushed = try cache.push(
                 commit, to: pushBranch, force: false, refspec: automation.pushRefspec, options: automation.pushOptions)
+            StageMetrics.push(clock.now - pushStart, outcome: "\(pushed.outcome)")
+            return pushed
         }
         if result.outcome != .rejectedNonFastForward, checkoutIsBranch {
             // Remember what this run saw; a lost state file only costs one full run next time.

@@ -16,24 +16,15 @@ public enum ConfigLoader {
     static let imageGroups = ["image.toolkit.fluxcd.io/v1", "image.toolkit.fluxcd.io/v1beta2"]
     static let sourceGroups = ["source.toolkit.fluxcd.io/v1", "source.toolkit.fluxcd.io/v1beta2"]
 
-    /// Loads every `*.yaml`/`*.yml` file under `directory` (recursively, `.git` skipped),
-    /// in sorted path order; `directory` may also be a single file.
+    /// Loads every `*.yaml`/`*.yml` file under `directory` (recursively, hidden entries
+    /// skipped), in sorted path order; `directory` may also be a single file.
     public static func load(directory: String) -> Configuration {
         var configuration = Configuration()
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: directory) else {
+        guard let files = manifestFiles(directory: directory) else {
             configuration.diagnostics.append(
                 ConfigDiagnostic(.error, SourceLocation(file: directory, line: 1, column: 1), object: "",
                                  "config directory does not exist"))
             return configuration
-        }
-        let files: [String]
-        if attributes[.type] as? FileAttributeType == .typeDirectory {
-            let entries = (try? FileManager.default.subpathsOfDirectory(atPath: directory)) ?? []
-            files = entries.filter { path in
-                (path.hasSuffix(".yaml") || path.hasSuffix(".yml")) && !path.split(separator: "/").contains(".git")
-            }.sorted().map { directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0 }
-        } else {
-            files = [directory]
         }
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -45,6 +36,19 @@ public enum ConfigLoader {
         }
         validateReferences(&configuration)
         return configuration
+    }
+
+    /// The manifest files `load(directory:)` reads, in order; nil when `directory` does not exist.
+    /// Entries whose name starts with a dot are skipped: `.git`, and the `..data` and
+    /// `..2026_…` directories of a Kubernetes ConfigMap volume, whose files are also reachable
+    /// through the top-level symlinks (reading both would define every object twice).
+    public static func manifestFiles(directory: String) -> [String]? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: directory) else { return nil }
+        guard attributes[.type] as? FileAttributeType == .typeDirectory else { return [directory] }
+        let entries = (try? FileManager.default.subpathsOfDirectory(atPath: directory)) ?? []
+        return entries.filter { path in
+            (path.hasSuffix(".yaml") || path.hasSuffix(".yml")) && !path.split(separator: "/").contains { $0.hasPrefix(".") }
+        }.sorted().map { directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0 }
     }
 
     /// Loads the manifests in one file's bytes (used by `load(directory:)` and by tests).

@@ -33,11 +33,24 @@ public struct PolicyResolution: Sendable {
     /// Why nothing was selected: the engine's failure, the repository's error, a digest error.
     public var error: String?
 
+    public init(key: ObjectKey, latest: LatestRef? = nil, decision: PolicyDecision? = nil, error: String? = nil) {
+        self.key = key
+        self.latest = latest
+        self.decision = decision
+        self.error = error
+    }
+
     public struct LatestRef: Sendable, Hashable, Codable {
         /// The ImageRepository's `spec.image`, verbatim (Flux's `latestRef.name`).
         public var name: String
         public var tag: String
         public var digest: String?
+
+        public init(name: String, tag: String, digest: String? = nil) {
+            self.name = name
+            self.tag = tag
+            self.digest = digest
+        }
     }
 }
 
@@ -187,7 +200,7 @@ public struct Scanner: Sendable {
     }
 
     /// Evaluates one policy against its repository's scan, reflecting the digest if asked.
-    func evaluate(_ policy: ImagePolicyConfig, scan: RepositoryScan?) async -> PolicyResolution {
+    public func evaluate(_ policy: ImagePolicyConfig, scan: RepositoryScan?) async -> PolicyResolution {
         var resolution = PolicyResolution(key: policy.key)
         guard let repository = configuration.repositories[policy.repository], let scan else {
             resolution.error = "referenced ImageRepository \(policy.repository) does not exist"

@@ -1,5 +1,6 @@
 import Basics
 import Logging
+import Metrics
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -25,6 +26,7 @@ extension RegistryClient {
             }
             var retryAfter: Double?
             let reason: String
+            Self.recordRequest(registry: context.reference.registry, result: result)
             switch result {
             case .success(let response):
                 guard RetryPolicy.retryableStatuses.contains(response.status), attempt < policy.maxAttempts else {
@@ -47,9 +49,22 @@ extension RegistryClient {
         }
     }
 
+    /// `imagebot_registry_requests_total{registry,code}` (code `error` for transport failures)
+    /// and `imagebot_registry_throttled_total` for 429s.
+    static func recordRequest(registry: String, result: Result<HTTPResponse, RegistryError>) {
+        let code: String
+        switch result {
+        case .success(let response): code = String(response.status)
+        case .failure: code = "error"
+        }
+        Counter(label: "imagebot_registry_requests_total", dimensions: [("registry", registry), ("code", code)]).increment()
+        if code == "429" { Counter(label: "imagebot_registry_throttled_total", dimensions: [("registry", registry)]).increment() }
+    }
+
     private func pause(
         _ seconds: Double, attempt: Int, reason: String, request: HTTPRequest, context: RequestContext
     ) async throws(RegistryError) {
+        Timer(label: "imagebot_registry_retry_wait_seconds").record(duration: .milliseconds(Int64(seconds * 1000)))
         logger?.debug(
             "registry request failed, retrying",
             metadata: [

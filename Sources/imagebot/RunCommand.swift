@@ -14,7 +14,11 @@ struct Run: AsyncParsableCommand {
         discussion: """
             With --once, each automation runs one time and the command exits: 0 when all succeeded \
             (pushed or up to date), 3 when any failed (after running the others). Without --once \
-            imagebot would run as the daemon, which is not part of this build yet.
+            imagebot runs as the daemon: each ImageRepository scanned at its interval (jittered, \
+            with backoff on failure), each automation run at its interval and as soon as one of its \
+            policies selects a new image; the config dir is reloaded when it changes; an HTTP \
+            server on --listen serves /healthz, /readyz, /metrics, /api/v1/status and \
+            POST /hooks/<image-repository>. SIGTERM drains and exits 0.
             """
     )
 
@@ -23,13 +27,15 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Run each automation once and exit.")
     var once = false
 
-    @Option(help: "Output format: text (a line per automation) or json.")
+    @Option(help: "Output format of --once: text (a line per automation) or json.")
     var output: OutputFormat = .text
+
+    @OptionGroup(title: "Daemon options (without --once)") var daemon: DaemonOptions
 
     func run() async throws {
         guard once else {
-            printToStandardError("imagebot run: the daemon mode is not available in this build yet; use --once")
-            throw ExitStatus.usage
+            try await DaemonLauncher(configuration: options, daemon: daemon).run()
+            return
         }
         let configuration = try options.loadConfiguration()
         let runner = AutomationRunner(

@@ -1,0 +1,105 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// A Kubernetes-style condition, as Flux reports them (`Ready`, `Stalled`, …).
+public struct Condition: Sendable, Hashable, Codable {
+    public var type: String
+    /// "True", "False" or "Unknown".
+    public var status: String
+    public var reason: String
+    public var message: String
+    public var lastTransitionTime: Date
+
+    public init(type: String = "Ready", status: String, reason: String, message: String, lastTransitionTime: Date) {
+        self.type = type
+        self.status = status
+        self.reason = reason
+        self.message = message
+        self.lastTransitionTime = lastTransitionTime
+    }
+}
+
+/// Flux's `ImageRepository.status` and what the scheduler knows about it.
+public struct RepositoryStatus: Sendable, Codable {
+    public struct ScanResult: Sendable, Codable, Hashable {
+        public var tagCount: Int
+        public var scanTime: Date
+        /// The ten bytewise-greatest tags, as Flux's `latestTags`.
+        public var latestTags: [String]
+        public var revision: String
+    }
+
+    public var namespace, name, image: String
+    public var lastScanResult: ScanResult?
+    public var conditions: [Condition] = []
+    public var consecutiveFailures = 0
+    public var nextScan: Date?
+}
+
+/// Flux's `ImagePolicy.status`, plus the decision record ("why this tag, why not another").
+public struct PolicyStatus: Sendable, Codable {
+    /// The counts behind the choice (see `imagebot select --explain`).
+    public struct Decision: Sendable, Codable, Hashable {
+        public var candidates, excluded, filteredOut, invalid, outsideRange, eligible: Int
+        public var selected: String?
+        public var tiedWith: [String]
+        public var summary: String
+    }
+
+    public var namespace, name: String
+    public var imageRepositoryRef: String
+    public var latestRef: PolicyResolution.LatestRef?
+    public var observedPreviousRef: PolicyResolution.LatestRef?
+    public var decision: Decision?
+    public var conditions: [Condition] = []
+    /// When the current `latestRef` was first selected (the start of tag-to-commit latency).
+    public var latestRefSince: Date?
+}
+
+/// Flux's `ImageUpdateAutomation.status`, plus the last run's outcome in one line.
+public struct AutomationStatus: Sendable, Codable {
+    public var namespace, name: String
+    public var lastAutomationRunTime: Date?
+    public var lastPushCommit: String?
+    public var lastPushTime: Date?
+    public var lastResult: String?
+    /// Warnings and errors about markers from the last run.
+    public var diagnostics: [String] = []
+    public var conditions: [Condition] = []
+    public var consecutiveFailures = 0
+    public var nextRun: Date?
+    /// The shard that owns this automation (`--shard-index`).
+    public var shard: Int
+}
+
+/// The body of `GET /api/v1/status`.
+public struct StatusReport: Sendable, Codable {
+    public struct ConfigState: Sendable, Codable {
+        public var directory: String
+        public var loadedAt: Date?
+        /// Why the latest change to the config dir was not applied (the last good config runs).
+        public var lastError: String?
+        public var warnings: [String]
+    }
+
+    public var config: ConfigState
+    public var shard: ShardAssignmentReport
+    public var imageRepositories: [RepositoryStatus]
+    public var imagePolicies: [PolicyStatus]
+    public var imageUpdateAutomations: [AutomationStatus]
+
+    public struct ShardAssignmentReport: Sendable, Codable {
+        public var index, count: Int
+    }
+
+    /// Pretty, key-sorted JSON with RFC 3339 times.
+    public func json() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        encoder.dateEncodingStrategy = .iso8601
+        return Array(try encoder.encode(self))
+    }
+}
