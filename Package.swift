@@ -64,11 +64,14 @@ let package = Package(
         // Deterministic inputs shared by tests and benchmarks.
         .target(name: "TestSupport", swiftSettings: strict),
 
+        // Loopback servers shared by tests: the smart-HTTP and SSH Git servers.
+        .target(name: "TestServers", swiftSettings: strict),
+
         // Tests mirror modules; CommandTests drive the built `imagebot` binary.
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Basics", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Basics", logging], swiftSettings: strict),
-        .testTarget(name: "CommitterTests", dependencies: ["Committer"], swiftSettings: strict),
+        .testTarget(name: "CommitterTests", dependencies: ["Committer", "TestServers"], swiftSettings: strict),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strict),
         .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AutomationTests", dependencies: ["Automation", "Committer"], swiftSettings: strict),
