@@ -64,7 +64,8 @@ let package = Package(
         // Deterministic inputs shared by tests and benchmarks.
         .target(name: "TestSupport", swiftSettings: strict),
 
-        // Loopback servers shared by tests: the smart-HTTP and SSH Git servers.
+        // Loopback servers and fixtures shared by tests: smart-HTTP and SSH Git servers, a
+        // docker-registry, the built `imagebot` binary and a seeded fleet repository.
         .target(name: "TestServers", swiftSettings: strict),
 
         // Tests mirror modules; CommandTests drive the built `imagebot` binary.
@@ -75,7 +76,7 @@ let package = Package(
         .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strict),
         .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AutomationTests", dependencies: ["Automation", "Committer"], swiftSettings: strict),
-        .testTarget(name: "CommandTests", dependencies: ["imagebot"], swiftSettings: strict),
+        .testTarget(name: "CommandTests", dependencies: ["imagebot", "TestServers"], swiftSettings: strict),
     ]
 )
 
