@@ -68,7 +68,8 @@ let package = Package(
         // docker-registry, the built `imagebot` binary and a seeded fleet repository.
         .target(name: "TestServers", swiftSettings: strict),
 
-        // Tests mirror modules; CommandTests drive the built `imagebot` binary.
+        // Tests mirror modules; CommandTests and EndToEndTests drive the built `imagebot` binary
+        // (they depend on it so it is built first).
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Basics", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Basics", logging], swiftSettings: strict),
@@ -77,6 +78,7 @@ let package = Package(
         .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AutomationTests", dependencies: ["Automation", "Committer"], swiftSettings: strict),
         .testTarget(name: "CommandTests", dependencies: ["imagebot", "TestServers"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["imagebot", "TestServers"], swiftSettings: strict),
     ]
 )
 
