@@ -74,15 +74,21 @@ let package = Package(
         // Deterministic inputs shared by tests and benchmarks.
         .target(name: "TestSupport", swiftSettings: strict),
 
-        // Tests mirror modules; CommandTests drive the built `imagebot` binary.
+        // Loopback servers and fixtures shared by tests: smart-HTTP and SSH Git servers, a
+        // docker-registry, the built `imagebot` binary and a seeded fleet repository.
+        .target(name: "TestServers", swiftSettings: strict),
+
+        // Tests mirror modules; CommandTests and EndToEndTests drive the built `imagebot` binary
+        // (they depend on it so it is built first).
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Basics", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Basics", logging], swiftSettings: strict),
-        .testTarget(name: "CommitterTests", dependencies: ["Committer"], swiftSettings: strict),
+        .testTarget(name: "CommitterTests", dependencies: ["Committer", "TestServers"], swiftSettings: strict),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strict),
         .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AutomationTests", dependencies: ["Automation", "Committer"], swiftSettings: strict),
-        .testTarget(name: "CommandTests", dependencies: ["imagebot"], swiftSettings: strict),
+        .testTarget(name: "CommandTests", dependencies: ["imagebot", "TestServers"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["imagebot", "TestServers"], swiftSettings: strict),
     ]
 )
 

@@ -1,28 +1,6 @@
 import Foundation
+import TestServers
 import Testing
-
-/// Runs the git CLI (the tests' independent witness of what imagebot pushed).
-@discardableResult
-func git(_ arguments: [String], in directory: URL? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    var environment = ProcessInfo.processInfo.environment
-    environment["GIT_AUTHOR_NAME"] = "Other Writer"
-    environment["GIT_AUTHOR_EMAIL"] = "other@example.com"
-    environment["GIT_COMMITTER_NAME"] = "Other Writer"
-    environment["GIT_COMMITTER_EMAIL"] = "other@example.com"
-    process.environment = environment
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
-    return String(decoding: data, as: UTF8.self)
-}
 
 @Suite("imagebot run --once: scan, select, rewrite, commit, push to a real Git remote", .serialized)
 struct RunCommandTests {
@@ -75,88 +53,6 @@ struct RunCommandTests {
     }
 }
 
-/// A docker-registry image, a file:// Git remote seeded with apps/deploy.yaml, and the Flux
-/// manifests of one ImageUpdateAutomation pushing to main.
-struct Fleet {
-    let root: URL
-    let remote: URL
-    let deploy: String
-    let config: URL
-    let secrets: URL
-
-    var runArguments: [String] {
-        ["run", "--once", "--config", config.path, "--secrets-dir", secrets.path, "--state-dir", root.appendingPathComponent("state").path]
-    }
-
-    /// `signing`: extra lines under `git.commit` (a signingKey), already indented.
-    init(registry: LocalRegistry, signing: String = "") throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
-        let remote = root.appendingPathComponent("remote.git")
-        let seed = root.appendingPathComponent("seed")
-        try FileManager.default.createDirectory(at: seed.appendingPathComponent("apps"), withIntermediateDirectories: true)
-        try git(["init", "--bare", "--initial-branch=main", remote.path])
-        try git(["init", "--initial-branch=main", seed.path])
-        let deploy = """
-            # the web tier
-
-            spec:
-              containers:
-                - image: \(registry.host)/acme/app:1.0.0 # {"$imagepolicy": "flux-system:app"}
-                - image: busybox:1.36   # not marked
-
-            """
-        try deploy.write(to: seed.appendingPathComponent("apps/deploy.yaml"), atomically: true, encoding: .utf8)
-        try "untouched: true # {\"$imagepolicy\": \"flux-system:app\"}\n"
-            .write(to: seed.appendingPathComponent("outside.yaml"), atomically: true, encoding: .utf8)
-        try git(["add", "."], in: seed)
-        try git(["commit", "-qm", "seed"], in: seed)
-        try git(["push", "-q", remote.path, "main"], in: seed)
-
-        let config = root.appendingPathComponent("policies")
-        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
-        try """
-            apiVersion: image.toolkit.fluxcd.io/v1
-            kind: ImageRepository
-            metadata: {name: app, namespace: flux-system}
-            spec: {image: "\(registry.host)/acme/app", interval: 1m}
-            ---
-            apiVersion: image.toolkit.fluxcd.io/v1
-            kind: ImagePolicy
-            metadata: {name: app, namespace: flux-system}
-            spec: {imageRepositoryRef: {name: app}, policy: {semver: {range: "^1.0"}}}
-            ---
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: GitRepository
-            metadata: {name: fleet, namespace: flux-system}
-            spec: {url: "file://\(remote.path)", interval: 1m, ref: {branch: main}}
-            ---
-            apiVersion: image.toolkit.fluxcd.io/v1
-            kind: ImageUpdateAutomation
-            metadata: {name: apps, namespace: flux-system}
-            spec:
-              interval: 10m
-              sourceRef: {kind: GitRepository, name: fleet}
-              git:
-                commit:
-                  author: {name: imagebot, email: bot@example.com}
-                  \(signing)
-                  messageTemplate: |
-                    Automation: {{ .AutomationObject }}
-                    {{ range .Changed.Changes -}}
-                    - {{ .OldValue }} -> {{ .NewValue }} ({{ .Setter }})
-                    {{ end -}}
-                push: {branch: main}
-              update: {path: ./apps, strategy: Setters}
-            """.write(to: config.appendingPathComponent("fleet.yaml"), atomically: true, encoding: .utf8)
-        self.root = root
-        self.remote = remote
-        self.deploy = deploy
-        self.config = config
-        secrets = root.appendingPathComponent("secrets")
-        try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
-    }
-}
-
 @Suite("imagebot run --once signs commits", .serialized)
 struct SignedCommitTests {
     /// Runs a tool (ssh-keygen, gpg) and returns its standard output.
@@ -176,12 +72,6 @@ struct SignedCommitTests {
         return data
     }
 
-    func writeSecret(_ fleet: Fleet, name: String, _ entries: [String: Data]) throws {
-        let directory = fleet.secrets.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for (key, value) in entries { try value.write(to: directory.appendingPathComponent(key)) }
-    }
-
     @Test func sshSignature() throws {
         let registry = try LocalRegistry()
         try registry.push("acme/app", ["1.0.0", "1.1.0"])
@@ -189,7 +79,7 @@ struct SignedCommitTests {
         defer { try? FileManager.default.removeItem(at: fleet.root) }
         let key = fleet.root.appendingPathComponent("id_ed25519")
         try tool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "bot@example.com", "-f", key.path])
-        try writeSecret(fleet, name: "signing", ["identity": Data(contentsOf: key)])
+        try fleet.writeSecret(name: "signing", ["identity": Data(contentsOf: key)])
         let result = try ImagebotBinary.run(fleet.runArguments)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let publicKey = try String(contentsOf: key.appendingPathExtension("pub"), encoding: .utf8)
@@ -209,7 +99,7 @@ struct SignedCommitTests {
         defer { _ = try? tool("/usr/bin/gpgconf", ["--kill", "gpg-agent"], environment: env) }
         try tool("/usr/bin/gpg", ["--batch", "--passphrase", "", "--quick-gen-key", "imagebot <bot@example.com>", "ed25519", "sign", "never"], environment: env)
         let armored = try tool("/usr/bin/gpg", ["--batch", "--armor", "--export-secret-keys", "bot@example.com"], environment: env)
-        try writeSecret(fleet, name: "signing", ["git.asc": armored])
+        try fleet.writeSecret(name: "signing", ["git.asc": armored])
         let result = try ImagebotBinary.run(fleet.runArguments)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         try tool("/usr/bin/git", ["--git-dir", fleet.remote.path, "verify-commit", "main"], environment: env)
@@ -220,7 +110,7 @@ struct SignedCommitTests {
         try registry.push("acme/app", ["1.0.0", "1.1.0"])
         let fleet = try Fleet(registry: registry, signing: "signingKey: {secretRef: {name: signing}}")
         defer { try? FileManager.default.removeItem(at: fleet.root) }
-        try writeSecret(fleet, name: "signing", ["other": Data("x".utf8)])
+        try fleet.writeSecret(name: "signing", ["other": Data("x".utf8)])
         let result = try ImagebotBinary.run(fleet.runArguments)
         #expect(result.status == 3)
         #expect(result.stdout.contains("signing key secret 'signing' does not contain a 'git.asc' key"))

@@ -1,4 +1,5 @@
 import Foundation
+import TestServers
 import Testing
 
 @Suite("imagebot select: the command-line contract")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Committer
+import TestServers
 
 @Suite("GitCache over smart HTTP (git http-backend)")
 struct GitHTTPTests {

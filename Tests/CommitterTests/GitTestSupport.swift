@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Committer
+import TestServers
 
 /// A temporary directory with a throwaway HOME for git CLI runs; removed by `cleanup()`.
 final class GitSandbox {
@@ -115,15 +116,6 @@ final class GitSandbox {
         try git(["commit", "-q", "-m", "other writer: \(file)"], in: work)
         try git(["push", "-q", "origin", "main"], in: work)
         return try git(["rev-parse", "HEAD"], in: work)
-    }
-}
-
-enum SandboxError: Error, CustomStringConvertible {
-    case failed(String)
-    var description: String {
-        switch self {
-        case .failed(let s): return s
-        }
     }
 }
 

@@ -1,22 +1,15 @@
-import Foundation
-
-/// Path of a helper under `scripts/` of this package.
-func scriptPath(_ name: String) -> String {
-    var url = URL(fileURLWithPath: #filePath)
-    url.deleteLastPathComponent()  // CommitterTests
-    url.deleteLastPathComponent()  // Tests
-    url.deleteLastPathComponent()  // package root
-    return url.appendingPathComponent("scripts").appendingPathComponent(name).path
-}
+public import Foundation
 
 /// A child process owned by one test: started with a stdin pipe, stopped (by its pid) in `stop()`.
-final class ChildServer {
-    let process = Process()
+public final class ChildServer {
+    /// The running child.
+    public let process = Process()
     private let stdinPipe = Pipe()
     private let stdoutPipe = Pipe()
     private let stderrPipe = Pipe()
 
-    init(executable: String, arguments: [String], environment: [String: String]? = nil) throws {
+    /// Starts `executable` with `arguments` (and `environment`, or ours when nil).
+    public init(executable: String, arguments: [String], environment: [String: String]? = nil) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
@@ -27,7 +20,7 @@ final class ChildServer {
     }
 
     /// Reads stdout until a line starting with `prefix` appears; returns the rest of that line.
-    func waitForLine(prefix: String) throws -> String {
+    public func waitForLine(prefix: String) throws -> String {
         var buffer = ""
         let handle = stdoutPipe.fileHandleForReading
         while true {
@@ -43,7 +36,8 @@ final class ChildServer {
         }
     }
 
-    func stop() {
+    /// Closes the child's stdin, terminates it if it still runs, and waits for it to exit.
+    public func stop() {
         try? stdinPipe.fileHandleForWriting.close()
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
@@ -51,11 +45,15 @@ final class ChildServer {
 }
 
 /// The smart-HTTP server from scripts/git-http-server.py serving `root` on 127.0.0.1.
-final class HTTPGitServer {
-    let server: ChildServer
-    let port: Int
+public final class HTTPGitServer {
+    /// The python process running the server.
+    public let server: ChildServer
+    /// The loopback port the server listens on.
+    public let port: Int
 
-    init(root: String, user: String? = nil, password: String? = nil, token: String? = nil) throws {
+    /// Serves the repositories under `root`; with `user`/`password` requests need those Basic
+    /// credentials, with `token` a matching bearer token (either is accepted when both are set).
+    public init(root: String, user: String? = nil, password: String? = nil, token: String? = nil) throws {
         var args = [scriptPath("git-http-server.py"), root]
         if let user, let password { args += ["--user", user, "--password", password] }
         if let token { args += ["--token", token] }
@@ -67,7 +65,9 @@ final class HTTPGitServer {
         self.port = port
     }
 
-    func url(_ repo: String) -> String { "http://127.0.0.1:\(port)/\(repo)" }
+    /// The clone URL of `repo` (a path relative to the served root).
+    public func url(_ repo: String) -> String { "http://127.0.0.1:\(port)/\(repo)" }
 
-    func stop() { server.stop() }
+    /// Stops the server.
+    public func stop() { server.stop() }
 }

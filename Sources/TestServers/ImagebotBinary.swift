@@ -1,25 +1,32 @@
-import Foundation
+public import Foundation
 
-/// Runs the built `imagebot` binary the way a user or a script would.
-struct CommandResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+/// What one run of the `imagebot` binary did.
+public struct CommandResult {
+    /// The exit status.
+    public var status: Int32
+    /// Everything written to standard output.
+    public var stdout: String
+    /// Everything written to standard error.
+    public var stderr: String
 }
 
-enum ImagebotBinary {
+/// Runs the built `imagebot` binary the way a user or a script would.
+///
+/// Test targets using it must depend on the `imagebot` executable target so it is built first.
+public enum ImagebotBinary {
     /// The binary sits next to the test bundle in the build products directory.
-    static let url: URL = {
+    public static let url: URL = {
         let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidate = products.appendingPathComponent("imagebot")
         if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return packageRoot.appendingPathComponent(".build/debug/imagebot")
+        return TestServers.packageRoot.appendingPathComponent(".build/debug/imagebot")
     }()
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The root of this package (fixtures live under it).
+    public static var packageRoot: URL { TestServers.packageRoot }
 
-    static func run(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
+    /// Runs the binary with `arguments` (and `stdin` written to its standard input) to completion.
+    public static func run(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
