@@ -8,9 +8,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # (docker-registry) with htpasswd auth (apache2-utils), openssl for test certificates, python3
 # for the fault-injecting registry and the smart-HTTP Git server, sshd and ssh-keygen
 # (openssh-server/-client) for Git over SSH and SSH signing, gnupg for GPG signing.
-# Benchmarks: hyperfine, GNU time.
+# Benchmarks and the demo: hyperfine, GNU time, curl.
 DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git \
-	docker-registry apache2-utils openssl python3 openssh-server openssh-client gnupg hyperfine time
+	docker-registry apache2-utils openssl python3 openssh-server openssh-client gnupg hyperfine time curl
 
 .PHONY: deps build test bench demo fuzz clean
 
@@ -35,6 +35,8 @@ bench: deps
 	.build/release/ImagebotBench policy
 	scripts/bench-dry-run.sh
 	scripts/bench-scan.sh
+	scripts/bench-run.sh
+	scripts/bench-daemon.sh
 
 # The main job on a local default: select tags with the policies in policies/ and show the
 # exact change to demo/apps (see scripts/demo.sh; nothing is written, no network).

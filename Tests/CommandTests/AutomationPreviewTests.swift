@@ -1,4 +1,5 @@
 import Foundation
+import TestServers
 import Testing
 
 @Suite("imagebot dry-run --automation: the exact commit run --once would push", .serialized)

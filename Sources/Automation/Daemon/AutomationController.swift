@@ -305,6 +305,8 @@ public actor AutomationController {
         results: [(resolution: PolicyResolution, generation: Int, duration: Duration)], seenAt: Date
     ) {
         scanTasks[key] = nil
+        // A slot is free: let the loop start the next due work now, not at the next tick.
+        continuation.yield(.tick)
         guard var entry = repositories[key] else { return }
         entry.scanning = false
         let now = clock.now
@@ -364,6 +366,7 @@ public actor AutomationController {
         _ key: ObjectKey, _ resolution: PolicyResolution, generation: Int, revision: String, duration: Duration
     ) {
         evaluationTasks[key] = nil
+        continuation.yield(.tick)
         policies[key]?.evaluating = false
         apply(resolution, generation: generation, revision: revision, duration: duration, seenAt: Date())
     }
@@ -469,6 +472,7 @@ public actor AutomationController {
 
     private func runFinished(_ key: ObjectKey, generation: Int, outcome: AutomationOutcome, duration: Duration) {
         runTasks[key] = nil
+        continuation.yield(.tick)
         guard var entry = automations[key] else { return }
         entry.running = false
         let now = clock.now

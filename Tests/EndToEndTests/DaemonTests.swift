@@ -1,4 +1,5 @@
 import Foundation
+import TestServers
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -253,8 +254,12 @@ struct DaemonTests {
     @Test func sigtermDuringAPushFinishesItAndARestartDoesNotRepeatIt() async throws {
         let registry = try LocalRegistry()
         try registry.push("acme/app", ["1.0.0", "1.1.0"])
-        let fleet = try Fleet(registry: registry)
-        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        // Smart HTTP, so the remote's hooks run (libgit2 pushes to file:// in-process).
+        let root = try makeWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let server = try HTTPGitServer(root: root.path)
+        defer { server.stop() }
+        let fleet = try Fleet(registry: registry, root: root, gitURL: server.url("remote.git"))
         // The remote takes 2 s to accept a push, announcing it: SIGTERM lands mid-push.
         let started = fleet.root.appendingPathComponent("push-started")
         let hook = fleet.remote.appendingPathComponent("hooks/pre-receive")
@@ -283,8 +288,11 @@ struct DaemonTests {
     @Test func sigkillMidRunLosesNothingAndARestartCompletesTheWork() async throws {
         let registry = try LocalRegistry()
         try registry.push("acme/app", ["1.0.0", "1.1.0"])
-        let fleet = try Fleet(registry: registry)
-        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        let root = try makeWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let server = try HTTPGitServer(root: root.path)
+        defer { server.stop() }
+        let fleet = try Fleet(registry: registry, root: root, gitURL: server.url("remote.git"))
         let started = fleet.root.appendingPathComponent("push-started")
         let hook = fleet.remote.appendingPathComponent("hooks/pre-receive")
         try "#!/bin/sh\ncat >/dev/null\ntouch '\(started.path)'\nsleep 2\n".write(to: hook, atomically: true, encoding: .utf8)
