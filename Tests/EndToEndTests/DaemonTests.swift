@@ -32,6 +32,9 @@ final class DaemonProcess {
         }
     }
 
+    /// The log as written.
+    var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
     /// The log's JSON lines.
     var logLines: [[String: Any]] {
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -121,10 +124,10 @@ struct DaemonTests {
                 "--notify-url", "http://127.0.0.1:\(receiverPort)/services/T000/B000/secretpart",
             ]),
             log: fleet.root.appendingPathComponent("daemon.log"))
-        let seeded = try head(fleet)
+        let seeded = try head(fleet)  // 1.0.0 is all the registry has: nothing to push yet
 
         // Ready once the config is loaded; the first run finds 1.0.0 already in place.
-        #expect(eventually(seconds: 10) { (try? daemon.waitForLog(seconds: 0.01) { $0["msg"] as? String == "automation ran" }) != nil } != nil)
+        #expect(eventually(seconds: 30) { (try? daemon.waitForLog(seconds: 0.01) { $0["msg"] as? String == "automation ran" }) != nil } != nil, "\(daemon.logText)")
         #expect(try await daemon.request("GET", "/readyz").0 == 200)
         #expect(try await daemon.request("GET", "/healthz").0 == 200)
         #expect(try head(fleet) == seeded, "nothing to push for 1.0.0")
@@ -142,7 +145,7 @@ struct DaemonTests {
         let (code, _) = try await daemon.request("POST", "/hooks/flux-system/app", token: token)
         #expect(code == 202)
         let took = try eventually(seconds: 5) { try head(fleet) != seeded }
-        #expect(took != nil, "commit within 5 s of the webhook")
+        #expect(took != nil, "commit within 5 s of the webhook; log:\n\(daemon.logText)")
         let pushed = try head(fleet)
         #expect(try git(["--git-dir", fleet.remote.path, "show", "main:apps/deploy.yaml"]).contains("acme/app:1.1.0"))
         #expect(try git(["--git-dir", fleet.remote.path, "rev-parse", "main~1"]).hasPrefix(seeded), "built on the seed")
@@ -197,9 +200,9 @@ struct DaemonTests {
         try registry.push("acme/app", ["1.0.0", "1.1.0"])
         let fleet = try Fleet(registry: registry)
         defer { try? FileManager.default.removeItem(at: fleet.root) }
-        let daemon = try DaemonProcess(daemonArguments(fleet), log: fleet.root.appendingPathComponent("daemon.log"))
         let seeded = try head(fleet)
-        #expect(try eventually(seconds: 10) { try head(fleet) != seeded } != nil, "first automation pushes 1.1.0")
+        let daemon = try DaemonProcess(daemonArguments(fleet), log: fleet.root.appendingPathComponent("daemon.log"))
+        #expect(try eventually(seconds: 30) { try head(fleet) != seeded } != nil, "first automation pushes 1.1.0; log:\n\(daemon.logText)")
 
         // A broken manifest: reported, and the running config stays.
         let broken = fleet.config.appendingPathComponent("broken.yaml")
@@ -241,10 +244,10 @@ struct DaemonTests {
                 push: {branch: main}
               update: {path: ./, strategy: Setters}
             """.write(to: fleet.config.appendingPathComponent("second.yaml"), atomically: true, encoding: .utf8)
-        let reached = try eventually(seconds: 10) {
+        let reached = try eventually(seconds: 30) {
             try git(["--git-dir", second.path, "show", "main:app.yaml"]).contains("acme/app:1.1.0")
         }
-        #expect(reached != nil, "the added automation pushed without a restart")
+        #expect(reached != nil, "the added automation pushed without a restart; log:\n\(daemon.logText)")
         let status = try await daemon.status()
         #expect((status["config"] as? [String: Any])?["lastError"] == nil)
         #expect((status["imageUpdateAutomations"] as? [[String: Any]])?.count == 2)
@@ -267,7 +270,7 @@ struct DaemonTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
         let seeded = try head(fleet)
         let daemon = try DaemonProcess(daemonArguments(fleet), log: fleet.root.appendingPathComponent("daemon.log"))
-        #expect(eventually(seconds: 10) { FileManager.default.fileExists(atPath: started.path) } != nil)
+        #expect(eventually(seconds: 30) { FileManager.default.fileExists(atPath: started.path) } != nil, "\(daemon.logText)")
         #expect(try daemon.stop() == 0)
         #expect(try head(fleet) != seeded, "the in-flight push finished before exit")
         let pushed = try head(fleet)
@@ -299,13 +302,13 @@ struct DaemonTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
         let seeded = try head(fleet)
         let daemon = try DaemonProcess(daemonArguments(fleet), log: fleet.root.appendingPathComponent("daemon.log"))
-        #expect(eventually(seconds: 10) { FileManager.default.fileExists(atPath: started.path) } != nil)
+        #expect(eventually(seconds: 30) { FileManager.default.fileExists(atPath: started.path) } != nil, "\(daemon.logText)")
         _ = try daemon.stop(SIGKILL)
         try FileManager.default.removeItem(at: hook)
         usleep(2_500_000)  // let the orphaned receive-pack finish or die
 
         let restarted = try DaemonProcess(daemonArguments(fleet), log: fleet.root.appendingPathComponent("daemon2.log"))
-        #expect(try eventually(seconds: 10) { try head(fleet) != seeded } != nil)
+        #expect(try eventually(seconds: 30) { try head(fleet) != seeded } != nil, "\(restarted.logText)")
         try restarted.waitForLog { $0["msg"] as? String == "automation ran" || $0["msg"] as? String == "automation pushed" }
         #expect(try restarted.stop() == 0)
         let log = try git(["--git-dir", fleet.remote.path, "log", "--format=%s", "main"])
