@@ -92,17 +92,36 @@ public struct AutomationRunner: Sendable {
             resolutions = await scanner.resolve(policies(of: automation)).policies
         }
         let (results, unresolved) = PolicyResolution.markerResults(resolutions)
-        // A fingerprint of every result this run applies (and why others have none).
+        // A fingerprint of every result this run applies (and why others have none), and of
+        // the spec that turns them into a commit: if any of it changes, the shortcut is off.
         let fingerprint = SHA256.hex(Array(
             (results.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.fullReference)" }
-                + unresolved.keys.sorted().map { "\($0)=?" }).joined(separator: "\n").utf8))
+                + unresolved.keys.sorted().map { "\($0)=?" } + specLines(automation)).joined(separator: "\n").utf8))
         let work = GitWork(
             automation: automation, source: configuration.gitRepositories[automation.sourceRef], policyFingerprint: fingerprint,
             credentials: gitCredentials(for: automation), signingKey: signingKey(for: automation),
-            stateDirectory: stateDirectory, rewriter: MarkerRewriter(policies: results, unresolved: unresolved))
+            stateDirectory: stateDirectory,
+            rewriter: MarkerRewriter(policies: results, unresolved: unresolved, tagGuard: DowngradeGuard.make(configuration)))
         // libgit2 objects stay on one thread for the whole run, off the cooperative pool.
         let started = outcome
         return await BlockingThread.run { committing ? work.run(started) : work.preview(started) }
+    }
+
+    /// Everything of an automation's spec (and its policies' downgrade opt-outs) that shapes
+    /// the commit, as stable text (no hash values: they differ between processes).
+    func specLines(_ automation: ImageUpdateAutomationConfig) -> [String] {
+        let checkout = automation.checkout.map { [$0.branch, $0.tag, $0.semver, $0.name, $0.commit].map { $0 ?? "" } } ?? []
+        let source = configuration.gitRepositories[automation.sourceRef]
+        let allowDowngrade = policies(of: automation).filter { $0.annotations[DowngradeGuard.annotation] == "true" }.map(\.key.description)
+        return [
+            "path=\(automation.updatePath)", "author=\(automation.authorName) <\(automation.authorEmail)>",
+            "template=\(automation.messageTemplate ?? "")",
+            "values=\(automation.messageTemplateValues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })",
+            "push=\(automation.pushBranch ?? "") \(automation.pushRefspec ?? "") \(automation.pushOptions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })",
+            "checkout=\(checkout) source=\(source?.reference.map { [$0.branch, $0.tag, $0.semver, $0.name, $0.commit].map { $0 ?? "" } } ?? [])",
+            "signing=\(automation.signingKeySecret ?? "") \(automation.signingKeyType.rawValue)",
+            "allow-downgrade=\(allowDowngrade)",
+        ]
     }
 
     /// The automation's signing key from its secret, with Flux's messages when it is unusable.

@@ -279,3 +279,31 @@ private struct Leaders<Value> {
         decision.tiedWith = ranked.map(\.tag).filter { $0 != winner.tag }
     }
 }
+
+extension ImagePolicy {
+    /// For a semver policy, whether moving a marked value from `current` to `proposed` would go
+    /// to a lower version (compared after the policy's filter and extract, as selection does).
+    /// nil when the question does not apply: not a semver policy, or either tag is not a
+    /// version the policy can read.
+    public func isDowngrade(from current: String, to proposed: String) -> Bool? {
+        guard case .semver = rule else { return nil }
+        func version(_ tag: String) -> SemanticVersion? {
+            var value = tag
+            if let filter {
+                let decision = ImagePolicy(unchecked: .alphabetical(.asc), filter: filter).evaluate([tag])
+                guard let selected = decision.selected else { return nil }
+                value = decision.selectedValue ?? selected
+            }
+            return SemanticVersion(tag: value)
+        }
+        guard let from = version(current), let to = version(proposed) else { return nil }
+        return SemanticVersion.compare(to, from) < 0
+    }
+
+    /// A policy whose rule needs no validation (alphabetical or numerical).
+    private init(unchecked rule: Rule, filter: TagFilter?) {
+        self.rule = rule
+        self.filter = filter
+        range = nil
+    }
+}

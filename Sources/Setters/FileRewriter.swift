@@ -8,6 +8,7 @@ struct FileOutcome {
     var warnings: [SetterDiagnostic] = []
     var errors: [SetterDiagnostic] = []
     var referencedPolicies: Set<String> = []
+    var markers: [MarkerReport] = []
 }
 
 /// One planned replacement of a scalar's bytes.
@@ -24,6 +25,8 @@ struct FileRewriter {
     let policies: [String: ImageRef]
     /// Why some known policies have no result (a registry error, nothing selected).
     var unresolved: [String: String] = [:]
+    var tagGuard: MarkerRewriter.TagGuard?
+    var reportsMarkers = false
     let parser: YAMLParser
 
     func rewrite(_ bytes: [UInt8], file: String) -> FileOutcome {
@@ -67,31 +70,59 @@ struct FileRewriter {
                 continue
             case .marker(let m): marker = m
             }
+            let current = node.scalarValue
+            func record(_ result: MarkerReport.Outcome, _ proposed: String?, _ reason: String = "") {
+                guard reportsMarkers else { return }
+                outcome.markers.append(MarkerReport(
+                    file: file, line: node.contentStart.line, column: node.contentStart.column, setter: marker.setter,
+                    policy: marker.policy, current: current, proposed: proposed, outcome: result, reason: reason))
+            }
             guard let ref = policies[marker.policy] else {
-                report(.warning, unresolved[marker.policy].map { "policy \(marker.policy) has no result: \($0)" }
-                    ?? "unknown policy \(marker.policy)")
+                if let reason = unresolved[marker.policy] {
+                    report(.warning, "policy \(marker.policy) has no result: \(reason)")
+                    record(.noResult, nil, reason)
+                } else {
+                    report(.warning, "unknown policy \(marker.policy)")
+                    record(.unknownPolicy, nil, "no ImagePolicy \(marker.policy) is defined")
+                }
                 continue
             }
             guard let newValue = marker.value(from: ref) else {
                 report(.warning, "policy \(marker.policy) has no digest, \(marker.setter) left unchanged")
+                record(.noDigest, nil, "the policy reflects no digest (set digestReflectionPolicy)")
                 continue
             }
             guard case .scalar(let oldValue, let style) = node.kind else { continue }
-            guard oldValue != newValue else { continue }
+            guard oldValue != newValue else {
+                record(.upToDate, newValue)
+                continue
+            }
+            if let tagGuard, let current = Self.tag(of: oldValue, field: marker.field), let proposed = Self.tag(of: newValue, field: marker.field),
+                current != proposed, let reason = tagGuard(marker.policy, current, proposed)
+            {
+                report(.warning, "\(marker.setter): kept \(oldValue): \(reason)")
+                record(.kept, newValue, reason)
+                continue
+            }
             if style == .literal || style == .folded {
-                report(
-                    .error,
-                    "\(marker.setter): cannot replace a block scalar (| or >); rewrite it as a single-line value")
+                let reason = "cannot replace a block scalar (| or >); rewrite it as a single-line value"
+                report(.error, "\(marker.setter): \(reason)")
+                record(.refused, newValue, reason)
                 continue
             }
             if locator.lines.line(of: node.contentStart.offset) != locator.lines.line(of: node.end.offset - 1) {
-                report(.error, "\(marker.setter): cannot replace a multi-line scalar; rewrite it on one line")
+                let reason = "cannot replace a multi-line scalar; rewrite it on one line"
+                report(.error, "\(marker.setter): \(reason)")
+                record(.refused, newValue, reason)
                 continue
             }
             if let tag = node.tag, tag != "tag:yaml.org,2002:str", tag != "!" {
-                report(.error, "\(marker.setter): value has tag \(tag); only untagged or !!str values are replaced")
+                let reason = "value has tag \(tag); only untagged or !!str values are replaced"
+                report(.error, "\(marker.setter): \(reason)")
+                record(.refused, newValue, reason)
                 continue
             }
+            record(.change, newValue)
             let (text, newStyle) = Self.render(newValue, keeping: style)
             edits.append(
                 ScalarEdit(node: item.node, range: node.contentByteRange, text: text, value: newValue, style: newStyle))
@@ -109,10 +140,27 @@ struct FileRewriter {
             outcome.errors.append(
                 .init(severity: .error, file: file, message: "not rewritten, verification failed: \(problem)"))
             outcome.changes = []
+            for index in outcome.markers.indices where outcome.markers[index].outcome == .change {
+                outcome.markers[index].outcome = .refused
+                outcome.markers[index].reason = "not rewritten, verification failed: \(problem)"
+            }
             return outcome
         }
         outcome.updated = updated
         return outcome
+    }
+
+    /// The tag a marked value holds: the value itself for `:tag` markers, the part after the
+    /// reference's last colon (past any slash and before any `@digest`) for image markers.
+    static func tag(of value: String, field: Marker.Field) -> String? {
+        switch field {
+        case .tag: return value
+        case .name, .digest: return nil
+        case .full:
+            let reference = value.split(separator: "@", maxSplits: 1).first.map(String.init) ?? value
+            guard let colon = reference.lastIndex(of: ":"), reference[colon...].firstIndex(of: "/") == nil else { return nil }
+            return String(reference[reference.index(after: colon)...])
+        }
     }
 
     /// The replacement text for `value` in a scalar of `style`: plain stays plain unless YAML

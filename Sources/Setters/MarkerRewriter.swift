@@ -22,10 +22,25 @@ public struct MarkerRewriter: Sendable {
     /// instead of as unknown policies.
     public var unresolved: [String: String]
 
-    public init(policies: [String: ImageRef], unresolved: [String: String] = [:], maxFileBytes: Int = 16 << 20) {
+    /// Asked before a tag changes: given the policy (`NS:NAME`), the tag in the file and the
+    /// policy's tag, returns why the file must keep its tag (a downgrade), or nil to go ahead.
+    public typealias TagGuard = @Sendable (_ policy: String, _ current: String, _ proposed: String) -> String?
+
+    /// See `TagGuard`; nil lets every change through.
+    public var tagGuard: TagGuard?
+
+    /// Record every marker in `SetterPlan.markers` (for `imagebot explain`; off by default
+    /// because a dry-run over a large tree does not need it).
+    public var reportsMarkers = false
+
+    public init(
+        policies: [String: ImageRef], unresolved: [String: String] = [:], maxFileBytes: Int = 16 << 20,
+        tagGuard: TagGuard? = nil
+    ) {
         self.unresolved = unresolved
         self.policies = policies
         self.maxFileBytes = maxFileBytes
+        self.tagGuard = tagGuard
     }
 
     private static let screen = Array("\"$imagepolicy\"".utf8)
@@ -180,7 +195,7 @@ public struct MarkerRewriter: Sendable {
         let parser = YAMLParser(
             limits: .init(maxInputBytes: maxFileBytes, maxDepth: YAMLParser.Limits.default.maxDepth))
         return (
-            FileRewriter(policies: policies, unresolved: unresolved, parser: parser).rewrite(bytes, file: candidate.relativePath), candidate,
+            FileRewriter(policies: policies, unresolved: unresolved, tagGuard: tagGuard, reportsMarkers: reportsMarkers, parser: parser).rewrite(bytes, file: candidate.relativePath), candidate,
             bytes
         )
     }
@@ -192,6 +207,7 @@ public struct MarkerRewriter: Sendable {
         plan.warnings += outcome.warnings
         plan.errors += outcome.errors
         plan.referencedPolicies.formUnion(outcome.referencedPolicies)
+        plan.markers += outcome.markers
         guard let updated = outcome.updated, !outcome.changes.isEmpty else { return nil }
         plan.changes += outcome.changes
         return FileRewrite(

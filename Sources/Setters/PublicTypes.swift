@@ -148,7 +148,57 @@ public struct SetterPlan: Sendable {
     public var referencedPolicies: Set<String> = []
     /// Number of files that passed the `"$imagepolicy"` screen and were parsed.
     public var filesParsed = 0
+    /// Every marker and what happened to it (only with `MarkerRewriter.reportsMarkers`).
+    public var markers: [MarkerReport] = []
 
     /// Creates an empty plan.
     public init() {}
+}
+
+/// One marker and what the rewriter did with it: the record behind `imagebot explain`.
+public struct MarkerReport: Sendable, Codable, Hashable {
+    public enum Outcome: String, Sendable, Codable, Hashable {
+        /// The value changes to `proposed`.
+        case change
+        /// The value already is the policy's result.
+        case upToDate
+        /// The policy has no result (nothing selected, a registry error): see `reason`.
+        case noResult
+        /// No policy of that name is known.
+        case unknownPolicy
+        /// A digest marker whose policy reflects no digest.
+        case noDigest
+        /// The caller's guard kept the value (a blocked downgrade).
+        case kept
+        /// The value cannot be replaced safely (block scalar, tagged, verification failed).
+        case refused
+    }
+
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var setter: String
+    public var policy: String
+    /// The value in the file.
+    public var current: String?
+    /// The value the policy gives (whether or not it is written).
+    public var proposed: String?
+    public var outcome: Outcome
+    /// Why, in one line (empty for `change`/`upToDate`).
+    public var reason: String
+
+    public init(
+        file: String, line: Int, column: Int, setter: String, policy: String, current: String?, proposed: String?,
+        outcome: Outcome, reason: String
+    ) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.setter = setter
+        self.policy = policy
+        self.current = current
+        self.proposed = proposed
+        self.outcome = outcome
+        self.reason = reason
+    }
 }

@@ -120,10 +120,11 @@ private struct RewriteRun {
             printToStandardError("imagebot: \(options.root): no such file or directory")
             throw ExitStatus.usage
         }
-        let (resolved, unresolved) = try await resolveFromConfig(overridden: Set(policies.keys))
-        policies.merge(resolved) { given, _ in given }
+        let resolved = try await PolicyResults.resolve(options.configuration, root: options.root, overridden: Set(policies.keys))
+        policies.merge(resolved.results) { given, _ in given }
+        let unresolved = resolved.unresolved
 
-        let rewriter = MarkerRewriter(policies: policies, unresolved: unresolved)
+        let rewriter = MarkerRewriter(policies: policies, unresolved: unresolved, tagGuard: resolved.tagGuard)
         let color = options.output == .diff && standardOutputIsTerminal
         var writeErrors: [String] = []
         let plan = rewriter.plan(root: options.root) { rewrite in
@@ -156,30 +157,52 @@ private struct RewriteRun {
     }
 }
 
-extension RewriteRun {
-    /// Results for the markers' policies that `--set` does not give, from the config's
-    /// ImagePolicies through the registries. No config (and none asked for): nothing.
-    /// Returns the results and, for policies that could not be resolved, the reason.
-    func resolveFromConfig(overridden: Set<String>) async throws -> ([String: ImageRef], [String: String]) {
-        let options = self.options.configuration
-        guard options.config != nil || FileManager.default.fileExists(atPath: options.configDirectory) else {
-            return ([:], [:])
-        }
+
+/// Policy results for the markers under a tree, from the config's ImagePolicies through the
+/// registries (shared by `dry-run`, `update` and `explain`).
+struct PolicyResults {
+    /// Results by marker name `NS:NAME`.
+    var results: [String: ImageRef] = [:]
+    /// Why the config's policies without a result have none (with the decision counts).
+    var unresolved: [String: String] = [:]
+    /// For marker names no policy has but another namespace does: a hint.
+    var hints: [String: String] = [:]
+    /// The config's downgrade guard for the results it resolved (a `--set` result is the
+    /// user's explicit choice, a rollback included).
+    var tagGuard: MarkerRewriter.TagGuard?
+
+    /// Resolves the markers' policies that `overridden` (`--set`) does not give. No config (and
+    /// none asked for): nothing.
+    static func resolve(_ options: ConfigOptions, root: String, overridden: Set<String>) async throws -> PolicyResults {
+        var resolved = PolicyResults()
+        guard options.config != nil || FileManager.default.fileExists(atPath: options.configDirectory) else { return resolved }
         let configuration = try options.loadConfiguration()
-        let candidates = configuration.policies.values.filter { !overridden.contains("\($0.key.namespace):\($0.key.name)") }
-        guard !candidates.isEmpty else { return ([:], [:]) }
+        let configGuard = DowngradeGuard.make(configuration)
+        resolved.tagGuard = { policy, current, proposed in
+            overridden.contains(policy) ? nil : configGuard(policy, current, proposed)
+        }
         // Only policies some marker names are resolved (registries cost more than a pass over the tree).
-        let referenced = MarkerRewriter(policies: [:]).plan(root: self.options.root) { _ in }.referencedPolicies
-        let needed = candidates.filter { policy in
+        let referenced = MarkerRewriter(policies: [:]).plan(root: root) { _ in }.referencedPolicies
+        let needed = configuration.policies.values.filter { policy in
             let key = "\(policy.key.namespace):\(policy.key.name)"
-            return referenced.contains(key)
+            return referenced.contains(key) && !overridden.contains(key)
         }
-        guard !needed.isEmpty else { return ([:], [:]) }
-        let (scans, resolutions) = await options.scanner(for: configuration).resolve(Array(needed))
-        for scan in scans where scan.error != nil {
-            printToStandardError("error: ImageRepository \(scan.key): \(scan.error ?? "")")
+        if !needed.isEmpty {
+            let (scans, resolutions) = await options.scanner(for: configuration).resolve(Array(needed))
+            for scan in scans where scan.error != nil {
+                printToStandardError("error: ImageRepository \(scan.key): \(scan.error ?? "")")
+            }
+            (resolved.results, resolved.unresolved) = PolicyResolution.markerResults(resolutions)
         }
-        return PolicyResolution.markerResults(resolutions)
+        // A marker naming a policy that exists only in another namespace is a common slip.
+        for policy in referenced where resolved.results[policy] == nil && resolved.unresolved[policy] == nil && !overridden.contains(policy) {
+            let name = policy.split(separator: ":").dropFirst().first.map(String.init) ?? ""
+            let elsewhere = configuration.policies.keys.filter { $0.name == name }.map(\.namespace).sorted()
+            if !elsewhere.isEmpty {
+                resolved.hints[policy] = "one named \(name) exists in namespace \(elsewhere.joined(separator: ", "))"
+            }
+        }
+        return resolved
     }
 }
 
