@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git \
 	docker-registry apache2-utils openssl python3 openssh-server openssh-client gnupg hyperfine time curl
 
-.PHONY: deps build test bench demo fuzz clean
+.PHONY: deps build test bench demo fuzz reliability clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
@@ -52,6 +52,13 @@ fuzz: deps
 	mkdir -p .build-fuzz/corpus
 	.build-fuzz/release/FuzzSetters -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
 		-artifact_prefix=.build-fuzz/ .build-fuzz/corpus testdata/fuzz/setters
+
+# The long variants of the fault tests in Tests/EndToEndTests/ReliabilityTests.swift (CI runs
+# 40 crash-and-restart runs; this runs CRASH_RUNS, default 100). See RELIABILITY.md.
+CRASH_RUNS ?= 100
+reliability: deps
+	$(SWIFT) build --build-tests
+	IMAGEBOT_CRASH_RUNS=$(CRASH_RUNS) $(SWIFT) test --skip-build --filter ReliabilityTests
 
 clean:
 	rm -rf .build .build-fuzz

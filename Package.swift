@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AutomationTests", dependencies: ["Automation", "Committer"], swiftSettings: strict),
         .testTarget(name: "CommandTests", dependencies: ["imagebot", "TestServers"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["imagebot", "TestServers"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["imagebot", "TestServers", "TestSupport"], swiftSettings: strict),
         // deploy/: the Kubernetes manifests parse and say what the daemon needs.
         .testTarget(name: "DeployTests", dependencies: ["YAML"], swiftSettings: strict),
     ]
