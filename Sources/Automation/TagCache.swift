@@ -84,9 +84,9 @@ enum StateFile {
     static func write(_ bytes: [UInt8], to path: String) throws(StateError) {
         let directory = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try AtomicFile.createDirectories(directory)
         } catch {
-            throw StateError(path: directory, message: "cannot create the directory: \(error)")
+            throw StateError(path: error.path, message: "cannot create the directory: \(error.message)")
         }
         do {
             try AtomicFile.write(bytes, to: path)

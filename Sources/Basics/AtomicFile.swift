@@ -17,6 +17,17 @@ public enum AtomicFile {
         public var description: String { "\(path): \(operation): \(message)" }
     }
 
+    /// `mkdir -p`, with the system's reason on failure ("Read-only file system", "No space
+    /// left on device"), which Foundation's error text does not give on Linux.
+    public static func createDirectories(_ path: String, permissions: UInt32 = 0o755) throws(Failure) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, mode_t(permissions)) == 0 || errno == EEXIST { continue }
+            throw Failure(path: current, operation: "mkdir", message: String(cString: strerror(errno)))
+        }
+    }
+
     /// Writes `bytes` to `path`. `permissions` nil keeps those of an existing file, or gives a
     /// new file 0600 (mkstemp's). The directory must exist.
     public static func write(_ bytes: [UInt8], to path: String, permissions: UInt32? = nil) throws(Failure) {

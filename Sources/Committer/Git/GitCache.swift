@@ -36,9 +36,11 @@ public final class GitCache {
         let directory = stateDirectory + "/git/" + SHA256.hex(Array(remoteURL.utf8))
         self.path = directory
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try AtomicFile.createDirectories(directory)
         } catch {
-            throw GitError(code: .invalidArgument, message: "cannot create cache directory \(directory) for \(redactedURL)", function: "createDirectory")
+            throw GitError(
+                code: .invalidArgument, message: "cannot create cache directory \(directory) for \(redactedURL): \(error.message)",
+                function: "createDirectory")
         }
         self.repository = try RepositoryHandle(bareAt: directory, context: ErrorContext(subject: redactedURL, secrets: credentials.secrets))
     }
