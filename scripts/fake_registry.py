@@ -3,11 +3,13 @@
 
 Binds 127.0.0.1 on a free port, prints the port on the first line of stdout, and exits when
 stdin reaches EOF (so it dies with the test process). Behaviour is chosen by the repository
-name: /v2/<scenario>/app/... (see SCENARIOS below). GET /_stats returns request counters.
+name: /v2/<scenario>/app/... (see `scenario` below; `chaos` fails at random, for soak tests). GET /_stats returns request counters.
 """
 import base64
 import hashlib
 import json
+import random
+import socket
 import sys
 import threading
 import time
@@ -183,6 +185,39 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(401, {"errors": [{"code": "UNAUTHORIZED", "message": "authentication required"}]},
                                  {"WWW-Authenticate": 'Basic realm="fake"'})
             return self.send(200, self.tags_page(name, tags))
+        if scenario == "chaos":
+            # Soak tests: any request may fail in any of the ways registries fail.
+            roll = random.random()
+            if roll < 0.15:
+                return self.send(500, "oops", content_type="text/plain")
+            if roll < 0.25:
+                return self.send(429, {"errors": [{"code": "TOOMANYREQUESTS", "message": "slow down"}]},
+                                 {"Retry-After": "1"})
+            if roll < 0.32:  # connection reset, no response at all
+                self.close_connection = True
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                self.connection.close()
+                return
+            if roll < 0.37:  # a body shorter than its Content-Length
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                self.wfile.write(b'{"name":"chaos/app","tags":["1.0.0"')
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            if roll < 0.42:
+                return self.send(200, b'{"name":"chaos/app","tags":[1,2')
+            if roll < 0.47:
+                time.sleep(3)
+            # The tag list grows every 10 s and comes in two pages.
+            all_tags = ["1.%d.0" % i for i in range(5 + int(time.time() // 10) % 50)]
+            half = len(all_tags) // 2
+            if "last" not in query:
+                return self.send(200, self.tags_page(name, all_tags[:half]),
+                                 {"Link": '</v2/%s/tags/list?last=%s>; rel="next"' % (name, all_tags[half - 1])})
+            return self.send(200, self.tags_page(name, all_tags[half:]))
         if scenario == "flaky":
             if n <= 2:
                 return self.send(500 if n == 1 else 503, "oops", content_type="text/plain")
