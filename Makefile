@@ -53,12 +53,15 @@ fuzz: deps
 	.build-fuzz/release/FuzzSetters -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
 		-artifact_prefix=.build-fuzz/ .build-fuzz/corpus testdata/fuzz/setters
 
-# The long variants of the fault tests in Tests/EndToEndTests/ReliabilityTests.swift (CI runs
-# 40 crash-and-restart runs; this runs CRASH_RUNS, default 100). See RELIABILITY.md.
+# The long variants of the fault tests in Tests/EndToEndTests (CI runs 40 crash-and-restart
+# runs and a 20 s registry-chaos soak; this runs CRASH_RUNS, default 100, and CHAOS_SECONDS,
+# default 300). See RELIABILITY.md.
 CRASH_RUNS ?= 100
+CHAOS_SECONDS ?= 300
 reliability: deps
 	$(SWIFT) build --build-tests
-	IMAGEBOT_CRASH_RUNS=$(CRASH_RUNS) $(SWIFT) test --skip-build --filter ReliabilityTests
+	IMAGEBOT_CRASH_RUNS=$(CRASH_RUNS) IMAGEBOT_CHAOS_SECONDS=$(CHAOS_SECONDS) \
+		$(SWIFT) test --skip-build --filter 'ReliabilityTests|ChaosTests'
 
 clean:
 	rm -rf .build .build-fuzz
