@@ -94,6 +94,7 @@ struct ChaosTests {
             #expect(last - first < 20_000, "RSS grew from \(first) KiB to \(last) KiB: \(samples)")
         }
         #expect(try daemon.stop() == 0)
-        print("chaos soak: \(Int(seconds)) s, \(Int(scans)) scans, RSS KiB samples \(samples.first ?? 0) … \(samples.last ?? 0) (max \(samples.max() ?? 0)), \(minor) healthy tags pushed")
+        let perMinute = stride(from: 0, to: samples.count, by: 30).map { "\(samples[$0] / 1024)" }.joined(separator: ", ")
+        print("chaos soak: \(Int(seconds)) s, \(Int(scans)) scans, RSS MB each minute: \(perMinute), last \((samples.last ?? 0) / 1024), max \((samples.max() ?? 0) / 1024); \(minor) healthy tags pushed")
     }
 }
