@@ -39,6 +39,18 @@ struct GitLocalTests {
         #expect(try again.remoteHeads()["refs/heads/main"] == newTip)
     }
 
+    /// The GitRepository's URL is used as written: a `url.*.insteadOf` in git config does not
+    /// redirect it (and libgit2 1.5's insteadOf matching leaked memory on every remote).
+    @Test func insteadOfRewritesAreNotApplied() throws {
+        let box = try GitSandbox()
+        defer { box.cleanup() }
+        let (bare, _) = try box.makeRemote()
+        let cache = try GitCache(stateDirectory: box.root + "/state", remoteURL: "file://" + bare, credentials: .none)
+        try box.git(["config", "url.file:///nonexistent/redirect.git.insteadOf", "file://" + bare], in: cache.path)
+        let heads = try cache.fetch(branches: ["main"], tags: false)
+        #expect(heads["refs/heads/main"] != nil, "fetched from the URL as written")
+    }
+
     @Test func resolvesReferencesWithFluxPrecedence() throws {
         let box = try GitSandbox()
         defer { box.cleanup() }

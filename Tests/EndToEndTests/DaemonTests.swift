@@ -254,6 +254,56 @@ struct DaemonTests {
         #expect(try daemon.stop() == 0)
     }
 
+    /// A numerical policy moves 1 → 2, then tag 2 disappears from the registry (a bad push
+    /// withdrawn): the daemon does not bounce straight back to 1; it waits until the policy has
+    /// given 1 for two consecutive scans, then pushes it.
+    @Test func flappingGuardWaitsForTwoScansBeforeRestoringAReplacedValue() async throws {
+        let registry = try LocalRegistry()
+        try registry.push("acme/app", ["1"])
+        let fleet = try Fleet(registry: registry)
+        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        let manifests = fleet.config.appendingPathComponent("fleet.yaml")
+        try String(contentsOf: manifests, encoding: .utf8)
+            .replacingOccurrences(of: "policy: {semver: {range: \"^1.0\"}}", with: "policy: {numerical: {order: asc}}")
+            .replacingOccurrences(of: "acme/app\", interval: 1m}", with: "acme/app\", interval: 3s}")
+            .write(to: manifests, atomically: true, encoding: .utf8)
+        func deployed() throws -> String {
+            try git(["--git-dir", fleet.remote.path, "show", "main:apps/deploy.yaml"])
+        }
+        let daemon = try DaemonProcess(daemonArguments(fleet), log: fleet.root.appendingPathComponent("daemon.log"))
+        #expect(try eventually(seconds: 20) { try deployed().contains("acme/app:1 ") } != nil, "\(daemon.logText)")
+        try registry.push("acme/app", ["2"])
+        #expect(try eventually(seconds: 20) { try deployed().contains("acme/app:2 ") } != nil, "\(daemon.logText)")
+
+        // Tag 2 is withdrawn: the policy gives 1 again, a value this automation replaced.
+        try FileManager.default.removeItem(
+            at: registry.directory.appendingPathComponent("data/docker/registry/v2/repositories/acme/app/_manifests/tags/2"))
+        let held = try eventually(seconds: 20) {
+            daemon.logLines.contains { $0["msg"] as? String == "flapping guard: result held" && $0["tag"] as? String == "1" }
+        }
+        #expect(held != nil, "the first scan's result is held; log:\n\(daemon.logText)")
+        #expect(try deployed().contains("acme/app:2 "), "not pushed back after one scan")
+        // The next scan confirms it: now it goes back.
+        #expect(try eventually(seconds: 20) { try deployed().contains("acme/app:1 ") } != nil, "\(daemon.logText)")
+        let log = try git(["--git-dir", fleet.remote.path, "log", "--format=%s", "main"]).split(separator: "\n")
+        #expect(log.count == 4, "seed, →1, →2, →1: \(log)")
+        #expect(try daemon.stop() == 0)
+    }
+
+    @Test func fileRemotesCanBeDisabled() async throws {
+        let registry = try LocalRegistry()
+        try registry.push("acme/app", ["1.0.0", "1.1.0"])
+        let fleet = try Fleet(registry: registry)
+        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        let seeded = try head(fleet)
+        let daemon = try DaemonProcess(daemonArguments(fleet, extra: ["--allow-file-remotes=false"]), log: fleet.root.appendingPathComponent("daemon.log"))
+        try daemon.waitForLog { $0["msg"] as? String == "automation failed" }
+        let automation = (try await daemon.status()["imageUpdateAutomations"] as? [[String: Any]])?.first
+        #expect((automation?["lastResult"] as? String)?.contains("file:// remotes are disabled in this daemon (--allow-file-remotes=false)") == true)
+        #expect(try head(fleet) == seeded, "nothing pushed")
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test func sigtermDuringAPushFinishesItAndARestartDoesNotRepeatIt() async throws {
         let registry = try LocalRegistry()
         try registry.push("acme/app", ["1.0.0", "1.1.0"])

@@ -79,6 +79,9 @@ public actor AutomationController {
         var evaluating = false
         /// The `latestRef` whose tag-to-commit latency was already recorded.
         var latencyRecordedFor: PolicyResolution.LatestRef?
+        /// Consecutive successful scans that gave the current `latestRef` (the flapping guard's
+        /// evidence that a result is not a blip).
+        var stableScans = 0
     }
 
     private struct AutomationEntry {
@@ -89,7 +92,14 @@ public actor AutomationController {
         var running = false
         /// A policy changed while it ran: run again as soon as it finishes.
         var rerun = false
+        /// Tags this automation replaced, by policy, with when: the flapping guard's memory.
+        var replaced: [ObjectKey: [(tag: String, at: Date)]] = [:]
+        /// Policies whose result was held back by the flapping guard in the last run.
+        var held: Set<ObjectKey> = []
     }
+
+    /// How long a replaced value is remembered by the flapping guard.
+    static let flappingWindow: Double = 3600
 
     private let options: Options
     private let logger: Logger
@@ -348,6 +358,26 @@ public actor AutomationController {
         for result in results {
             apply(result.resolution, generation: result.generation, revision: scan.revision, duration: result.duration, seenAt: seenAt)
         }
+        // Policies not re-evaluated saw the same tag list, so the same result: one more stable scan.
+        if scan.error == nil {
+            let evaluated = Set(results.map(\.resolution.key))
+            for (policyKey, policy) in policies where policy.config.repository == key && !evaluated.contains(policyKey) && policy.resolution != nil {
+                countStableScan(policyKey)
+            }
+        }
+    }
+
+    private func countStableScan(_ key: ObjectKey) {
+        guard var entry = policies[key] else { return }
+        entry.stableScans += 1
+        policies[key] = entry
+        // A result held back by the flapping guard may go out now.
+        if entry.stableScans == 2 {
+            let now = clock.now
+            for (automationKey, automation) in automations where automation.held.contains(key) {
+                if automation.running { automations[automationKey]?.rerun = true } else { automations[automationKey]?.nextRun = now }
+            }
+        }
     }
 
     private func startEvaluation(_ key: ObjectKey, scan: RepositoryScan) {
@@ -392,6 +422,7 @@ public actor AutomationController {
             entry.resolution = resolution
             let previous = entry.status.latestRef
             if previous != latest {
+                entry.stableScans = 1
                 entry.status.observedPreviousRef = previous
                 entry.status.latestRef = latest
                 entry.status.latestRefSince = seenAt
@@ -407,6 +438,9 @@ public actor AutomationController {
                 return
             }
             setCondition(&entry.status.conditions, ok: true, reason: "Succeeded", message: "Latest image tag for \(latest.name) resolved to \(latest.tag)")
+            policies[key] = entry
+            countStableScan(key)
+            return
         } else {
             // Tried again with the next scan (a digest error, say, may pass then).
             entry.evaluatedRevision = nil
@@ -455,10 +489,28 @@ public actor AutomationController {
             runTasks[key] = Task { await self.runFinished(key, generation: generation, outcome: outcome, duration: .zero) }
             return
         }
+        let cutoff = Date().addingTimeInterval(-Self.flappingWindow)
+        var held: Set<ObjectKey> = []
         let resolutions = AutomationRunner.policies(of: automation, in: configuration).map { policy in
-            policies[policy.key]?.resolution
-                ?? PolicyResolution(key: policy.key, error: policies[policy.key]?.lastError ?? "not evaluated yet")
+            guard let entry = policies[policy.key], let resolution = entry.resolution, let latest = resolution.latest else {
+                return PolicyResolution(key: policy.key, error: policies[policy.key]?.lastError ?? "not evaluated yet")
+            }
+            // The flapping guard: a value this automation replaced within the hour goes back only
+            // once the policy has given it for two consecutive scans.
+            let recent = automations[key]?.replaced[policy.key]?.contains { $0.tag == latest.tag && $0.at > cutoff } ?? false
+            if recent && entry.stableScans < 2 {
+                held.insert(policy.key)
+                logger.warning("flapping guard: result held", metadata: [
+                    "imageupdateautomation": "\(key)", "imagepolicy": "\(policy.key)", "tag": "\(latest.tag)",
+                    "stable_scans": "\(entry.stableScans)"])
+                return PolicyResolution(
+                    key: policy.key,
+                    error: "held by the flapping guard: \(latest.tag) was replaced by this automation within the hour; "
+                        + "it goes back once the policy gives it for two consecutive scans")
+            }
+            return resolution
         }
+        automations[key]?.held = held
         let runner = AutomationRunner(
             configuration: configuration, scanner: scanner,
             secrets: SecretStore(directory: options.secretsDirectory, configuration: configuration),
@@ -495,6 +547,12 @@ public actor AutomationController {
         } else {
             entry.status.consecutiveFailures = 0
             if pushed, let commit = outcome.commit {
+                let cutoff = Date().addingTimeInterval(-Self.flappingWindow)
+                for change in outcome.changes {
+                    guard let (policy, tag) = Self.replacedTag(change) else { continue }
+                    entry.replaced[policy, default: []].append((tag, Date()))
+                }
+                for (policy, values) in entry.replaced { entry.replaced[policy] = values.filter { $0.at > cutoff } }
                 entry.status.lastPushCommit = commit
                 entry.status.lastPushTime = Date()
                 recordTagToCommit(outcome.changes)
@@ -520,6 +578,22 @@ public actor AutomationController {
                 interval: entry.config.interval.duration, failures: entry.status.consecutiveFailures, random: Double.random(in: 0..<1))
         }
         automations[key] = entry
+    }
+
+    /// The policy and the tag a pushed change replaced (image and `:tag` markers; name and
+    /// digest markers carry no tag).
+    static func replacedTag(_ change: SetterChange) -> (ObjectKey, String)? {
+        let parts = change.setter.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2 else { return nil }
+        let policy = ObjectKey(namespace: parts[0], name: parts[1])
+        switch parts.count == 3 ? parts[2] : "" {
+        case "tag": return (policy, change.old)
+        case "": break
+        default: return nil
+        }
+        let reference = change.old.split(separator: "@", maxSplits: 1).first.map(String.init) ?? change.old
+        guard let colon = reference.lastIndex(of: ":"), reference[colon...].firstIndex(of: "/") == nil else { return nil }
+        return (policy, String(reference[reference.index(after: colon)...]))
     }
 
     /// `imagebot_tag_to_commit_seconds`: from the scan that first saw a policy's new result to

@@ -99,11 +99,18 @@ final class RemoteHandle {
     let repository: RepositoryHandle
     let pointer: OpaquePointer
 
-    /// Creates an anonymous in-memory remote (no config written).
+    /// Creates an anonymous in-memory remote (no config written). `url.*.insteadOf` rewriting
+    /// is skipped: the URL is the GitRepository's, not whatever a user-level git config maps it
+    /// to, and libgit2 1.5 leaks PCRE2 match data (about 17 KiB) for every config entry its
+    /// insteadOf regex does not match — a daemon lost ~500 KiB per automation run to it.
     init(repository: RepositoryHandle, url: String, context: ErrorContext) throws(GitError) {
         var out: OpaquePointer?
-        try check(git_remote_create_anonymous(&out, repository.pointer, url), "git_remote_create_anonymous", context, what: "preparing remote")
-        guard let out else { throw GitError(code: .libgit2, message: "preparing remote: no remote returned", function: "git_remote_create_anonymous") }
+        var options = git_remote_create_options()
+        try check(git_remote_create_options_init(&options, UInt32(GIT_REMOTE_CREATE_OPTIONS_VERSION)), "git_remote_create_options_init", context, what: "preparing remote")
+        options.repository = repository.pointer
+        options.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF.rawValue | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC.rawValue
+        try check(git_remote_create_with_opts(&out, url, &options), "git_remote_create_with_opts", context, what: "preparing remote")
+        guard let out else { throw GitError(code: .libgit2, message: "preparing remote: no remote returned", function: "git_remote_create_with_opts") }
         self.repository = repository
         self.pointer = out
     }
