@@ -22,15 +22,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat > "$work/registry.yml" <<YAML
-version: 0.1
-log: {level: error, accesslog: {disabled: true}}
-storage: {filesystem: {rootdirectory: $work/data}}
-http: {addr: "127.0.0.1:$port", secret: bench}
-YAML
-/usr/bin/docker-registry serve "$work/registry.yml" >/dev/null 2>&1 &
-registry_pid=$!
+. scripts/lib/registry.sh
+start_registry "$work"
+port=${registry_host#127.0.0.1:}
 python3 scripts/push_image.py "127.0.0.1:$port" bench/app 1.0.0 1.1.0 >/dev/null
 
 # The remote: `commits` commits of `files / commits` new small YAML files each (plus one edit of

@@ -10,41 +10,17 @@ repositories=${1:-200}
 tags=${2:-500}
 work=$(mktemp -d)
 registry_pid=
-cleanup() { [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+cleanup() {
+    if [ -n "$registry_pid" ]; then kill "$registry_pid" 2>/dev/null || true; fi
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
 trap cleanup EXIT
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat > "$work/registry.yml" <<YAML
-version: 0.1
-log: {level: error, accesslog: {disabled: true}}
-storage: {filesystem: {rootdirectory: $work/data}}
-http: {addr: "127.0.0.1:$port", secret: bench}
-YAML
-/usr/bin/docker-registry serve "$work/registry.yml" >/dev/null 2>&1 &
-registry_pid=$!
-
-# One real push, then the registry's own storage layout replicated: each repository gets the
-# pushed repository's files, and `tags` tag directories with their `current/link` (what the
-# tag list endpoint reads). Pushing 100,000 manifests over HTTP would take minutes and
-# measure the registry's write path, not listing.
-python3 scripts/push_image.py "127.0.0.1:$port" bench/seed 1.0.0 >/dev/null
-python3 - "$work/data/docker/registry/v2/repositories/bench" "$repositories" "$tags" <<'PY'
-import os, shutil, sys
-base, repositories, tags = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-seed = os.path.join(base, "seed")
-with open(os.path.join(seed, "_manifests", "tags", "1.0.0", "current", "link")) as f:
-    link = f.read()
-for r in range(repositories):
-    target = os.path.join(base, f"app-{r:03d}")
-    shutil.copytree(seed, target)
-    tag_root = os.path.join(target, "_manifests", "tags")
-    shutil.rmtree(os.path.join(tag_root, "1.0.0"))
-    for t in range(tags):
-        current = os.path.join(tag_root, f"{t // 100}.{t % 100}.{r % 10}", "current")
-        os.makedirs(current)
-        with open(os.path.join(current, "link"), "w") as f:
-            f.write(link)
-PY
+. scripts/lib/registry.sh
+start_registry "$work"
+port=${registry_host#127.0.0.1:}
+replicate_tags "$work" "$repositories" "$tags"
 
 mkdir -p "$work/policies"
 for r in $(seq -f '%03g' 0 $((repositories - 1))); do

@@ -6,14 +6,15 @@
 # daemon's commit arriving seconds later. Stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/registry.sh
 root=$PWD
 bin=$root/.build/debug/imagebot
 work=$(mktemp -d /tmp/imagebot-demo.XXXXXX)
 registry_pid=
 daemon_pid=
 cleanup() {
-    [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-    [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+    if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null || true; fi
+    if [ -n "$registry_pid" ]; then kill "$registry_pid" 2>/dev/null; wait "$registry_pid" 2>/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -32,20 +33,11 @@ run() {
     } >&2
     "$@"
 }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 export GIT_AUTHOR_NAME=demo GIT_AUTHOR_EMAIL=demo@example.com GIT_COMMITTER_NAME=demo GIT_COMMITTER_EMAIL=demo@example.com
 
 say "A local OCI registry (Debian's docker-registry) with podinfo tags"
-port=$(free_port)
-registry=127.0.0.1:$port
-cat > "$work/registry.yml" <<YAML
-version: 0.1
-log: {level: error, accesslog: {disabled: true}}
-storage: {filesystem: {rootdirectory: $work/registry}}
-http: {addr: "$registry", secret: demo}
-YAML
-/usr/bin/docker-registry serve "$work/registry.yml" >/dev/null 2>&1 &
-registry_pid=$!
+start_registry "$work"
+registry=$registry_host
 run python3 scripts/push_image.py "$registry" stefanprodan/podinfo 6.5.0 6.6.0 6.7.0 7.0.0 \
     main-1a2b3c4-1731000000 main-9f8e7d6-1732000000 >/dev/null
 echo "pushed 6.5.0 6.6.0 6.7.0 7.0.0 main-1a2b3c4-1731000000 main-9f8e7d6-1732000000 to $registry/stefanprodan/podinfo" >&2

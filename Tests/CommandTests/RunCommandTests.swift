@@ -55,30 +55,13 @@ struct RunCommandTests {
 
 @Suite("imagebot run --once signs commits", .serialized)
 struct SignedCommitTests {
-    /// Runs a tool (ssh-keygen, gpg) and returns its standard output.
-    @discardableResult
-    func tool(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
-        return data
-    }
-
     @Test func sshSignature() throws {
         let registry = try LocalRegistry()
         try registry.push("acme/app", ["1.0.0", "1.1.0"])
         let fleet = try Fleet(registry: registry, signing: "signingKey: {type: ssh, secretRef: {name: signing}}")
         defer { try? FileManager.default.removeItem(at: fleet.root) }
         let key = fleet.root.appendingPathComponent("id_ed25519")
-        try tool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "bot@example.com", "-f", key.path])
+        _ = try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "bot@example.com", "-f", key.path])
         try fleet.writeSecret(name: "signing", ["identity": Data(contentsOf: key)])
         let result = try ImagebotBinary.run(fleet.runArguments)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -96,13 +79,13 @@ struct SignedCommitTests {
         let home = fleet.root.appendingPathComponent("gnupg")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let env = ["GNUPGHOME": home.path]
-        defer { _ = try? tool("/usr/bin/gpgconf", ["--kill", "gpg-agent"], environment: env) }
-        try tool("/usr/bin/gpg", ["--batch", "--passphrase", "", "--quick-gen-key", "imagebot <bot@example.com>", "ed25519", "sign", "never"], environment: env)
-        let armored = try tool("/usr/bin/gpg", ["--batch", "--armor", "--export-secret-keys", "bot@example.com"], environment: env)
-        try fleet.writeSecret(name: "signing", ["git.asc": armored])
+        defer { _ = try? runTool("/usr/bin/gpgconf", ["--kill", "gpg-agent"], environment: env) }
+        _ = try runTool("/usr/bin/gpg", ["--batch", "--passphrase", "", "--quick-gen-key", "imagebot <bot@example.com>", "ed25519", "sign", "never"], environment: env)
+        let armored = try runTool("/usr/bin/gpg", ["--batch", "--armor", "--export-secret-keys", "bot@example.com"], environment: env)
+        try fleet.writeSecret(name: "signing", ["git.asc": Data(armored.utf8)])
         let result = try ImagebotBinary.run(fleet.runArguments)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        try tool("/usr/bin/git", ["--git-dir", fleet.remote.path, "verify-commit", "main"], environment: env)
+        _ = try runTool("/usr/bin/git", ["--git-dir", fleet.remote.path, "verify-commit", "main"], environment: env)
     }
 
     @Test func missingKeyIsFluxsError() throws {

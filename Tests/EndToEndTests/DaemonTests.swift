@@ -304,16 +304,12 @@ struct DaemonTests {
         #expect(try daemon.stop() == 0)
     }
 
-    @Test func sigtermDuringAPushFinishesItAndARestartDoesNotRepeatIt() async throws {
-        let registry = try LocalRegistry()
-        try registry.push("acme/app", ["1.0.0", "1.1.0"])
-        // Smart HTTP, so the remote's hooks run (libgit2 pushes to file:// in-process).
-        let root = try makeWorkspace()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let server = try HTTPGitServer(root: root.path)
-        defer { server.stop() }
+    /// A fleet on smart HTTP (so the remote's hooks run; libgit2 pushes to file:// in-process)
+    /// whose remote takes 2 s to accept a push, and a daemon caught in the middle of that push.
+    func startMidPush(
+        registry: LocalRegistry, root: URL, server: HTTPGitServer
+    ) throws -> (fleet: Fleet, seeded: String, hook: URL, daemon: DaemonProcess) {
         let fleet = try Fleet(registry: registry, root: root, gitURL: server.url("remote.git"))
-        // The remote takes 2 s to accept a push, announcing it: SIGTERM lands mid-push.
         let started = fleet.root.appendingPathComponent("push-started")
         let hook = fleet.remote.appendingPathComponent("hooks/pre-receive")
         try "#!/bin/sh\ncat >/dev/null\ntouch '\(started.path)'\nsleep 2\n".write(to: hook, atomically: true, encoding: .utf8)
@@ -321,6 +317,17 @@ struct DaemonTests {
         let seeded = try head(fleet)
         let daemon = try DaemonProcess(daemonArguments(fleet), log: fleet.root.appendingPathComponent("daemon.log"))
         #expect(eventually(seconds: 30) { FileManager.default.fileExists(atPath: started.path) } != nil, "\(daemon.logText)")
+        return (fleet, seeded, hook, daemon)
+    }
+
+    @Test func sigtermDuringAPushFinishesItAndARestartDoesNotRepeatIt() async throws {
+        let registry = try LocalRegistry()
+        try registry.push("acme/app", ["1.0.0", "1.1.0"])
+        let root = try makeWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let server = try HTTPGitServer(root: root.path)
+        defer { server.stop() }
+        let (fleet, seeded, hook, daemon) = try startMidPush(registry: registry, root: root, server: server)
         #expect(try daemon.stop() == 0)
         #expect(try head(fleet) != seeded, "the in-flight push finished before exit")
         let pushed = try head(fleet)
@@ -345,14 +352,7 @@ struct DaemonTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let server = try HTTPGitServer(root: root.path)
         defer { server.stop() }
-        let fleet = try Fleet(registry: registry, root: root, gitURL: server.url("remote.git"))
-        let started = fleet.root.appendingPathComponent("push-started")
-        let hook = fleet.remote.appendingPathComponent("hooks/pre-receive")
-        try "#!/bin/sh\ncat >/dev/null\ntouch '\(started.path)'\nsleep 2\n".write(to: hook, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
-        let seeded = try head(fleet)
-        let daemon = try DaemonProcess(daemonArguments(fleet), log: fleet.root.appendingPathComponent("daemon.log"))
-        #expect(eventually(seconds: 30) { FileManager.default.fileExists(atPath: started.path) } != nil, "\(daemon.logText)")
+        let (fleet, seeded, hook, daemon) = try startMidPush(registry: registry, root: root, server: server)
         _ = try daemon.stop(SIGKILL)
         try FileManager.default.removeItem(at: hook)
         usleep(2_500_000)  // let the orphaned receive-pack finish or die
