@@ -26,6 +26,9 @@ struct ScheduleTests {
         Case(interval: .seconds(600), failures: 60, random: 0.5, expected: .seconds(300)),
         Case(interval: .seconds(60), failures: 6, random: 0.5, expected: .seconds(60)),
         Case(interval: .seconds(600), failures: 1, random: 1, expected: .milliseconds(5500)),
+        // A zero interval does not spin.
+        Case(interval: .zero, failures: 0, random: 0.5, expected: .seconds(1)),
+        Case(interval: .zero, failures: 3, random: 0.5, expected: .seconds(1)),
     ])
     func delay(_ c: Case) {
         let delay = Schedule().delay(interval: c.interval, failures: c.failures, random: c.random)

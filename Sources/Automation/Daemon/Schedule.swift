@@ -18,6 +18,8 @@ public struct Schedule: Sendable, Hashable {
     /// The delay before the next run. `failures` is the number of consecutive failures (0 after
     /// a success); `random` is a uniform draw in 0..<1.
     public func delay(interval: Duration, failures: Int, random: Double) -> Duration {
+        // `interval: 0s` is valid YAML, not a reason to spin: at most one run a second.
+        let interval = max(interval, .seconds(1))
         let spread = 1 + jitter * (2 * random - 1)
         guard failures > 0 else { return interval * spread }
         // 5 s, 10 s, 20 s, … capped; jittered the same way so failing objects spread out too.
