@@ -28,8 +28,11 @@
 # Suppressions live in testdata/sanitizers/ (lsan.supp, tsan.supp), each entry with the reason it
 # is not imagebot's bug; they are used only if present.
 #
-# Under TSan the suite runs 5-15x slower; SANITIZER_TEST_ARGS passes extra arguments to
-# `swift test` (for example --filter).
+# The suites run one at a time (--no-parallel). Many tests wait synchronously (Process.waitUntilExit,
+# polling loops with usleep) on Swift's cooperative pool, which is as wide as the machine has cores;
+# with the sanitizers' slowdown, parallel suites starve each other and tests that bound a wall-clock
+# time (a timeout that must fire well before a 30 s stall) fail for no fault of the code under test.
+# SANITIZER_TEST_ARGS passes extra arguments to `swift test` (for example --filter, or --parallel).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -92,7 +95,7 @@ for sanitizer in "${sanitizers[@]}"; do
     status=0
     # shellcheck disable=SC2086  # SANITIZER_TEST_ARGS is a list of words
     env "${env_args[@]}" $SWIFT test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" \
-        ${SANITIZER_TEST_ARGS:-} || status=$?
+        --no-parallel ${SANITIZER_TEST_ARGS:-} || status=$?
     echo "== $sanitizer: tests exited $status after $(($(date +%s) - built)) s"
 
     found=$(find "$reports" -type f | sort)
