@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git \
 	docker-registry apache2-utils openssl python3 openssh-server openssh-client gnupg hyperfine time curl
 
-.PHONY: deps build test bench demo fuzz reliability clean
+.PHONY: deps build test bench demo fuzz reliability test-sanitizers clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
@@ -63,5 +63,10 @@ reliability: deps
 	IMAGEBOT_CRASH_RUNS=$(CRASH_RUNS) IMAGEBOT_CHAOS_SECONDS=$(CHAOS_SECONDS) \
 		$(SWIFT) test --skip-build --filter 'ReliabilityTests|ChaosTests'
 
+# The tests under AddressSanitizer (+LeakSanitizer) and ThreadSanitizer, in .build-asan and
+# .build-tsan (suppressions with their reasons: testdata/sanitizers/lsan.supp).
+test-sanitizers: deps
+	SWIFT=$(SWIFT) scripts/test-sanitizers.sh all
+
 clean:
-	rm -rf .build .build-fuzz
+	rm -rf .build .build-fuzz .build-asan .build-tsan
