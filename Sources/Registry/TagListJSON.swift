@@ -3,15 +3,15 @@
 /// Strict JSON (RFC 8259) for the whole document, but only `tags` is materialised: other
 /// members are validated and skipped. `tags` may be `null` (an empty repository). Foundation's
 /// JSONDecoder built a full value tree for every page; this keeps scanning cheap.
-enum TagListJSON {
-    struct Failure: Error {
+package enum TagListJSON {
+    package struct Failure: Error {
         /// `invalid JSON: …` or `wrong type at .tags…`, in the words the tests and users see.
-        let reason: String
+        package let reason: String
     }
 
     static let maxDepth = 64
 
-    static func tags(in bytes: [UInt8]) throws(Failure) -> [String] {
+    package static func tags(in bytes: [UInt8]) throws(Failure) -> [String] {
         var reader = Reader(bytes: bytes)
         reader.skipWhitespace()
         guard reader.consume(UInt8(ascii: "{")) else { throw reader.invalid("expected an object") }
