@@ -1,0 +1,69 @@
+// libFuzzer entry point for Docker config JSON (`make fuzz`). Built only with IMAGEBOT_FUZZ=1
+// and `-sanitize=fuzzer -parse-as-library`; see Sources/FuzzSetters/main.swift for how
+// `FuzzDockerConfig_main` hands control to libFuzzer's driver.
+//
+// The input is an image reference on the first line, then the config JSON. Credentials are
+// looked up for that reference (when it parses) and for a few fixed ones. Properties checked:
+// - parsing and matching never trap (and key globs never hang, which the timeout catches);
+// - a parse failure is a `.credentials` error;
+// - a lookup finds nil or real credentials, never `.anonymous`;
+// - found credentials never show their secret in `description`, `debugDescription` or `dump`.
+import Registry
+
+let fixedReferences = [
+    "alpine", "ghcr.io/acme/app", "registry.example.com/team/app", "registry.example.com:5000/x/y",
+    "localhost:5000/app", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/app", "[::1]:5000/app",
+]
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzDockerConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let input = Array(UnsafeBufferPointer(start: data, count: size))
+    let newline = input.firstIndex(of: 0x0A) ?? input.endIndex
+    let json = Array(input[(newline == input.endIndex ? input.startIndex : newline + 1)...])
+    // Parsed for each input: parsed strings kept in a global are reached only through tagged
+    // pointers, which LeakSanitizer reports as leaks at exit.
+    var references = fixedReferences.map { try! ImageReference(parsing: $0) }
+    if newline != input.endIndex, let reference = try? ImageReference(parsing: String(decoding: input[..<newline], as: UTF8.self)) {
+        references.append(reference)
+    }
+    let config: DockerConfig
+    do {
+        config = try DockerConfig(json: json)
+    } catch {
+        precondition(error.code == .credentials, "parse failed with \(error.code): \(error)")
+        return 0
+    }
+    _ = config.description
+    for reference in references {
+        guard let credentials = config.credentials(for: reference) else { continue }
+        let secret: String
+        let redacted: String
+        switch credentials {
+        case .anonymous: preconditionFailure("\(reference) matched anonymous credentials")
+        case .basic(let username, let password): (secret, redacted) = (password, "basic(user: \(username), password: ***)")
+        case .identityToken(let token): (secret, redacted) = (token, "identityToken(***)")
+        case .registryToken(let token): (secret, redacted) = (token, "registryToken(***)")
+        }
+        var dumped = ""
+        dump(credentials, to: &dumped)
+        for shown in [credentials.description, String(reflecting: credentials), dumped]
+        where !secret.isEmpty && !redacted.contains(secret) {
+            precondition(!shown.contains(secret), "the secret of \(reference) shows in '\(shown)'")
+        }
+    }
+    return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<Int32>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+@_cdecl("FuzzDockerConfig_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { data, size in fuzzDockerConfig(data, size) }
+}
