@@ -149,11 +149,12 @@ package enum TagListJSON {
             guard bytes.count - index >= 4 else { throw invalid("short \\u escape") }
             var value: UInt32 = 0
             for _ in 0..<4 {
-                let byte = bytes[index] | 0x20
+                let byte = bytes[index]
                 let digit: UInt32
                 switch byte {
                 case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
                 case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
                 default: throw invalid("invalid \\u escape")
                 }
                 value = value << 4 | digit
