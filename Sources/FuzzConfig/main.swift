@@ -16,12 +16,17 @@ public func fuzzConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     ConfigLoader.load(bytes: input, file: file, into: &configuration)
     ConfigLoader.validateReferences(&configuration)
     for diagnostic in configuration.diagnostics {
-        precondition(diagnostic.location.file == file, "a diagnostic must name the loaded file: \(diagnostic)")
-        precondition(
+        require(diagnostic.location.file == file, "a diagnostic must name the loaded file: \(diagnostic)")
+        require(
             diagnostic.location.line >= 1 && diagnostic.location.column >= 1,
             "a diagnostic must have a 1-based line and column: \(diagnostic)")
     }
     return 0
+}
+
+/// `precondition` that keeps its message in the optimised fuzz build (release drops it).
+func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line) {
+    if !condition() { fatalError(message(), line: line) }
 }
 
 @_silgen_name("LLVMFuzzerRunDriver")

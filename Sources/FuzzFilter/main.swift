@@ -25,33 +25,38 @@ public func fuzzFilter(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     else { return 0 }
 
     let decision = policy.evaluate(tags)
-    precondition(decision.candidates == tags.count)
+    require(decision.candidates == tags.count)
     guard let selected = decision.selected else {
-        precondition(decision.failure != nil, "no selection must come with a failure")
+        require(decision.failure != nil, "no selection must come with a failure")
         return 0
     }
-    precondition(decision.failure == nil, "a selection must come without a failure")
-    precondition(tags.contains(selected), "selected '\(selected)' is not one of the tags")
-    precondition(!decision.tiedWith.contains(selected), "the winner is listed among its ties")
-    precondition(decision.tiedWith.allSatisfy(tags.contains), "a tie is not one of the tags")
-    precondition(
+    require(decision.failure == nil, "a selection must come without a failure")
+    require(tags.contains(selected), "selected '\(selected)' is not one of the tags")
+    require(!decision.tiedWith.contains(selected), "the winner is listed among its ties")
+    require(decision.tiedWith.allSatisfy(tags.contains), "a tie is not one of the tags")
+    require(
         decision.excluded + decision.filteredOut + decision.invalid + decision.outsideRange + decision.eligible
             == tags.count, "every tag must be counted once: \(decision.summary)")
     let winner = decision.selectedValue ?? selected
     for tag in tags {
         let alone = policy.evaluate([tag])
         guard let value = alone.selected.map({ alone.selectedValue ?? $0 }) else {
-            precondition(tag != selected, "'\(tag)' is selected in the list but filtered out on its own")
+            require(tag != selected, "'\(tag)' is selected in the list but filtered out on its own")
             continue
         }
-        precondition(
+        require(
             BytewiseOrder.compare(winner, value) >= 0,
             "selected value '\(winner)' is below '\(value)' (tag '\(tag)')")
         if tag == selected {
-            precondition(value == winner, "'\(tag)' compares as '\(winner)' in the list but '\(value)' alone")
+            require(value == winner, "'\(tag)' compares as '\(winner)' in the list but '\(value)' alone")
         }
     }
     return 0
+}
+
+/// `precondition` that keeps its message in the optimised fuzz build (release drops it).
+func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line) {
+    if !condition() { fatalError(message(), line: line) }
 }
 
 @_silgen_name("LLVMFuzzerRunDriver")

@@ -53,27 +53,32 @@ public func fuzzHeaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let header = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
 
     let challenges = AuthChallenge.parse(header)
-    if header.utf8.count > 8192 { precondition(challenges.isEmpty) }  // AuthChallenge.maxHeaderLength
+    if header.utf8.count > 8192 { require(challenges.isEmpty) }  // AuthChallenge.maxHeaderLength
     for challenge in challenges {
-        precondition(!challenge.scheme.isEmpty && challenge.scheme == challenge.scheme.lowercased(), "scheme '\(challenge.scheme)'")
-        precondition(challenge.scheme.utf8.allSatisfy(isTokenByte), "scheme '\(challenge.scheme)' is not a token")
-        for name in challenge.parameters.keys { precondition(name == name.lowercased(), "parameter name '\(name)'") }
+        require(!challenge.scheme.isEmpty && challenge.scheme == challenge.scheme.lowercased(), "scheme '\(challenge.scheme)'")
+        require(challenge.scheme.utf8.allSatisfy(isTokenByte), "scheme '\(challenge.scheme)' is not a token")
+        for name in challenge.parameters.keys { require(name == name.lowercased(), "parameter name '\(name)'") }
     }
 
     guard let target = LinkHeader.firstTarget(header) else { return 0 }
-    precondition(!target.isEmpty && !target.contains(">"), "Link target '\(target)'")
-    precondition(target.first != " " && target.first != "\t" && target.last != " " && target.last != "\t")
+    require(!target.isEmpty && !target.contains(">"), "Link target '\(target)'")
+    require(target.first != " " && target.first != "\t" && target.last != " " && target.last != "\t")
     // libcurl's reading of the bases, for each input: parsed strings kept in a global are reached
     // only through tagged pointers, which LeakSanitizer reports as leaks at exit.
     for (base, expected) in zip(bases, bases.map { curlParts($0)! }) {
         guard let next = try? LinkHeader.resolveNext(target, against: base) else { continue }
         // libcurl refusing the URL is safe (the request fails); reading another origin is not.
         guard let parts = curlParts(next) else { continue }
-        precondition(
+        require(
             parts.scheme == expected.scheme && parts.host == expected.host && parts.port == expected.port && !parts.userinfo,
             "Link '\(target)' from '\(base)' resolves to '\(next)', which libcurl reads as \(parts)")
     }
     return 0
+}
+
+/// `precondition` that keeps its message in the optimised fuzz build (release drops it).
+func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line) {
+    if !condition() { fatalError(message(), line: line) }
 }
 
 @_silgen_name("LLVMFuzzerRunDriver")

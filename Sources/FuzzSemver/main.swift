@@ -24,26 +24,26 @@ public func fuzzSemver(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         guard let version = SemanticVersion(tag: tag) else { continue }
         versions.append(version)
         guard let again = SemanticVersion(tag: version.description) else {
-            preconditionFailure("'\(version)' (from '\(tag)') does not parse back")
+            fatalError("'\(version)' (from '\(tag)') does not parse back")
         }
-        precondition(
+        require(
             again.major == version.major && again.minor == version.minor && again.patch == version.patch
                 && again.prerelease == version.prerelease && again.metadata == version.metadata,
             "'\(version)' (from '\(tag)') parses back as '\(again)'")
         for op in ["=", ">=", "<="] {
             guard let range = try? SemverRange(op + version.description) else {
-                preconditionFailure("range '\(op)\(version)' does not parse")
+                fatalError("range '\(op)\(version)' does not parse")
             }
-            precondition(range.contains(version), "range '\(op)\(version)' does not contain \(version)")
+            require(range.contains(version), "range '\(op)\(version)' does not contain \(version)")
         }
     }
     for a in versions {
-        precondition(SemanticVersion.compare(a, a) == 0, "\(a) is not equal to itself")
+        require(SemanticVersion.compare(a, a) == 0, "\(a) is not equal to itself")
         for b in versions {
             let ab = SemanticVersion.compare(a, b)
-            precondition(ab == -SemanticVersion.compare(b, a), "compare(\(a), \(b)) is not antisymmetric")
+            require(ab == -SemanticVersion.compare(b, a), "compare(\(a), \(b)) is not antisymmetric")
             for c in versions where ab <= 0 && SemanticVersion.compare(b, c) <= 0 {
-                precondition(SemanticVersion.compare(a, c) <= 0, "\(a) <= \(b) <= \(c) but not \(a) <= \(c)")
+                require(SemanticVersion.compare(a, c) <= 0, "\(a) <= \(b) <= \(c) but not \(a) <= \(c)")
             }
         }
     }
@@ -53,24 +53,29 @@ public func fuzzSemver(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     let inRange = versions.filter { range.contains($0) }
     let decision = policy.evaluate(tags)
-    precondition(decision.candidates == tags.count)
+    require(decision.candidates == tags.count)
     if let selected = decision.selected {
-        precondition(decision.failure == nil, "a selection must come without a failure")
-        precondition(tags.contains(selected), "selected '\(selected)' is not one of the tags")
-        guard let version = SemanticVersion(tag: selected) else { preconditionFailure("selected '\(selected)' is not a version") }
-        precondition(range.contains(version), "selected '\(selected)' is outside '\(rangeText)'")
+        require(decision.failure == nil, "a selection must come without a failure")
+        require(tags.contains(selected), "selected '\(selected)' is not one of the tags")
+        guard let version = SemanticVersion(tag: selected) else { fatalError("selected '\(selected)' is not a version") }
+        require(range.contains(version), "selected '\(selected)' is outside '\(rangeText)'")
         for other in inRange {
-            precondition(SemanticVersion.compare(version, other) >= 0, "selected '\(selected)' is below \(other)")
+            require(SemanticVersion.compare(version, other) >= 0, "selected '\(selected)' is below \(other)")
         }
-        precondition(
+        require(
             decision.excluded + decision.filteredOut + decision.invalid + decision.outsideRange + decision.eligible
                 == tags.count, "every tag must be counted once: \(decision.summary)")
-        precondition(decision.eligible == inRange.count, "eligible count: \(decision.summary)")
+        require(decision.eligible == inRange.count, "eligible count: \(decision.summary)")
     } else {
-        precondition(decision.failure != nil, "no selection must come with a failure")
-        precondition(inRange.isEmpty, "nothing selected though \(inRange) are in '\(rangeText)'")
+        require(decision.failure != nil, "no selection must come with a failure")
+        require(inRange.isEmpty, "nothing selected though \(inRange) are in '\(rangeText)'")
     }
     return 0
+}
+
+/// `precondition` that keeps its message in the optimised fuzz build (release drops it).
+func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line) {
+    if !condition() { fatalError(message(), line: line) }
 }
 
 @_silgen_name("LLVMFuzzerRunDriver")

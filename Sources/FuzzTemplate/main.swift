@@ -38,18 +38,23 @@ public func fuzzTemplate(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     do {
         template = try MessageTemplate(source)
     } catch {
-        precondition(error.kind == .parse || error.kind == .removedField, "parse failed with \(error.kind): \(error)")
+        require(error.kind == .parse || error.kind == .removedField, "parse failed with \(error.kind): \(error)")
         return 0
     }
     let data = fluxData()
     let first = Result { () throws(TemplateError) in try template.render(data, limits: limits) }
     let second = Result { () throws(TemplateError) in try template.render(data, limits: limits) }
-    precondition(first == second, "two renders differ: \(first) / \(second)")
+    require(first == second, "two renders differ: \(first) / \(second)")
     if case .success(let message) = first {
-        precondition(message.utf8.count <= limits.maxOutputBytes, "rendered \(message.utf8.count) bytes")
-        if !source.contains("{{") { precondition(message == source, "plain text rendered as '\(message)'") }
+        require(message.utf8.count <= limits.maxOutputBytes, "rendered \(message.utf8.count) bytes")
+        if !source.contains("{{") { require(message == source, "plain text rendered as '\(message)'") }
     }
     return 0
+}
+
+/// `precondition` that keeps its message in the optimised fuzz build (release drops it).
+func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line) {
+    if !condition() { fatalError(message(), line: line) }
 }
 
 @_silgen_name("LLVMFuzzerRunDriver")
