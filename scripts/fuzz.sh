@@ -48,6 +48,8 @@ else
 fi
 
 swift=${SWIFT:-swift}
+# libFuzzer reports crashes itself; the Swift backtracer would only add noise (and trip ASan).
+export SWIFT_BACKTRACE=enable=no
 scratch=.build-fuzz
 for entry in "${selected[@]}"; do
     IMAGEBOT_FUZZ=1 "$swift" build -c release --scratch-path "$scratch" --product "${entry%%:*}" \
