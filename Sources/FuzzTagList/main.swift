@@ -10,54 +10,14 @@
 //   (valid UTF-8, no `\u` surrogate escapes): a body it accepts JSONDecoder reads with `tags`
 //   an array of strings (or null or absent), with the same tags when the key is written once
 //   and no string uses `\u` escapes (duplicate keys are not compared); and it accepts what
-//   JSONDecoder reads in full, except bodies nested 64 deep, with raw control characters in
-//   strings or trailing commas (which RFC 8259 forbids and JSONDecoder lets through), or with
-//   `tags` written more than once.
+//   both JSONDecoder and JSONSerialization read, except bodies nested 64 deep, with raw
+//   control characters in strings or trailing commas (which RFC 8259 forbids and JSONDecoder
+//   lets through), or with `tags` written more than once.
 import Registry
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Foundation  // JSONDecoder, and JSONSerialization (not in FoundationEssentials)
 
 struct Page: Codable {
     var tags: [String]?
-}
-
-/// Any JSON value, decoded in full so JSONDecoder checks every string and number in the body.
-enum AnyJSON: Decodable {
-    case null, bool(Bool), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    init(from decoder: any Decoder) throws {
-        if var array = try? decoder.unkeyedContainer() {
-            var items: [AnyJSON] = []
-            while !array.isAtEnd { items.append(try array.decode(AnyJSON.self)) }
-            self = .array(items)
-        } else if let object = try? decoder.container(keyedBy: Key.self) {
-            var members: [String: AnyJSON] = [:]
-            for key in object.allKeys { members[key.stringValue] = try object.decode(AnyJSON.self, forKey: key) }
-            self = .object(members)
-        } else {
-            let value = try decoder.singleValueContainer()
-            if value.decodeNil() {
-                self = .null
-            } else if let bool = try? value.decode(Bool.self) {
-                self = .bool(bool)
-            } else if let string = try? value.decode(String.self) {
-                self = .string(string)
-            } else {
-                self = .number(try value.decode(Double.self))
-            }
-        }
-    }
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -91,11 +51,12 @@ public func fuzzTagList(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             require(theirs?.tags ?? [] == ours, "read tags \(ours), JSONDecoder \(theirs?.tags ?? [])")
         }
     } else if theirs != nil && tagsKeyAtMostOnce && nesting < 64 && !usesDecoderLeniency(input)
-        && (try? JSONDecoder().decode(AnyJSON.self, from: Data(input))) != nil
+        && (try? JSONSerialization.jsonObject(with: Data(input))) != nil
     {
         // Not compared: deeper nesting (TagListJSON.maxDepth refuses it by design), and what
         // JSONDecoder lets through though RFC 8259 forbids it: raw control characters in
-        // strings, trailing commas, and anything in values it never looks at (`"\a"` passes).
+        // strings, trailing commas, and anything in values it never decodes (`"\a"` passes);
+        // JSONSerialization, which parses every value, must accept the body too.
         fatalError("rejected a body JSONDecoder reads as \(theirs?.tags ?? [])")
     }
     return 0
