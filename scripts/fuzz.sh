@@ -69,7 +69,7 @@ for entry in "${selected[@]}"; do
     status=0
     "$scratch/release/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
         -print_final_stats=1 -artifact_prefix="$scratch/$target-" "$corpus" >"$log" 2>&1 || status=$?
-    grep -E '^#[0-9]+ +DONE|^stat::number_of_executed_units' "$log" || true
+    grep -E '^#[0-9]+[[:space:]]+DONE|^stat::number_of_executed_units' "$log" || true
     if ((status != 0)); then
         echo "!! $target failed (exit $status); see $log and $scratch/$target-*" >&2
         grep -E '^==[0-9]+==ERROR|^SUMMARY|Fatal error|Precondition failed|ALARM' "$log" | head -5 >&2 || true
