@@ -96,7 +96,14 @@ let package = Package(
 
 // libFuzzer targets (`make fuzz`): only with IMAGEBOT_FUZZ=1, built with -sanitize=fuzzer.
 if ProcessInfo.processInfo.environment["IMAGEBOT_FUZZ"] != nil {
-    package.targets.append(
-        .executableTarget(name: "FuzzSetters", dependencies: ["Setters", "YAML"], swiftSettings: strict)
-    )
+    package.targets += [
+        .executableTarget(name: "FuzzSetters", dependencies: ["Setters", "YAML"], swiftSettings: strict),
+        .executableTarget(name: "FuzzConfig", dependencies: ["Automation"], swiftSettings: strict),
+        .executableTarget(name: "FuzzSemver", dependencies: ["Policy"], swiftSettings: strict),
+        .executableTarget(name: "FuzzFilter", dependencies: ["Policy", "Basics"], swiftSettings: strict),
+        .executableTarget(name: "FuzzTemplate", dependencies: ["Committer"], swiftSettings: strict),
+        .executableTarget(name: "FuzzDockerConfig", dependencies: ["Registry"], swiftSettings: strict),
+        .executableTarget(name: "FuzzHeaders", dependencies: ["Registry", "CCurl"], swiftSettings: strict),
+        .executableTarget(name: "FuzzTagList", dependencies: ["Registry"], swiftSettings: strict),
+    ]
 }

@@ -71,7 +71,7 @@ public enum ConfigLoader {
     }
 
     /// Checks between objects: references that must resolve, and cross-namespace access.
-    static func validateReferences(_ configuration: inout Configuration) {
+    package static func validateReferences(_ configuration: inout Configuration) {
         var diagnostics: [ConfigDiagnostic] = []
         for policy in configuration.policies.values.sorted(by: { $0.key < $1.key }) {
             let object = "ImagePolicy \(policy.key)"

@@ -1,9 +1,9 @@
 /// One challenge from a `WWW-Authenticate` header, e.g. `Bearer realm="…",service="…"`.
-struct AuthChallenge: Sendable, Hashable {
+package struct AuthChallenge: Sendable, Hashable {
     /// The scheme, lowercased (`bearer`, `basic`).
-    var scheme: String
+    package var scheme: String
     /// Parameters with lowercased names; values unquoted and unescaped.
-    var parameters: [String: String]
+    package var parameters: [String: String]
 
     var realm: String? { parameters["realm"] }
     var service: String? { parameters["service"] }
@@ -14,7 +14,7 @@ struct AuthChallenge: Sendable, Hashable {
 
     /// Parses all challenges in a header value (RFC 9110 §11.6.1). Malformed trailing input is
     /// dropped rather than guessed at; an over-long header yields no challenges.
-    static func parse(_ header: String) -> [AuthChallenge] {
+    package static func parse(_ header: String) -> [AuthChallenge] {
         guard header.utf8.count <= maxHeaderLength else { return [] }
         var s = Scanner(Array(header.utf8))
         var result: [AuthChallenge] = []

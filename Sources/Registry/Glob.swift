@@ -4,36 +4,54 @@ enum Glob {
         matchBytes(Array(pattern.utf8)[...], Array(name.utf8)[...])
     }
 
-    private static func matchBytes(_ p: ArraySlice<UInt8>, _ s: ArraySlice<UInt8>) -> Bool {
-        var p = p
-        var s = s
-        while let c = p.first {
-            switch c {
-            case UInt8(ascii: "*"):
-                let rest = p.dropFirst()
-                if rest.isEmpty { return true }
-                var i = s.startIndex
-                while true {
-                    if matchBytes(rest, s[i...]) { return true }
-                    if i == s.endIndex { return false }
-                    i += 1
+    /// One pass with a single retry point, the last `*`, as Go's `path.Match` scans: every
+    /// other token matches exactly one byte, so letting only the last star absorb more is
+    /// complete, and the work stays O(pattern × name) however many stars the pattern has (a
+    /// retry at every star took exponential time: `*a*a*a…b` against a long run of `a`s).
+    private static func matchBytes(_ pattern: ArraySlice<UInt8>, _ name: ArraySlice<UInt8>) -> Bool {
+        var p = pattern
+        var s = name
+        var retry: (p: ArraySlice<UInt8>, s: ArraySlice<UInt8>)?
+        while true {
+            if let c = p.first {
+                if c == UInt8(ascii: "*") {
+                    p = p.dropFirst()
+                    if p.isEmpty { return true }
+                    retry = (p, s)
+                    continue
                 }
-            case UInt8(ascii: "?"):
-                guard !s.isEmpty else { return false }
-                p = p.dropFirst(); s = s.dropFirst()
-            case UInt8(ascii: "["):
-                guard let b = s.first, let (matched, rest) = matchClass(p.dropFirst(), b), matched else { return false }
-                p = rest; s = s.dropFirst()
-            case UInt8(ascii: "\\"):
-                let escaped = p.dropFirst()
-                guard let e = escaped.first, s.first == e else { return false }
-                p = escaped.dropFirst(); s = s.dropFirst()
-            default:
-                guard s.first == c else { return false }
-                p = p.dropFirst(); s = s.dropFirst()
+                if let rest = matchOne(p, s) {
+                    p = rest
+                    s = s.dropFirst()
+                    continue
+                }
+            } else if s.isEmpty {
+                return true
             }
+            // Mismatch: the last star takes one more byte, or there is no match.
+            guard let last = retry, !last.s.isEmpty else { return false }
+            p = last.p
+            s = last.s.dropFirst()
+            retry = (p, s)
         }
-        return s.isEmpty
+    }
+
+    /// The pattern after its first token when that token (not `*`) matches the first byte of `s`.
+    private static func matchOne(_ p: ArraySlice<UInt8>, _ s: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        guard let c = p.first, let b = s.first else { return nil }
+        switch c {
+        case UInt8(ascii: "?"):
+            return p.dropFirst()
+        case UInt8(ascii: "["):
+            guard let (matched, rest) = matchClass(p.dropFirst(), b), matched else { return nil }
+            return rest
+        case UInt8(ascii: "\\"):
+            let escaped = p.dropFirst()
+            guard let e = escaped.first, b == e else { return nil }
+            return escaped.dropFirst()
+        default:
+            return c == b ? p.dropFirst() : nil
+        }
     }
 
     /// Matches `b` against a class body after `[`; returns (matched, pattern after `]`), nil if malformed.

@@ -1,10 +1,10 @@
 /// `Link` header handling for tag-list pagination.
-enum LinkHeader {
+package enum LinkHeader {
     /// Longest header we parse.
     static let maxHeaderLength = 8192
 
     /// The URL inside the first `<…>` (go-containerregistry ignores `rel`), or nil.
-    static func firstTarget(_ header: String) -> String? {
+    package static func firstTarget(_ header: String) -> String? {
         guard header.utf8.count <= maxHeaderLength,
             let open = header.firstIndex(of: "<"),
             let close = header[open...].firstIndex(of: ">")
@@ -15,7 +15,7 @@ enum LinkHeader {
 
     /// Resolves `next` against `base` (RFC 3986 §5.2, the cases registries produce) and refuses
     /// a result on another scheme, host or port: a registry must not steer us elsewhere (SSRF).
-    static func resolveNext(_ next: String, against base: String) throws(RegistryError) -> String {
+    package static func resolveNext(_ next: String, against base: String) throws(RegistryError) -> String {
         guard let b = URLParts(base) else {
             throw RegistryError(code: .invalidLink, message: "cannot resolve Link against '\(base)'")
         }

@@ -3,15 +3,15 @@
 /// Strict JSON (RFC 8259) for the whole document, but only `tags` is materialised: other
 /// members are validated and skipped. `tags` may be `null` (an empty repository). Foundation's
 /// JSONDecoder built a full value tree for every page; this keeps scanning cheap.
-enum TagListJSON {
-    struct Failure: Error {
+package enum TagListJSON {
+    package struct Failure: Error {
         /// `invalid JSON: …` or `wrong type at .tags…`, in the words the tests and users see.
-        let reason: String
+        package let reason: String
     }
 
     static let maxDepth = 64
 
-    static func tags(in bytes: [UInt8]) throws(Failure) -> [String] {
+    package static func tags(in bytes: [UInt8]) throws(Failure) -> [String] {
         var reader = Reader(bytes: bytes)
         reader.skipWhitespace()
         guard reader.consume(UInt8(ascii: "{")) else { throw reader.invalid("expected an object") }
@@ -149,11 +149,12 @@ enum TagListJSON {
             guard bytes.count - index >= 4 else { throw invalid("short \\u escape") }
             var value: UInt32 = 0
             for _ in 0..<4 {
-                let byte = bytes[index] | 0x20
+                let byte = bytes[index]
                 let digit: UInt32
                 switch byte {
                 case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
                 case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
                 default: throw invalid("invalid \\u escape")
                 }
                 value = value << 4 | digit

@@ -414,11 +414,50 @@ final class TemplateExecutor {
         var values: [EvalValue] = []
         for (i, a) in args.enumerated() { values.append(try evalArg(dot, a, paramType(i))) }
         if case .value(let f) = final { values.append(try validate(f, paramType(args.count), pos: pos, ctx: name)) }
+        let result: EvalValue
         do {
-            return try fn.body(values, limits)
+            result = try fn.body(values, limits)
         } catch {
             if error.kind == .limit { throw self.error(pos, cmdText, error.message, kind: .limit) }
             throw self.error(pos, cmdText, "error calling \(name): \(error.message)")
+        }
+        // Strings kept in variables are bounded like the output, or `$x = print $x $x` in a loop
+        // doubles its way to gigabytes before anything is written.
+        if case .string(let text)? = result, text.utf8.count > limits.maxOutputBytes {
+            throw self.error(pos, cmdText, "result exceeds the output limit of \(limits.maxOutputBytes) bytes", kind: .limit)
+        }
+        if let result { try chargeForSize(result, pos, cmdText) }
+        return result
+    }
+
+    /// Walks a list, map or record a function returned, each node an evaluation step, and bounds
+    /// its nesting by `maxDepth`: `$l = list $l $l` in a loop would otherwise build a value
+    /// exponentially larger to print or compare than the steps that built it, and `$l = list $l`
+    /// one too deep to print or even free without overflowing the stack.
+    private func chargeForSize(_ value: TemplateValue, _ pos: Int, _ context: String) throws(TemplateError) {
+        switch value {
+        case .list, .map, .record: break
+        default: return
+        }
+        var pending: [(value: TemplateValue, depth: Int)] = [(value, 1)]
+        while let (node, depth) = pending.popLast() {
+            try step(pos, context)
+            if depth > limits.maxDepth {
+                throw error(pos, context, "value nested deeper than \(limits.maxDepth) levels", kind: .limit)
+            }
+            switch node {
+            case .list(let items):
+                for item in items { pending.append((item, depth + 1)) }
+            case .map(let entries):
+                for (key, item) in entries {
+                    pending.append((key, depth + 1))
+                    pending.append((item, depth + 1))
+                }
+            case .record(let record):
+                for field in record.fields.values { pending.append((field, depth + 1)) }
+            default:
+                break
+            }
         }
     }
 }

@@ -48,9 +48,11 @@ public struct TemplateRecord: Sendable, Hashable {
 public struct TemplateLimits: Sendable {
     /// Maximum size of the rendered output in bytes (default 64 KiB).
     public var maxOutputBytes: Int
-    /// Maximum nesting of template calls and `range` loops (default 100).
+    /// Maximum nesting of template calls and `range` loops, and of lists, maps and records a
+    /// function returns (default 100).
     public var maxDepth: Int
-    /// Maximum number of evaluation steps (default 1 000 000).
+    /// Maximum number of evaluation steps (default 1 000 000); each node of a list, map or
+    /// record a function returns counts as one.
     public var maxSteps: Int
 
     /// Creates limits; the defaults suit commit messages.
