@@ -43,15 +43,14 @@ bench: deps
 demo: build
 	@scripts/demo.sh
 
-# libFuzzer over the marker rewriter: FUZZ_SECONDS (default 60) of mutations of the corpus in
-# testdata/fuzz/setters; new inputs go to .build-fuzz/corpus, crashes to .build-fuzz/.
+# libFuzzer (with ASan) over every parser: scripts/fuzz.sh builds the Fuzz* targets (only
+# present with IMAGEBOT_FUZZ=1) into .build-fuzz and runs each for FUZZ_SECONDS (default 60),
+# seeded from testdata/fuzz/<target>; crashes, leaks and timeouts land in .build-fuzz/.
+# FUZZ_TARGETS picks some (e.g. "semver template"); RELIABILITY.md has the 10-minute figures.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 fuzz: deps
-	IMAGEBOT_FUZZ=1 $(SWIFT) build -c release --scratch-path .build-fuzz --product FuzzSetters \
-		-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
-	mkdir -p .build-fuzz/corpus
-	.build-fuzz/release/FuzzSetters -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
-		-artifact_prefix=.build-fuzz/ .build-fuzz/corpus testdata/fuzz/setters
+	SWIFT=$(SWIFT) scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # The long variants of the fault tests in Tests/EndToEndTests (CI runs 40 crash-and-restart
 # runs and a 20 s registry-chaos soak; this runs CRASH_RUNS, default 100, and CHAOS_SECONDS,
