@@ -25,9 +25,13 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# The end-to-end tests poll real servers and the daemon for seconds at a time; on a 2-core
+# machine Swift's cooperative pool has two threads, so they run in a second pass of their own
+# rather than starving the registry tests' timeouts.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	$(SWIFT) test --skip-build --skip EndToEndTests
+	$(SWIFT) test --skip-build --filter EndToEndTests
 
 # Release build; prints the benchmark figures (see README "Benchmarks").
 bench: deps
