@@ -20,7 +20,7 @@ struct FuzzFindingsTests {
 
     /// FuzzTagList: a `\u` escape read its hex digits as `byte | 0x20`, so the raw control bytes
     /// 0x10–0x19 passed as `0`–`9` (`"\u00<0x11>1"` read as U+0011). RFC 8259 allows only hex digits.
-    @Test func controlByteIsNotAHexDigit() {
+    @Test func controlByteIsNotAHexDigit() throws {
         let body: [UInt8] = Array(#"{"tags":["\u00"#.utf8) + [0x11] + Array(#"1"]}"#.utf8)
         #expect {
             _ = try TagListJSON.tags(in: body)
