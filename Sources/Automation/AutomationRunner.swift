@@ -85,11 +85,27 @@ public struct AutomationRunner: Sendable {
             outcome.summary = "suspended"
             return outcome
         }
-        let resolutions: [PolicyResolution]
+        var resolutions: [PolicyResolution]
+        var memory: FlappingMemory?
+        let now = Date().timeIntervalSince1970
         if let given {
-            resolutions = given
+            resolutions = given  // the daemon applies its own flapping guard
         } else {
             resolutions = await scanner.resolve(policies(of: automation)).policies
+            // The flapping guard: a tag this automation replaced within the hour goes back only
+            // when the previous scan gave it too.
+            let loaded = FlappingMemory.load(stateDirectory: stateDirectory, key: automation.key)
+            memory = loaded
+            resolutions = resolutions.map { resolution in
+                let policy = "\(resolution.key.namespace):\(resolution.key.name)"
+                guard let latest = resolution.latest, loaded.wasReplaced(policy: policy, tag: latest.tag, now: now),
+                    resolution.previousTag != latest.tag
+                else { return resolution }
+                return PolicyResolution(
+                    key: resolution.key,
+                    error: "held by the flapping guard: \(latest.tag) was replaced by this automation within the hour; "
+                        + "it goes back once the policy gives it for two consecutive scans")
+            }
         }
         let (results, unresolved) = PolicyResolution.markerResults(resolutions)
         // A fingerprint of every result this run applies (and why others have none), and of
@@ -104,7 +120,12 @@ public struct AutomationRunner: Sendable {
             rewriter: MarkerRewriter(policies: results, unresolved: unresolved, tagGuard: DowngradeGuard.make(configuration)))
         // libgit2 objects stay on one thread for the whole run, off the cooperative pool.
         let started = outcome
-        return await BlockingThread.run { committing ? work.run(started) : work.preview(started) }
+        let finished = await BlockingThread.run { committing ? work.run(started) : work.preview(started) }
+        if committing, var memory, finished.commit != nil, !finished.failed {
+            memory.record(finished.changes, now: now)
+            try? memory.store(stateDirectory: stateDirectory, key: automation.key)
+        }
+        return finished
     }
 
     /// Everything of an automation's spec (and its policies' downgrade opt-outs) that shapes

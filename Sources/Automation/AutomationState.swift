@@ -1,3 +1,5 @@
+import Setters
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -41,5 +43,69 @@ struct AutomationState: Hashable {
         var text = "\(Self.formatLine)\nremote \(remote)\npolicies \(policies)\n"
         for (ref, oid) in heads.sorted(by: { $0.key < $1.key }) { text += "head \(ref) \(oid)\n" }
         try StateFile.write(Array(text.utf8), to: Self.path(stateDirectory: stateDirectory, key: key))
+    }
+}
+
+/// The flapping guard's memory for `run --once`, under
+/// `<state-dir>/automations/<namespace>/<name>.replaced`: the tags an automation's pushes
+/// replaced, per policy, with when. A tag replaced within the last hour goes back only when the
+/// policy also gave it on the previous scan (the daemon keeps the same memory in process).
+struct FlappingMemory {
+    static let window: Double = 3600
+    private static let formatLine = "# imagebot replaced tags v1"
+
+    /// (policy `ns:name`, tag, seconds since 1970)
+    var entries: [(policy: String, tag: String, at: Double)] = []
+
+    static func path(stateDirectory: String, key: ObjectKey) -> String {
+        "\(stateDirectory)/automations/\(key.namespace)/\(key.name).replaced"
+    }
+
+    static func load(stateDirectory: String, key: ObjectKey) -> FlappingMemory {
+        var memory = FlappingMemory()
+        guard let data = FileManager.default.contents(atPath: path(stateDirectory: stateDirectory, key: key)) else { return memory }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        guard lines.first.map(String.init) == formatLine else { return memory }
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: " ")
+            guard fields.count == 3, let at = Double(fields[2]) else { continue }
+            memory.entries.append((String(fields[0]), String(fields[1]), at))
+        }
+        return memory
+    }
+
+    func store(stateDirectory: String, key: ObjectKey) throws(StateError) {
+        var text = "\(Self.formatLine)\n"
+        for entry in entries { text += "\(entry.policy) \(entry.tag) \(entry.at)\n" }
+        try StateFile.write(Array(text.utf8), to: Self.path(stateDirectory: stateDirectory, key: key))
+    }
+
+    func wasReplaced(policy: String, tag: String, now: Double) -> Bool {
+        entries.contains { $0.policy == policy && $0.tag == tag && $0.at > now - Self.window }
+    }
+
+    /// Remembers the tags `changes` replaced; forgets what is older than the window.
+    mutating func record(_ changes: [SetterChange], now: Double) {
+        entries.removeAll { $0.at <= now - Self.window }
+        for change in changes {
+            guard let (policy, tag) = Self.replacedTag(change) else { continue }
+            entries.append(("\(policy.namespace):\(policy.name)", tag, now))
+        }
+    }
+
+    /// The policy and the tag a pushed change replaced (image and `:tag` markers; name and
+    /// digest markers carry no tag).
+    static func replacedTag(_ change: SetterChange) -> (ObjectKey, String)? {
+        let parts = change.setter.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2 else { return nil }
+        let policy = ObjectKey(namespace: parts[0], name: parts[1])
+        switch parts.count == 3 ? parts[2] : "" {
+        case "tag": return (policy, change.old)
+        case "": break
+        default: return nil
+        }
+        let reference = change.old.split(separator: "@", maxSplits: 1).first.map(String.init) ?? change.old
+        guard let colon = reference.lastIndex(of: ":"), reference[colon...].firstIndex(of: "/") == nil else { return nil }
+        return (policy, String(reference[reference.index(after: colon)...]))
     }
 }

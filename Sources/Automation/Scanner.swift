@@ -18,6 +18,8 @@ public struct RepositoryScan: Sendable {
     /// Tags not in the previous scan (all of them on a first scan).
     public var newTags: [String] = []
     public var revision = ""
+    /// The tag list of the scan before this one (from the tag cache), when there was one.
+    public var previousTags: [String]?
     public var excluded = 0
     /// Why the scan failed: one line naming the image and the cause. Nil on success.
     public var error: String?
@@ -32,6 +34,8 @@ public struct PolicyResolution: Sendable {
     public var decision: PolicyDecision?
     /// Why nothing was selected: the engine's failure, the repository's error, a digest error.
     public var error: String?
+    /// The tag the policy selected on the previous scan's tag list (nil: no previous scan).
+    public var previousTag: String?
 
     public init(key: ObjectKey, latest: LatestRef? = nil, decision: PolicyDecision? = nil, error: String? = nil) {
         self.key = key
@@ -135,6 +139,7 @@ public struct Scanner: Sendable {
             BytewiseOrder.sort(&kept, descending: true)
             scan.tags = kept
             let previous = cache?.load(repository.key).flatMap { $0.image == repository.image ? $0 : nil }
+            scan.previousTags = previous?.tags
             // The same list as last time has the same revision: no need to hash it again.
             scan.revision = previous.flatMap { $0.tags == kept ? $0.revision : nil }
                 ?? "sha256:" + SHA256.hex(Array(kept.joined(separator: "\n").utf8))
@@ -226,6 +231,10 @@ public struct Scanner: Sendable {
         }
         let decision = engine.evaluate(scan.tags)
         resolution.decision = decision
+        // What the previous scan gave: the flapping guard's "stable across two scans".
+        if let previousTags = scan.previousTags {
+            resolution.previousTag = previousTags == scan.tags ? decision.selected : engine.evaluate(previousTags).selected
+        }
         guard let tag = decision.selected else {
             resolution.error = decision.failure?.message ?? "nothing selected"
             return resolution

@@ -9,6 +9,7 @@
 // - a lookup finds nil or real credentials, never `.anonymous`;
 // - found credentials never show their secret in `description`, `debugDescription` or `dump`:
 //   the same credentials with another secret print the same.
+import FuzzSupport
 import Registry
 
 let fixedReferences = [
@@ -59,21 +60,7 @@ public func fuzzDockerConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     return 0
 }
 
-/// `precondition` that keeps its message in the optimised fuzz build (release drops it).
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line) {
-    if !condition() { fatalError(message(), line: line) }
-}
-
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzDockerConfig_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzDockerConfig(data, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzzDockerConfig(data, size) }
 }

@@ -11,6 +11,7 @@
 //   gets on its own; a tag the filter drops on its own is never selected;
 // - a selection comes without a failure, ties never include the winner, and every tag is
 //   counted exactly once.
+import FuzzSupport
 import Basics
 import Policy
 
@@ -54,21 +55,7 @@ public func fuzzFilter(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// `precondition` that keeps its message in the optimised fuzz build (release drops it).
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line) {
-    if !condition() { fatalError(message(), line: line) }
-}
-
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzFilter_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzFilter(data, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzzFilter(data, size) }
 }

@@ -12,6 +12,7 @@
 //   scheme, host and port without userinfo — as libcurl (which makes the request) reads it,
 //   not only as imagebot's own URL splitter does.
 internal import CCurl
+import FuzzSupport
 import Registry
 
 let bases = [
@@ -38,7 +39,6 @@ func curlParts(_ url: String) -> (scheme: String, host: String, port: String, us
     let userinfo = part(CURLUPART_USER) != nil || part(CURLUPART_PASSWORD) != nil || part(CURLUPART_OPTIONS) != nil
     return (scheme.lowercased(), host.lowercased(), port, userinfo)
 }
-
 
 /// RFC 9110 `tchar`, plus `/` as the parser allows in token68 values.
 func isTokenByte(_ byte: UInt8) -> Bool {
@@ -76,21 +76,7 @@ public func fuzzHeaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// `precondition` that keeps its message in the optimised fuzz build (release drops it).
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line) {
-    if !condition() { fatalError(message(), line: line) }
-}
-
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzHeaders_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzHeaders(data, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzzHeaders(data, size) }
 }

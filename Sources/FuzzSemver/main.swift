@@ -10,6 +10,7 @@
 // - `=V`, `>=V` and `<=V` (V a parsed version's description) all contain V;
 // - a semver `ImagePolicy` selects a tag that parses, lies in the range and is not below any
 //   other tag in the range, and every tag is counted exactly once.
+import FuzzSupport
 import Policy
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -73,21 +74,7 @@ public func fuzzSemver(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// `precondition` that keeps its message in the optimised fuzz build (release drops it).
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line) {
-    if !condition() { fatalError(message(), line: line) }
-}
-
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzSemver_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzSemver(data, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzzSemver(data, size) }
 }

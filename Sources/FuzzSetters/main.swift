@@ -6,6 +6,7 @@
 // - planning never traps, whatever the bytes;
 // - a rewrite's output parses and re-planning it with the same results is a byte-identical
 //   no-op: rewriting values that already equal the policy results changes nothing.
+import FuzzSupport
 import Setters
 import YAML
 
@@ -29,16 +30,7 @@ public func fuzzRewriter(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzSetters_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzRewriter(data, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzzRewriter(data, size) }
 }

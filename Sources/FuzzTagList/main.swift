@@ -13,6 +13,7 @@
 //   both JSONDecoder and JSONSerialization read, except bodies nested 64 deep, with raw
 //   control characters in strings or trailing commas (which RFC 8259 forbids and JSONDecoder
 //   lets through), or with `tags` written more than once.
+import FuzzSupport
 import Registry
 import Foundation  // JSONDecoder, and JSONSerialization (not in FoundationEssentials)
 
@@ -107,21 +108,7 @@ func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> Int {
     return (0...(haystack.count - needle.count)).count { haystack[$0..<$0 + needle.count].elementsEqual(needle) }
 }
 
-/// `precondition` that keeps its message in the optimised fuzz build (release drops it).
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line) {
-    if !condition() { fatalError(message(), line: line) }
-}
-
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzTagList_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzTagList(data, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzzTagList(data, size) }
 }

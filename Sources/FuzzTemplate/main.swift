@@ -10,6 +10,7 @@
 // - a rendered message is at most `maxOutputBytes` long;
 // - rendering is hermetic: a second render gives the same message or the same error;
 // - a template without `{{` renders as its own text.
+import FuzzSupport
 import Committer
 
 let limits = TemplateLimits()
@@ -52,21 +53,7 @@ public func fuzzTemplate(_ bytes: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// `precondition` that keeps its message in the optimised fuzz build (release drops it).
-func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line) {
-    if !condition() { fatalError(message(), line: line) }
-}
-
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzTemplate_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzTemplate(data, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzzTemplate(data, size) }
 }

@@ -99,7 +99,7 @@ public actor AutomationController {
     }
 
     /// How long a replaced value is remembered by the flapping guard.
-    static let flappingWindow: Double = 3600
+    static let flappingWindow = FlappingMemory.window
 
     private let options: Options
     private let logger: Logger
@@ -339,7 +339,9 @@ public actor AutomationController {
             entry.status.consecutiveFailures = 0
             entry.status.lastScanResult = .init(
                 tagCount: scan.tags.count, scanTime: seenAt, latestTags: Array(scan.tags.prefix(10)), revision: scan.revision)
-            entry.scan = scan
+            var kept = scan
+            kept.previousTags = nil  // the daemon counts stable scans itself
+            entry.scan = kept
             let message = "successful scan: found \(scan.tags.count) tags"
             let recovered = entry.status.conditions.first?.status == "False"
             if setCondition(&entry.status.conditions, ok: true, reason: "Succeeded", message: message), recovered {
@@ -549,7 +551,7 @@ public actor AutomationController {
             if pushed, let commit = outcome.commit {
                 let cutoff = Date().addingTimeInterval(-Self.flappingWindow)
                 for change in outcome.changes {
-                    guard let (policy, tag) = Self.replacedTag(change) else { continue }
+                    guard let (policy, tag) = FlappingMemory.replacedTag(change) else { continue }
                     entry.replaced[policy, default: []].append((tag, Date()))
                 }
                 for (policy, values) in entry.replaced { entry.replaced[policy] = values.filter { $0.at > cutoff } }
@@ -578,22 +580,6 @@ public actor AutomationController {
                 interval: entry.config.interval.duration, failures: entry.status.consecutiveFailures, random: Double.random(in: 0..<1))
         }
         automations[key] = entry
-    }
-
-    /// The policy and the tag a pushed change replaced (image and `:tag` markers; name and
-    /// digest markers carry no tag).
-    static func replacedTag(_ change: SetterChange) -> (ObjectKey, String)? {
-        let parts = change.setter.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 2 else { return nil }
-        let policy = ObjectKey(namespace: parts[0], name: parts[1])
-        switch parts.count == 3 ? parts[2] : "" {
-        case "tag": return (policy, change.old)
-        case "": break
-        default: return nil
-        }
-        let reference = change.old.split(separator: "@", maxSplits: 1).first.map(String.init) ?? change.old
-        guard let colon = reference.lastIndex(of: ":"), reference[colon...].firstIndex(of: "/") == nil else { return nil }
-        return (policy, String(reference[reference.index(after: colon)...]))
     }
 
     /// `imagebot_tag_to_commit_seconds`: from the scan that first saw a policy's new result to
