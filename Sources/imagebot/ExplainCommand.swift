@@ -35,12 +35,9 @@ struct Explain: AsyncParsableCommand {
 
     func run() async throws {
         let root = path ?? "."
-        var policies: [String: ImageRef] = [:]
+        var policies: [String: ImageRef]
         do {
-            for text in overrides {
-                let (policy, reference) = try PolicyOverride.parse(text)
-                policies[policy] = reference
-            }
+            policies = try PolicyOverride.parseAll(overrides)
         } catch {
             printToStandardError("imagebot: \(error)")
             throw ExitStatus.usage
@@ -65,9 +62,7 @@ struct Explain: AsyncParsableCommand {
             for marker in markers { print(Self.line(marker)) }
             if markers.isEmpty { printToStandardError("no markers under \(root)") }
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-            print(String(decoding: try encoder.encode(["markers": markers]), as: UTF8.self))
+            print(try prettyJSON(["markers": markers]))
         }
         for error in plan.errors where !markers.contains(where: { $0.file == error.file && $0.line == error.line }) {
             printToStandardError("error: \(error)")

@@ -35,12 +35,7 @@ struct RewriteOptions: ParsableArguments {
 
     /// Parses every `--set` into the policy results the rewriter uses.
     func policyResults() throws -> [String: ImageRef] {
-        var results: [String: ImageRef] = [:]
-        for text in overrides {
-            let (policy, reference) = try PolicyOverride.parse(text)
-            results[policy] = reference
-        }
-        return results
+        try PolicyOverride.parseAll(overrides)
     }
 }
 
@@ -270,14 +265,22 @@ private struct AutomationPreviewReport: Encodable {
     }
 
     func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try prettyJSON(self)
     }
 }
 
 /// Parses `--set NS:NAME=IMAGE:TAG[@DIGEST]`.
 enum PolicyOverride {
+    /// Every `--set`, as the policy results the rewriter uses.
+    static func parseAll(_ texts: [String]) throws -> [String: ImageRef] {
+        var results: [String: ImageRef] = [:]
+        for text in texts {
+            let (policy, reference) = try parse(text)
+            results[policy] = reference
+        }
+        return results
+    }
+
     static func parse(_ text: String) throws -> (policy: String, reference: ImageRef) {
         guard let equals = text.firstIndex(of: "=") else {
             throw CommandError("--set '\(text)': expected NS:NAME=IMAGE:TAG[@DIGEST]")
@@ -330,8 +333,6 @@ private struct RewriteReport: Encodable {
     }
 
     func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try prettyJSON(self)
     }
 }

@@ -3,6 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 
 /// Writes one line to standard error (diagnostics never go to standard output, which carries
 /// the command's result).
@@ -43,4 +48,11 @@ final class ProgressLine {
     func finish() {
         if shown { writeToStandardError("\r\u{1B}[K") }
     }
+}
+
+/// The JSON every `--output json` prints: pretty, keys sorted, slashes as they are.
+func prettyJSON(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
