@@ -97,14 +97,10 @@ public struct AutomationRunner: Sendable {
             let loaded = FlappingMemory.load(stateDirectory: stateDirectory, key: automation.key)
             memory = loaded
             resolutions = resolutions.map { resolution in
-                let policy = "\(resolution.key.namespace):\(resolution.key.name)"
-                guard let latest = resolution.latest, loaded.wasReplaced(policy: policy, tag: latest.tag, now: now),
+                guard let latest = resolution.latest, loaded.wasReplaced(policy: resolution.key.markerKey, tag: latest.tag, now: now),
                     resolution.previousTag != latest.tag
                 else { return resolution }
-                return PolicyResolution(
-                    key: resolution.key,
-                    error: "held by the flapping guard: \(latest.tag) was replaced by this automation within the hour; "
-                        + "it goes back once the policy gives it for two consecutive scans")
+                return FlappingMemory.held(resolution.key, tag: latest.tag)
             }
         }
         let (results, unresolved) = PolicyResolution.markerResults(resolutions)
@@ -201,7 +197,7 @@ extension PolicyResolution {
         var results: [String: ImageRef] = [:]
         var unresolved: [String: String] = [:]
         for resolution in resolutions {
-            let key = "\(resolution.key.namespace):\(resolution.key.name)"
+            let key = resolution.key.markerKey
             if let latest = resolution.latest {
                 results[key] = ImageRef(name: latest.name, tag: latest.tag, digest: latest.digest)
             } else {

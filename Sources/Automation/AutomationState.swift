@@ -80,6 +80,14 @@ struct FlappingMemory {
         try StateFile.write(Array(text.utf8), to: Self.path(stateDirectory: stateDirectory, key: key))
     }
 
+    /// A policy's result held back by the guard: no result, and the reason for its markers.
+    static func held(_ policy: ObjectKey, tag: String) -> PolicyResolution {
+        PolicyResolution(
+            key: policy,
+            error: "held by the flapping guard: \(tag) was replaced by this automation within the hour; "
+                + "it goes back once the policy gives it for two consecutive scans")
+    }
+
     func wasReplaced(policy: String, tag: String, now: Double) -> Bool {
         entries.contains { $0.policy == policy && $0.tag == tag && $0.at > now - Self.window }
     }
@@ -88,24 +96,7 @@ struct FlappingMemory {
     mutating func record(_ changes: [SetterChange], now: Double) {
         entries.removeAll { $0.at <= now - Self.window }
         for change in changes {
-            guard let (policy, tag) = Self.replacedTag(change) else { continue }
-            entries.append(("\(policy.namespace):\(policy.name)", tag, now))
+            if let tag = change.replacedTag { entries.append((change.policy, tag, now)) }
         }
-    }
-
-    /// The policy and the tag a pushed change replaced (image and `:tag` markers; name and
-    /// digest markers carry no tag).
-    static func replacedTag(_ change: SetterChange) -> (ObjectKey, String)? {
-        let parts = change.setter.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 2 else { return nil }
-        let policy = ObjectKey(namespace: parts[0], name: parts[1])
-        switch parts.count == 3 ? parts[2] : "" {
-        case "tag": return (policy, change.old)
-        case "": break
-        default: return nil
-        }
-        let reference = change.old.split(separator: "@", maxSplits: 1).first.map(String.init) ?? change.old
-        guard let colon = reference.lastIndex(of: ":"), reference[colon...].firstIndex(of: "/") == nil else { return nil }
-        return (policy, String(reference[reference.index(after: colon)...]))
     }
 }

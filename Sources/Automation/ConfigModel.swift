@@ -13,6 +13,16 @@ public struct ObjectKey: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public var description: String { "\(namespace)/\(name)" }
 
+    /// `namespace:name`, as an ImagePolicy is named in setter markers.
+    public var markerKey: String { "\(namespace):\(name)" }
+
+    /// The key of a marker's policy `namespace:name`.
+    public init?(markerKey: String) {
+        let parts = markerKey.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        self.init(namespace: String(parts[0]), name: String(parts[1]))
+    }
+
     public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
         (lhs.namespace, lhs.name) < (rhs.namespace, rhs.name)
     }

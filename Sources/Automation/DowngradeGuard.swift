@@ -15,7 +15,7 @@ public enum DowngradeGuard {
             guard case .semver = policy.rule, let rule = policy.rule else { continue }
             let filter = policy.filterPattern.flatMap { try? TagFilter(pattern: $0, extract: policy.filterExtract) }
             guard policy.filterPattern == nil || filter != nil, let engine = try? ImagePolicy(rule: rule, filter: filter) else { continue }
-            engines["\(policy.key.namespace):\(policy.key.name)"] = engine
+            engines[policy.key.markerKey] = engine
         }
         return { [engines] policy, current, proposed in
             guard let engine = engines[policy], engine.isDowngrade(from: current, to: proposed) == true else { return nil }

@@ -97,7 +97,7 @@ struct FileRewriter {
                 record(.upToDate, newValue)
                 continue
             }
-            if let tagGuard, let current = Self.tag(of: oldValue, field: marker.field), let proposed = Self.tag(of: newValue, field: marker.field),
+            if let tagGuard, let current = marker.field.tag(in: oldValue), let proposed = marker.field.tag(in: newValue),
                 current != proposed, let reason = tagGuard(marker.policy, current, proposed)
             {
                 report(.warning, "\(marker.setter): kept \(oldValue): \(reason)")
@@ -148,19 +148,6 @@ struct FileRewriter {
         }
         outcome.updated = updated
         return outcome
-    }
-
-    /// The tag a marked value holds: the value itself for `:tag` markers, the part after the
-    /// reference's last colon (past any slash and before any `@digest`) for image markers.
-    static func tag(of value: String, field: Marker.Field) -> String? {
-        switch field {
-        case .tag: return value
-        case .name, .digest: return nil
-        case .full:
-            let reference = value.split(separator: "@", maxSplits: 1).first.map(String.init) ?? value
-            guard let colon = reference.lastIndex(of: ":"), reference[colon...].firstIndex(of: "/") == nil else { return nil }
-            return String(reference[reference.index(after: colon)...])
-        }
     }
 
     /// The replacement text for `value` in a scalar of `style`: plain stays plain unless YAML

@@ -78,3 +78,19 @@ public struct Marker: Sendable, Hashable {
         }
     }
 }
+
+extension Marker.Field {
+    /// The tag a value of this field holds: the value itself for `:tag` markers, the part after
+    /// the reference's last colon (past any slash, before any `@digest`) for image markers; nil
+    /// for name and digest markers, which carry none.
+    public func tag(in value: String) -> String? {
+        switch self {
+        case .tag: return value
+        case .name, .digest: return nil
+        case .full:
+            let reference = value.split(separator: "@", maxSplits: 1).first.map(String.init) ?? value
+            guard let colon = reference.lastIndex(of: ":"), reference[colon...].firstIndex(of: "/") == nil else { return nil }
+            return String(reference[reference.index(after: colon)...])
+        }
+    }
+}

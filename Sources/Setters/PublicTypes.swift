@@ -20,6 +20,21 @@ public struct ImageRef: Sendable, Hashable, Codable {
     }
 }
 
+extension SetterChange {
+    /// The marker's policy key `NS:NAME` (the setter without its field).
+    public var policy: String {
+        let parts = setter.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        return parts.prefix(2).joined(separator: ":")
+    }
+
+    /// The tag this change replaced (nil for name and digest markers).
+    public var replacedTag: String? {
+        let parts = setter.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        let field = parts.count == 3 ? Marker.Field(rawValue: String(parts[2])) : .full
+        return field?.tag(in: old)
+    }
+}
+
 /// The Kubernetes object a change belongs to; fields are empty when absent (non-KRM YAML).
 public struct ObjectIdentity: Sendable, Codable, Hashable {
     /// `apiVersion` of the document's top-level mapping.

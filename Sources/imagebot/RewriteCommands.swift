@@ -178,9 +178,8 @@ struct PolicyResults {
         }
         // Only policies some marker names are resolved (registries cost more than a pass over the tree).
         let referenced = MarkerRewriter(policies: [:]).plan(root: root) { _ in }.referencedPolicies
-        let needed = configuration.policies.values.filter { policy in
-            let key = "\(policy.key.namespace):\(policy.key.name)"
-            return referenced.contains(key) && !overridden.contains(key)
+        let needed = configuration.policies.values.filter {
+            referenced.contains($0.key.markerKey) && !overridden.contains($0.key.markerKey)
         }
         if !needed.isEmpty {
             let (scans, resolutions) = await options.scanner(for: configuration).resolve(Array(needed))

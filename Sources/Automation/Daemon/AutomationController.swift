@@ -92,14 +92,12 @@ public actor AutomationController {
         var running = false
         /// A policy changed while it ran: run again as soon as it finishes.
         var rerun = false
-        /// Tags this automation replaced, by policy, with when: the flapping guard's memory.
-        var replaced: [ObjectKey: [(tag: String, at: Date)]] = [:]
+        /// Tags this automation replaced, with when: the flapping guard's memory.
+        var replaced = FlappingMemory()
         /// Policies whose result was held back by the flapping guard in the last run.
         var held: Set<ObjectKey> = []
     }
 
-    /// How long a replaced value is remembered by the flapping guard.
-    static let flappingWindow = FlappingMemory.window
 
     private let options: Options
     private let logger: Logger
@@ -491,7 +489,7 @@ public actor AutomationController {
             runTasks[key] = Task { await self.runFinished(key, generation: generation, outcome: outcome, duration: .zero) }
             return
         }
-        let cutoff = Date().addingTimeInterval(-Self.flappingWindow)
+        let now = Date().timeIntervalSince1970
         var held: Set<ObjectKey> = []
         let resolutions = AutomationRunner.policies(of: automation, in: configuration).map { policy in
             guard let entry = policies[policy.key], let resolution = entry.resolution, let latest = resolution.latest else {
@@ -499,16 +497,13 @@ public actor AutomationController {
             }
             // The flapping guard: a value this automation replaced within the hour goes back only
             // once the policy has given it for two consecutive scans.
-            let recent = automations[key]?.replaced[policy.key]?.contains { $0.tag == latest.tag && $0.at > cutoff } ?? false
+            let recent = automations[key]?.replaced.wasReplaced(policy: policy.key.markerKey, tag: latest.tag, now: now) ?? false
             if recent && entry.stableScans < 2 {
                 held.insert(policy.key)
                 logger.warning("flapping guard: result held", metadata: [
                     "imageupdateautomation": "\(key)", "imagepolicy": "\(policy.key)", "tag": "\(latest.tag)",
                     "stable_scans": "\(entry.stableScans)"])
-                return PolicyResolution(
-                    key: policy.key,
-                    error: "held by the flapping guard: \(latest.tag) was replaced by this automation within the hour; "
-                        + "it goes back once the policy gives it for two consecutive scans")
+                return FlappingMemory.held(policy.key, tag: latest.tag)
             }
             return resolution
         }
@@ -549,12 +544,7 @@ public actor AutomationController {
         } else {
             entry.status.consecutiveFailures = 0
             if pushed, let commit = outcome.commit {
-                let cutoff = Date().addingTimeInterval(-Self.flappingWindow)
-                for change in outcome.changes {
-                    guard let (policy, tag) = FlappingMemory.replacedTag(change) else { continue }
-                    entry.replaced[policy, default: []].append((tag, Date()))
-                }
-                for (policy, values) in entry.replaced { entry.replaced[policy] = values.filter { $0.at > cutoff } }
+                entry.replaced.record(outcome.changes, now: Date().timeIntervalSince1970)
                 entry.status.lastPushCommit = commit
                 entry.status.lastPushTime = Date()
                 recordTagToCommit(outcome.changes)
@@ -588,10 +578,7 @@ public actor AutomationController {
         let now = Date()
         var seen = Set<ObjectKey>()
         for change in changes {
-            let parts = change.setter.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count >= 2 else { continue }
-            let key = ObjectKey(namespace: String(parts[0]), name: String(parts[1]))
-            guard seen.insert(key).inserted, var entry = policies[key], let latest = entry.status.latestRef,
+            guard let key = ObjectKey(markerKey: change.policy), seen.insert(key).inserted, var entry = policies[key], let latest = entry.status.latestRef,
                 let since = entry.status.latestRefSince, entry.latencyRecordedFor != latest
             else { continue }
             DaemonMetrics.tagToCommit(.milliseconds(Int64(max(0, now.timeIntervalSince(since)) * 1000)))
