@@ -41,11 +41,15 @@ public struct AutomationRunner: Sendable {
     public let secrets: SecretStore
     public let stateDirectory: String
 
+    /// The configuration's downgrade guard, built once (it compiles every semver policy's filter).
+    let tagGuard: MarkerRewriter.TagGuard
+
     public init(configuration: Configuration, scanner: Scanner, secrets: SecretStore, stateDirectory: String) {
         self.configuration = configuration
         self.scanner = scanner
         self.secrets = secrets
         self.stateDirectory = stateDirectory
+        tagGuard = DowngradeGuard.make(configuration)
     }
 
     public func run(_ automation: ImageUpdateAutomationConfig) async -> AutomationOutcome {
@@ -113,7 +117,7 @@ public struct AutomationRunner: Sendable {
             automation: automation, source: configuration.gitRepositories[automation.sourceRef], policyFingerprint: fingerprint,
             credentials: gitCredentials(for: automation), signingKey: signingKey(for: automation),
             stateDirectory: stateDirectory,
-            rewriter: MarkerRewriter(policies: results, unresolved: unresolved, tagGuard: DowngradeGuard.make(configuration)))
+            rewriter: MarkerRewriter(policies: results, unresolved: unresolved, tagGuard: tagGuard))
         // libgit2 objects stay on one thread for the whole run, off the cooperative pool.
         let started = outcome
         let finished = await BlockingThread.run { committing ? work.run(started) : work.preview(started) }
@@ -127,7 +131,9 @@ public struct AutomationRunner: Sendable {
     /// Everything of an automation's spec (and its policies' downgrade opt-outs) that shapes
     /// the commit, as stable text (no hash values: they differ between processes).
     func specLines(_ automation: ImageUpdateAutomationConfig) -> [String] {
-        let checkout = automation.checkout.map { [$0.branch, $0.tag, $0.semver, $0.name, $0.commit].map { $0 ?? "" } } ?? []
+        func text(_ reference: GitReference?) -> String {
+            reference.map { [$0.branch, $0.tag, $0.semver, $0.name, $0.commit].map { $0 ?? "" }.joined(separator: ",") } ?? ""
+        }
         let source = configuration.gitRepositories[automation.sourceRef]
         let allowDowngrade = policies(of: automation).filter { $0.annotations[DowngradeGuard.annotation] == "true" }.map(\.key.description)
         return [
@@ -135,7 +141,7 @@ public struct AutomationRunner: Sendable {
             "template=\(automation.messageTemplate ?? "")",
             "values=\(automation.messageTemplateValues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })",
             "push=\(automation.pushBranch ?? "") \(automation.pushRefspec ?? "") \(automation.pushOptions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })",
-            "checkout=\(checkout) source=\(source?.reference.map { [$0.branch, $0.tag, $0.semver, $0.name, $0.commit].map { $0 ?? "" } } ?? [])",
+            "checkout=\(text(automation.checkout)) source=\(text(source?.reference))",
             "signing=\(automation.signingKeySecret ?? "") \(automation.signingKeyType.rawValue)",
             "allow-downgrade=\(allowDowngrade)",
         ]

@@ -107,8 +107,11 @@ public actor AutomationController {
     private let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
 
-    private var configuration = Configuration()
-    private var scanner: Scanner
+    /// Runs automations and (through its scanner) scans, for the configuration in effect;
+    /// rebuilt when a new configuration is applied.
+    private var runner: AutomationRunner
+    private var scanner: Scanner { runner.scanner }
+    private var configuration: Configuration { runner.configuration }
     private var configState: StatusReport.ConfigState
     private var loadedFingerprint: String?
     private var repositories: [ObjectKey: RepositoryEntry] = [:]
@@ -125,9 +128,12 @@ public actor AutomationController {
         self.notifier = notifier
         registryClient = RegistryClient(logger: logger)
         (events, continuation) = AsyncStream.makeStream(of: Event.self)
-        scanner = Scanner(
-            configuration: Configuration(), secrets: SecretStore(directory: nil, configuration: Configuration()),
-            client: registryClient, cache: nil)
+        runner = AutomationRunner(
+            configuration: Configuration(),
+            scanner: Scanner(
+                configuration: Configuration(), secrets: SecretStore(directory: nil, configuration: Configuration()),
+                client: registryClient, cache: nil),
+            secrets: SecretStore(directory: nil, configuration: Configuration()), stateDirectory: options.stateDirectory)
         configState = StatusReport.ConfigState(directory: options.configDirectory, loadedAt: nil, lastError: nil, warnings: [])
     }
 
@@ -295,6 +301,8 @@ public actor AutomationController {
             let start = clock.now
             var scan = await scanner.scan([repository]).first ?? RepositoryScan(key: key, image: repository.image)
             if Task.isCancelled, scan.error == nil { scan.error = "cancelled" }
+            // The daemon counts stable scans itself: no second evaluation over the previous list.
+            scan.previousTags = nil
             let scanDuration = clock.now - start
             var results: [(resolution: PolicyResolution, generation: Int, duration: Duration)] = []
             if scan.error == nil {
@@ -337,9 +345,7 @@ public actor AutomationController {
             entry.status.consecutiveFailures = 0
             entry.status.lastScanResult = .init(
                 tagCount: scan.tags.count, scanTime: seenAt, latestTags: Array(scan.tags.prefix(10)), revision: scan.revision)
-            var kept = scan
-            kept.previousTags = nil  // the daemon counts stable scans itself
-            entry.scan = kept
+            entry.scan = scan
             let message = "successful scan: found \(scan.tags.count) tags"
             let recovered = entry.status.conditions.first?.status == "False"
             if setCondition(&entry.status.conditions, ok: true, reason: "Succeeded", message: message), recovered {
@@ -508,10 +514,7 @@ public actor AutomationController {
             return resolution
         }
         automations[key]?.held = held
-        let runner = AutomationRunner(
-            configuration: configuration, scanner: scanner,
-            secrets: SecretStore(directory: options.secretsDirectory, configuration: configuration),
-            stateDirectory: options.stateDirectory)
+        let runner = self.runner
         runTasks[key] = Task {
             let start = clock.now
             let outcome = await runner.run(automation, resolutions: resolutions)
@@ -683,14 +686,16 @@ public actor AutomationController {
             "imagerepositories": "\(nextRepositories.count)", "imagepolicies": "\(nextPolicies.count)",
             "imageupdateautomations": "\(nextAutomations.count)", "shard": "\(shard.index)/\(shard.count)"]
         logger.info(configuration.automations.isEmpty && repositories.isEmpty ? "config loaded" : "config reloaded", metadata: summary)
-        configuration = new
         repositories = nextRepositories
         policies = nextPolicies
         automations = nextAutomations
-        scanner = Scanner(
-            configuration: new, secrets: SecretStore(directory: options.secretsDirectory, configuration: new),
-            client: registryClient, cache: TagCache(stateDirectory: options.stateDirectory),
-            maxConcurrentScans: options.maxConcurrentScans)
+        let secrets = SecretStore(directory: options.secretsDirectory, configuration: new)
+        runner = AutomationRunner(
+            configuration: new,
+            scanner: Scanner(
+                configuration: new, secrets: secrets, client: registryClient, cache: TagCache(stateDirectory: options.stateDirectory),
+                maxConcurrentScans: options.maxConcurrentScans),
+            secrets: secrets, stateDirectory: options.stateDirectory)
     }
 
     /// A digest of the manifest files' paths and contents: cheap for a config dir, and it sees
