@@ -70,12 +70,11 @@ struct FileRewriter {
                 continue
             case .marker(let m): marker = m
             }
-            let current = node.scalarValue
             func record(_ result: MarkerReport.Outcome, _ proposed: String?, _ reason: String = "") {
                 guard reportsMarkers else { return }
                 outcome.markers.append(MarkerReport(
                     file: file, line: node.contentStart.line, column: node.contentStart.column, setter: marker.setter,
-                    policy: marker.policy, current: current, proposed: proposed, outcome: result, reason: reason))
+                    policy: marker.policy, current: node.scalarValue, proposed: proposed, outcome: result, reason: reason))
             }
             guard let ref = policies[marker.policy] else {
                 if let reason = unresolved[marker.policy] {
