@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        // RSA (RS256) for GitHub App JWTs; 4.x is the version Hummingbird's graph already resolves.
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         // No default traits: "FullFoundation" links full Foundation and its ICU data into every
         // command (start-up +10 ms, +9 MB RSS) and "ConfigurationSupport" swift-configuration;
         // imagebot needs neither.
@@ -54,9 +56,18 @@ let package = Package(
         .target(name: "Registry", dependencies: ["CCurl", "Basics", logging, metrics], swiftSettings: strict),
         .target(name: "Setters", dependencies: ["YAML", "Basics"], swiftSettings: strict),
         .target(name: "Committer", dependencies: ["CGit2", "Basics"], swiftSettings: strict),
+
+        // Workload identities: registry logins for spec.provider aws/gcp/azure and GitHub App
+        // installation tokens for Git. Its HTTP goes through Registry's libcurl client.
+        .target(
+            name: "CloudIdentity",
+            dependencies: ["Registry", "Basics", .product(name: "_CryptoExtras", package: "swift-crypto")],
+            swiftSettings: strict),
         .target(
             name: "Automation",
-            dependencies: ["YAML", "Basics", "Policy", "Registry", "Setters", "Committer", logging, metrics],
+            dependencies: [
+                "YAML", "Basics", "Policy", "Registry", "Setters", "Committer", "CloudIdentity", logging, metrics,
+            ],
             swiftSettings: strict),
 
         // The executable and its benchmark companion.
@@ -87,6 +98,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Basics", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Basics", logging], swiftSettings: strict),
         .testTarget(name: "CommitterTests", dependencies: ["Committer", "TestServers"], swiftSettings: strict),
+        .testTarget(name: "CloudIdentityTests", dependencies: ["CloudIdentity", "Registry", "Basics", "TestServers"], swiftSettings: strict),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strict),
         .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AutomationTests", dependencies: ["Automation", "Committer"], swiftSettings: strict),
