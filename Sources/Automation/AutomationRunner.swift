@@ -1,5 +1,6 @@
-import Committer
 import Basics
+public import CloudIdentity
+import Committer
 public import Setters
 
 #if canImport(FoundationEssentials)
@@ -40,15 +41,21 @@ public struct AutomationRunner: Sendable {
     public let scanner: Scanner
     public let secrets: SecretStore
     public let stateDirectory: String
+    /// GitHub App installation tokens (`provider: github`), cached across runs.
+    public let gitHubApps: GitHubAppTokens
 
     /// The configuration's downgrade guard, built once (it compiles every semver policy's filter).
     let tagGuard: MarkerRewriter.TagGuard
 
-    public init(configuration: Configuration, scanner: Scanner, secrets: SecretStore, stateDirectory: String) {
+    public init(
+        configuration: Configuration, scanner: Scanner, secrets: SecretStore, stateDirectory: String,
+        gitHubApps: GitHubAppTokens = GitHubAppTokens()
+    ) {
         self.configuration = configuration
         self.scanner = scanner
         self.secrets = secrets
         self.stateDirectory = stateDirectory
+        self.gitHubApps = gitHubApps
         tagGuard = DowngradeGuard.make(configuration)
     }
 
@@ -63,14 +70,14 @@ public struct AutomationRunner: Sendable {
     }
 
     /// The policies an automation applies: Flux's rule, those of its own namespace that its
-    /// `policySelector` matches (suspended ones excluded).
+    /// `policySelector` matches (a suspended one applies its last result, as in Flux).
     public func policies(of automation: ImageUpdateAutomationConfig) -> [ImagePolicyConfig] {
         Self.policies(of: automation, in: configuration)
     }
 
     public static func policies(of automation: ImageUpdateAutomationConfig, in configuration: Configuration) -> [ImagePolicyConfig] {
         configuration.policies.values.filter { policy in
-            policy.key.namespace == automation.key.namespace && !policy.suspend
+            policy.key.namespace == automation.key.namespace
                 && (automation.policySelector?.matches(policy.labels) ?? true)
         }.sorted { $0.key < $1.key }
     }
@@ -115,12 +122,13 @@ public struct AutomationRunner: Sendable {
                 + unresolved.keys.sorted().map { "\($0)=?" } + specLines(automation)).joined(separator: "\n").utf8))
         let work = GitWork(
             automation: automation, source: configuration.gitRepositories[automation.sourceRef], policyFingerprint: fingerprint,
-            credentials: gitCredentials(for: automation), signingKey: signingKey(for: automation),
+            access: await gitAccess(for: automation), signingKey: signingKey(for: automation),
             stateDirectory: stateDirectory,
             rewriter: MarkerRewriter(policies: results, unresolved: unresolved, tagGuard: tagGuard))
         // libgit2 objects stay on one thread for the whole run, off the cooperative pool.
         let started = outcome
-        let finished = await BlockingThread.run { committing ? work.run(started) : work.preview(started) }
+        var finished = await BlockingThread.run { committing ? work.run(started) : work.preview(started) }
+        if case .success(let access) = work.access { finished.diagnostics = access.warnings + finished.diagnostics }
         if committing, var memory, finished.commit != nil, !finished.failed {
             memory.record(finished.changes, now: now)
             try? memory.store(stateDirectory: stateDirectory, key: automation.key)
@@ -169,31 +177,6 @@ public struct AutomationRunner: Sendable {
             return .success(SigningKey(type: .ssh, secretName: name, key: key, passphrase: passphrase))
         }
     }
-
-    /// The GitRepository's secretRef as Git credentials: username/password, bearerToken, or
-    /// an SSH identity (+ password) with known_hosts.
-    func gitCredentials(for automation: ImageUpdateAutomationConfig) -> Result<GitCredentials, AutomationFailure> {
-        guard let source = configuration.gitRepositories[automation.sourceRef] else { return .success(.none) }
-        guard let name = source.secretRef else { return .success(.none) }
-        let namespace = source.key.namespace
-        guard secrets.exists(namespace: namespace, name: name) else {
-            return .failure(AutomationFailure("secret '\(name)' of GitRepository \(source.key) not found"))
-        }
-        func text(_ key: String) -> String? {
-            secrets.value(namespace: namespace, name: name, key: key).map { String(decoding: $0, as: UTF8.self) }
-        }
-        if let identity = secrets.value(namespace: namespace, name: name, key: "identity") {
-            guard let knownHosts = secrets.value(namespace: namespace, name: name, key: "known_hosts") else {
-                return .failure(AutomationFailure("secret '\(name)' has an SSH identity but no known_hosts: host keys are always checked"))
-            }
-            return .success(.sshKey(privateKey: identity, passphrase: text("password"), knownHosts: knownHosts))
-        }
-        if let token = text("bearerToken") { return .success(.bearer(token: token)) }
-        if let username = text("username"), let password = text("password") {
-            return .success(.basic(username: username, password: password))
-        }
-        return .success(.none)
-    }
 }
 
 extension PolicyResolution {
@@ -233,7 +216,7 @@ private struct GitWork: Sendable {
     let automation: ImageUpdateAutomationConfig
     let source: GitRepositoryConfig?
     let policyFingerprint: String
-    let credentials: Result<GitCredentials, AutomationFailure>
+    let access: Result<GitAccess, AutomationFailure>
     let signingKey: Result<SigningKey?, AutomationFailure>
     let stateDirectory: String
     let rewriter: MarkerRewriter
@@ -254,7 +237,7 @@ private struct GitWork: Sendable {
         do {
             let target = try self.target()
             outcome.branch = target.pushBranch
-            let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: target.source.url, credentials: credentials.get())
+            let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: target.source.url, access: access.get())
             let template = try MessageTemplate.forSpec(automation.messageTemplate)
             let (base, _) = try fetchBase(cache, target)
             if try proposeChange(cache, base: base, template: template, outcome: &outcome) != nil {
@@ -284,7 +267,8 @@ private struct GitWork: Sendable {
         let checkout = automation.checkout ?? source.reference ?? GitReference(branch: "master")
         let checkoutIsBranch = checkout.commit == nil && checkout.name == nil && checkout.tag == nil && checkout.semver == nil
         let checkoutBranch = checkoutIsBranch ? (checkout.branch ?? "master") : nil
-        guard let pushBranch = automation.pushBranch ?? checkoutBranch else {
+        // Flux pushes to the checkout's `branch` even when a tag or commit is what is checked out.
+        guard let pushBranch = automation.pushBranch ?? checkoutBranch ?? checkout.branch else {
             throw AutomationFailure(
                 "push spec not provided, and cannot be inferred from .spec.git.checkout.ref or GitRepository .spec.ref")
         }
@@ -348,7 +332,7 @@ private struct GitWork: Sendable {
         let (source, checkoutBranch, pushBranch) = (target.source, target.checkoutBranch, target.pushBranch)
         let checkoutIsBranch = checkoutBranch != nil
         outcome.branch = pushBranch
-        let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: source.url, credentials: credentials.get())
+        let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: source.url, access: access.get())
         // Same policy results and same remote heads as the last successful run: nothing to do.
         let watched = Set(["refs/heads/\(pushBranch)"] + (checkoutBranch.map { ["refs/heads/\($0)"] } ?? []))
         let previous = AutomationState.load(stateDirectory: stateDirectory, key: automation.key)

@@ -13,8 +13,10 @@ import Foundation
 /// defaults and validation. Never throws: every problem becomes a diagnostic with
 /// file:line:column, and everything else is still read.
 public enum ConfigLoader {
-    static let imageGroups = ["image.toolkit.fluxcd.io/v1", "image.toolkit.fluxcd.io/v1beta2"]
-    static let sourceGroups = ["source.toolkit.fluxcd.io/v1", "source.toolkit.fluxcd.io/v1beta2"]
+    /// The current version first; the beta versions current controllers removed are still read
+    /// (their fields are v1's), with a deprecation warning.
+    static let imageGroups = ["image.toolkit.fluxcd.io/v1", "image.toolkit.fluxcd.io/v1beta2", "image.toolkit.fluxcd.io/v1beta1"]
+    static let sourceGroups = ["source.toolkit.fluxcd.io/v1", "source.toolkit.fluxcd.io/v1beta2", "source.toolkit.fluxcd.io/v1beta1"]
 
     /// Loads every `*.yaml`/`*.yml` file under `directory` (recursively, hidden entries
     /// skipped), in sorted path order; `directory` may also be a single file.
@@ -35,6 +37,12 @@ public enum ConfigLoader {
             load(bytes: Array(data), file: file, into: &configuration)
         }
         validateReferences(&configuration)
+        if configuration.objectCount == 0 {
+            configuration.diagnostics.append(
+                ConfigDiagnostic(.warning, SourceLocation(file: directory, line: 1, column: 1), object: "",
+                    "no ImageRepository, ImagePolicy, ImageUpdateAutomation or GitRepository found "
+                        + "(\(files.count) manifest file\(files.count == 1 ? "" : "s") read)"))
+        }
         return configuration
     }
 
@@ -121,6 +129,19 @@ enum ManifestDecoder {
         guard let kind = reader.string(root, "kind", path: "manifest"),
             let apiVersion = reader.string(root, "apiVersion", path: "manifest")
         else { return }  // not a Kubernetes object: nothing imagebot reads
+        if apiVersion == "v1" && kind.hasSuffix("List") {
+            // `kubectl get … -o yaml` writes a `kind: List` whose items are the objects.
+            guard let items = reader.field(root, "items", path: "manifest") else { return }
+            guard case .sequence = reader.stream.nodes[items].kind else {
+                reader.error(items, "items must be a list, found \(reader.describe(items))")
+                return
+            }
+            for item in reader.stream.nodes[items].children {
+                reader.object = ""
+                decode(root: item, reader: &reader, into: &configuration)
+            }
+            return
+        }
         let supported: [String: [String]] = [
             "ImageRepository": ConfigLoader.imageGroups, "ImagePolicy": ConfigLoader.imageGroups,
             "ImageUpdateAutomation": ConfigLoader.imageGroups, "GitRepository": ConfigLoader.sourceGroups,
@@ -133,6 +154,7 @@ enum ManifestDecoder {
             }
             return
         }
+        let deprecated = apiVersion != versions[0]
         var name = ""
         var namespace = "default"
         var labels: [String: String] = [:]
@@ -154,6 +176,10 @@ enum ManifestDecoder {
             kind: kind, apiVersion: apiVersion, key: ObjectKey(namespace: namespace, name: name),
             labels: labels, annotations: annotations, location: reader.location(root))
         reader.object = "\(kind) \(header.key)"
+        if deprecated, let node = reader.field(root, "apiVersion", path: "manifest") {
+            reader.warning(node, "apiVersion \(apiVersion) is deprecated and current Flux controllers no longer "
+                + "serve it; read as \(versions[0]) (change the manifest to \(versions[0]))")
+        }
         func duplicate() -> Bool {
             let exists: Bool =
                 switch kind {
@@ -200,17 +226,15 @@ enum ManifestDecoder {
         config.proxySecretRef = r.referenceName(spec, "proxySecretRef", path: "spec")
         config.serviceAccountName = r.string(spec, "serviceAccountName", path: "spec")
         if config.serviceAccountName != nil, let node = r.field(spec, "serviceAccountName", path: "spec") {
-            r.warning(node, "spec.serviceAccountName needs the Kubernetes API (its imagePullSecrets), which imagebot "
-                + "does not read; ignored: give the pull secret with spec.secretRef instead")
+            r.warning(node, "spec.serviceAccountName needs the Kubernetes API (its imagePullSecrets, or a token for "
+                + "object-level workload identity), which imagebot does not talk to; ignored: give the pull secret with "
+                + "spec.secretRef, or use the controller's own identity with spec.provider")
         }
         config.suspend = r.bool(spec, "suspend", path: "spec") ?? false
         config.insecure = r.bool(spec, "insecure", path: "spec") ?? false
         if let provider = r.string(spec, "provider", path: "spec"), let node = r.field(spec, "provider", path: "spec") {
             if !["generic", "aws", "azure", "gcp"].contains(provider) {
                 r.error(node, "spec.provider must be one of 'generic', 'aws', 'azure', 'gcp', found '\(provider)'")
-            } else if provider != "generic" {
-                r.warning(node, "provider '\(provider)' (cloud workload identity) is not supported by imagebot yet; "
-                    + "give registry credentials with spec.secretRef instead")
             }
             config.provider = provider
         }
@@ -349,6 +373,20 @@ enum ManifestDecoder {
         config.interval = r.duration(spec, "interval", path: "spec", required: true) ?? .zero
         config.timeout = r.duration(spec, "timeout", path: "spec") ?? .seconds(60)
         config.provider = r.string(spec, "provider", path: "spec") ?? "generic"
+        if let node = r.field(spec, "provider", path: "spec") {
+            switch config.provider {
+            case "generic", "github": break
+            case "azure", "aws":
+                r.warning(node, "provider '\(config.provider)' (workload identity for Git) is not supported by imagebot yet: "
+                    + "automations using this repository fail; give credentials with spec.secretRef")
+            default:
+                r.error(node, "spec.provider must be one of 'generic', 'azure', 'github', 'aws', found '\(config.provider)'")
+            }
+        }
+        if let node = r.field(spec, "serviceAccountName", path: "spec") {
+            r.warning(node, "spec.serviceAccountName needs the Kubernetes API (workload identity tokens), which imagebot "
+                + "does not talk to; ignored")
+        }
         return config
     }
 
@@ -397,14 +435,31 @@ enum ManifestDecoder {
             if strategy != "Setters", let node = r.field(update, "strategy", path: "spec.update") {
                 r.error(node, "unsupported update strategy: \(strategy)")
             }
-            config.updatePath = r.string(update, "path", path: "spec.update") ?? "."
-            if config.updatePath.split(separator: "/").contains("..") || config.updatePath.hasPrefix("/"),
+            let written = r.string(update, "path", path: "spec.update") ?? "."
+            config.updatePath = Self.pathInsideRepository(written)
+            // Flux joins the path inside the clone (securejoin): `/apps` is `<repo>/apps` and a
+            // `..` never climbs above the root. Say so when that changes what was written.
+            if written.hasPrefix("/") || written.split(separator: "/").contains(".."),
                 let node = r.field(update, "path", path: "spec.update")
             {
-                r.error(node, "spec.update.path '\(config.updatePath)' must stay inside the repository (no '..', not absolute)")
+                r.warning(node, "spec.update.path '\(written)' is read inside the repository as '\(config.updatePath)', as Flux does")
             }
         }
         return config
+    }
+
+    /// `path` joined inside a repository root the way Flux's securejoin does it lexically:
+    /// leading `/` dropped, `.` and empty components removed, `..` never above the root.
+    static func pathInsideRepository(_ path: String) -> String {
+        var components: [Substring] = []
+        for component in path.split(separator: "/") where component != "." {
+            if component == ".." {
+                _ = components.popLast()
+            } else {
+                components.append(component)
+            }
+        }
+        return components.isEmpty ? "." : components.joined(separator: "/")
     }
 
     static func readGit(_ git: Int, _ config: inout ImageUpdateAutomationConfig, _ r: inout ManifestReader) {
@@ -439,6 +494,10 @@ enum ManifestDecoder {
             config.pushBranch = r.string(push, "branch", path: "spec.git.push")
             config.pushRefspec = r.string(push, "refspec", path: "spec.git.push")
             config.pushOptions = r.stringMap(push, "options", path: "spec.git.push") ?? [:]
+            if !config.pushOptions.isEmpty, let node = r.field(push, "options", path: "spec.git.push") {
+                r.error(node, "spec.git.push.options cannot be sent: the linked libgit2 (Debian 12's 1.5) has no push "
+                    + "options (they need libgit2 1.8); remove them")
+            }
         }
     }
 

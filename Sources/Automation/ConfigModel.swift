@@ -210,6 +210,8 @@ public struct Configuration: Sendable {
     public init() {}
 
     public var errors: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .error } }
+    /// How many Flux objects were read (Secrets and Namespaces not counted).
+    public var objectCount: Int { repositories.count + policies.count + automations.count + gitRepositories.count }
     public var warnings: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .warning } }
 
     /// The labels a namespace carries, including the one Kubernetes sets on every namespace.

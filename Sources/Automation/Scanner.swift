@@ -1,4 +1,5 @@
 import Basics
+public import CloudIdentity
 public import Policy
 public import Registry
 
@@ -65,18 +66,24 @@ public struct Scanner: Sendable {
     public let secrets: SecretStore
     public let client: RegistryClient
     public let cache: TagCache?
+    /// Policies' last results, kept beside the tag cache.
+    public let results: PolicyResultStore?
     /// Credentials for CLI use (`~/.docker/config.json`), consulted when a repository has no secretRef.
     public let userDockerConfig: DockerConfig?
     public let maxConcurrentScans: Int
+    /// The cloud identity for `spec.provider` aws/azure/gcp; shared so tokens are reused.
+    public let identity: RegistryIdentity
 
     public init(
         configuration: Configuration, secrets: SecretStore, client: RegistryClient, cache: TagCache?,
-        userDockerConfig: DockerConfig? = nil, maxConcurrentScans: Int = 8
+        userDockerConfig: DockerConfig? = nil, maxConcurrentScans: Int = 8, identity: RegistryIdentity = RegistryIdentity()
     ) {
         self.configuration = configuration
         self.secrets = secrets
         self.client = client
+        self.identity = identity
         self.cache = cache
+        results = cache.map { PolicyResultStore(stateDirectory: $0.stateDirectory) }
         self.userDockerConfig = userDockerConfig
         self.maxConcurrentScans = max(1, maxConcurrentScans)
     }
@@ -85,7 +92,8 @@ public struct Scanner: Sendable {
     public func resolve(
         _ policies: [ImagePolicyConfig], progress: (Int, Int) -> Void = { _, _ in }
     ) async -> (scans: [RepositoryScan], policies: [PolicyResolution]) {
-        let needed = Set(policies.map(\.repository)).compactMap { configuration.repositories[$0] }.sorted { $0.key < $1.key }
+        // A suspended policy is not evaluated: its repository is scanned only for the others.
+        let needed = Set(policies.filter { !$0.suspend }.map(\.repository)).compactMap { configuration.repositories[$0] }.sorted { $0.key < $1.key }
         let scans = await scan(needed, progress: progress)
         let byKey = Dictionary(scans.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var resolutions: [PolicyResolution] = []
@@ -129,7 +137,7 @@ public struct Scanner: Sendable {
         }
         do {
             let reference = try ImageReference(parsing: repository.image, insecure: repository.insecure)
-            let options = try registryOptions(for: repository, reference: reference)
+            let options = try await registryOptions(for: repository, reference: reference)
             let listed = try await client.listTags(reference, options: options)
             var (kept, excluded) = try ExclusionList(repository.exclusionList).partition(listed)
             scan.excluded = excluded
@@ -168,8 +176,9 @@ public struct Scanner: Sendable {
     }
 
     /// Builds the registry options of one repository: credentials from its dockerconfigjson
-    /// secret (or the user's docker config for CLI use), CA and client certificate, proxy, timeout.
-    func registryOptions(for repository: ImageRepositoryConfig, reference: ImageReference) throws -> RegistryOptions {
+    /// secret, else from the cloud identity its `provider` names, else (CLI use) from the user's
+    /// docker config; CA and client certificate, proxy, timeout.
+    func registryOptions(for repository: ImageRepositoryConfig, reference: ImageReference) async throws -> RegistryOptions {
         var options = RegistryOptions()
         options.insecure = repository.insecure
         options.timeout = Double(repository.effectiveTimeout.milliseconds) / 1000
@@ -181,6 +190,12 @@ public struct Scanner: Sendable {
                 throw ScanSetupError("\(repository.image): secret '\(name)' has no .dockerconfigjson or .dockercfg key")
             }
             options.credentials = try DockerConfig(json: json).credentials(for: reference) ?? .anonymous
+        } else if let provider = CloudProvider(rawValue: repository.provider) {
+            do {
+                options.credentials = try await identity.credentials(for: reference.registry, provider: provider)
+            } catch {
+                throw ScanSetupError("\(repository.image): provider '\(provider.rawValue)': \(error.message)")
+            }
         } else if let credentials = userDockerConfig?.credentials(for: reference) {
             options.credentials = credentials
         }
@@ -204,8 +219,30 @@ public struct Scanner: Sendable {
         return options
     }
 
-    /// Evaluates one policy against its repository's scan, reflecting the digest if asked.
+    /// Evaluates one policy against its repository's scan, reflecting the digest if asked, and
+    /// stores the result. A suspended policy is not evaluated: its last stored result stands.
     public func evaluate(_ policy: ImagePolicyConfig, scan: RepositoryScan?) async -> PolicyResolution {
+        let stored = results?.load(policy.key)
+        if policy.suspend {
+            var resolution = PolicyResolution(key: policy.key, latest: stored)
+            if stored == nil { resolution.error = "the ImagePolicy is suspended and has no earlier result" }
+            return resolution
+        }
+        var resolution = await evaluateAfresh(policy, scan: scan, stored: stored)
+        if let latest = resolution.latest {
+            do {
+                try results?.store(latest, for: policy.key)
+            } catch {
+                resolution.error = "selected \(latest.tag), but the result could not be stored: \(error)"
+                resolution.latest = nil
+            }
+        }
+        return resolution
+    }
+
+    private func evaluateAfresh(
+        _ policy: ImagePolicyConfig, scan: RepositoryScan?, stored: PolicyResolution.LatestRef?
+    ) async -> PolicyResolution {
         var resolution = PolicyResolution(key: policy.key)
         guard let repository = configuration.repositories[policy.repository], let scan else {
             resolution.error = "referenced ImageRepository \(policy.repository) does not exist"
@@ -240,11 +277,16 @@ public struct Scanner: Sendable {
             return resolution
         }
         var latest = PolicyResolution.LatestRef(name: repository.image, tag: tag)
-        if policy.digestReflection != .never {
+        if policy.digestReflection == .ifNotPresent, let stored, stored.name == latest.name, stored.tag == tag,
+            let digest = stored.digest
+        {
+            // Flux keeps the digest it has while the tag stays the same.
+            latest.digest = digest
+        } else if policy.digestReflection != .never {
             do {
                 let reference = try ImageReference(parsing: repository.image, insecure: repository.insecure)
                 latest.digest = try await client.digest(
-                    of: reference, tag: tag, options: try registryOptions(for: repository, reference: reference))
+                    of: reference, tag: tag, options: try await registryOptions(for: repository, reference: reference))
             } catch {
                 resolution.error = "failed fetching digest of \(repository.image):\(tag): \(error)"
                 return resolution

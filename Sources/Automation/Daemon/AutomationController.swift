@@ -293,7 +293,8 @@ public actor AutomationController {
         entry.scanning = true
         repositories[key] = entry
         let (scanner, repository, generation) = (self.scanner, entry.config, entry.generation)
-        let toEvaluate = policies.values.filter { $0.config.repository == key && !$0.config.suspend }
+        // A suspended policy's evaluation only reads its stored result (Scanner.evaluate).
+        let toEvaluate = policies.values.filter { $0.config.repository == key }
             .map { (config: $0.config, revision: $0.evaluatedRevision, generation: $0.generation) }
         let clock = self.clock
         scanTasks[key] = Task {

@@ -25,14 +25,20 @@ public final class GitCache {
 
     private let remoteURL: String
     private let credentials: GitCredentials
+    private let connection: GitConnection
     private let repository: RepositoryHandle
-    private var context: ErrorContext { ErrorContext(subject: redactedURL, secrets: credentials.secrets) }
+    private var secrets: [String] { credentials.secrets + connection.secrets }
+    private var context: ErrorContext { ErrorContext(subject: redactedURL, secrets: secrets) }
 
-    /// Opens (or creates) the cache for `remoteURL` below `stateDirectory`.
-    public init(stateDirectory: String, remoteURL: String, credentials: GitCredentials) throws(GitError) {
+    /// Opens (or creates) the cache for `remoteURL` below `stateDirectory`; remote operations
+    /// go through `connection`'s proxy and stop at its timeout.
+    public init(
+        stateDirectory: String, remoteURL: String, credentials: GitCredentials, connection: GitConnection = GitConnection()
+    ) throws(GitError) {
         self.remoteURL = remoteURL
         self.credentials = credentials
-        self.redactedURL = redactURL(remoteURL).masking(credentials.secrets)
+        self.connection = connection
+        self.redactedURL = redactURL(remoteURL).masking(credentials.secrets + connection.secrets)
         let directory = stateDirectory + "/git/" + SHA256.hex(Array(remoteURL.utf8))
         self.path = directory
         do {
@@ -42,7 +48,7 @@ public final class GitCache {
                 code: .invalidArgument, message: "cannot create cache directory \(directory) for \(redactedURL): \(error.message)",
                 function: "createDirectory")
         }
-        self.repository = try RepositoryHandle(bareAt: directory, context: ErrorContext(subject: redactedURL, secrets: credentials.secrets))
+        self.repository = try RepositoryHandle(bareAt: directory, context: ErrorContext(subject: redactedURL, secrets: credentials.secrets + connection.secrets))
     }
 
     // MARK: - Remote operations
@@ -51,7 +57,7 @@ public final class GitCache {
     /// Annotated tags map to the peeled commit when the server advertises it (`^{}`).
     public func remoteHeads() throws(GitError) -> [String: String] {
         let remote = try RemoteHandle(repository: repository, url: remoteURL, context: context)
-        let session = RemoteSession(credentials: credentials, redactedURL: redactedURL)
+        let session = RemoteSession(credentials: credentials, redactedURL: redactedURL, connection: connection)
         return try withExtendedLifetime(session) { () throws(GitError) -> [String: String] in
             try connect(remote, session, direction: GIT_DIRECTION_FETCH, what: "listing refs of")
             defer { git_remote_disconnect(remote.pointer) }
@@ -76,7 +82,7 @@ public final class GitCache {
     /// Fetches with explicit refspecs; `required` remote refs must exist (checked before download).
     func fetch(refspecs: [String], required: [String]) throws(GitError) -> [String: String] {
         let remote = try RemoteHandle(repository: repository, url: remoteURL, context: context)
-        let session = RemoteSession(credentials: credentials, redactedURL: redactedURL)
+        let session = RemoteSession(credentials: credentials, redactedURL: redactedURL, connection: connection)
         let headers = CStringArray(session.customHeaders)
         let specs = CStringArray(refspecs)
         return try withExtendedLifetime((session, headers, specs)) { () throws(GitError) -> [String: String] in
@@ -91,6 +97,7 @@ public final class GitCache {
             var options = git_fetch_options()
             try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
             options.callbacks = session.callbacks()
+            options.proxy_opts = session.proxyOptions()
             options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
             options.custom_headers = headers.strarray
             var specArray = specs.strarray
@@ -136,19 +143,20 @@ public final class GitCache {
 
     private func pushRefspec(_ spec: String, remoteRef: String, newID: String?) throws(GitError) -> PushResult {
         let remote = try RemoteHandle(repository: repository, url: remoteURL, context: context)
-        let session = RemoteSession(credentials: credentials, redactedURL: redactedURL)
+        let session = RemoteSession(credentials: credentials, redactedURL: redactedURL, connection: connection)
         let headers = CStringArray(session.customHeaders)
         let specs = CStringArray([spec])
         return try withExtendedLifetime((session, headers, specs)) { () throws(GitError) -> PushResult in
             var options = git_push_options()
             try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
             options.callbacks = session.callbacks()
+            options.proxy_opts = session.proxyOptions()
             options.custom_headers = headers.strarray
             var specArray = specs.strarray
             let rc = git_remote_push(remote.pointer, &specArray, &options)
             if rc == GIT_ENONFASTFORWARD.rawValue {
                 let cause = git_error_last()?.pointee.message.map { String(cString: $0) } ?? "non-fast-forward"
-                return PushResult(outcome: .rejectedNonFastForward, message: "\(remoteRef) on \(redactedURL) rejected: \(cause.masking(credentials.secrets).replacingNewlines())")
+                return PushResult(outcome: .rejectedNonFastForward, message: "\(remoteRef) on \(redactedURL) rejected: \(cause.masking(secrets).replacingNewlines())")
             }
             try checkRemote(rc, "git_remote_push", session, what: "pushing to")
             if let status = session.pushStatuses[remoteRef] {
@@ -156,7 +164,7 @@ public final class GitCache {
                 if lower.contains("non-fast-forward") || lower.contains("fetch first") || lower.contains("stale") || lower.contains("failed to update") || lower.contains("failed to lock") {
                     return PushResult(outcome: .rejectedNonFastForward, message: "\(remoteRef) on \(redactedURL) rejected: \(status)")
                 }
-                throw GitError(code: .pushRejected, message: "pushing \(remoteRef) to \(redactedURL): remote rejected: \(status.masking(credentials.secrets))", function: "git_remote_push")
+                throw GitError(code: .pushRejected, message: "pushing \(remoteRef) to \(redactedURL): remote rejected: \(status.masking(secrets))", function: "git_remote_push")
             }
             if let update = session.negotiated[remoteRef] {
                 if update.old == update.new {
@@ -367,7 +375,7 @@ public final class GitCache {
             do {
                 armoured = try signer.sign(content)
             } catch {
-                throw GitError(code: .signing, message: "signing commit for \(redactedURL): \(String(describing: error).masking(credentials.secrets).replacingNewlines())", function: "CommitSigner.sign")
+                throw GitError(code: .signing, message: "signing commit for \(redactedURL): \(String(describing: error).masking(secrets).replacingNewlines())", function: "CommitSigner.sign")
             }
             let text = String(decoding: content, as: UTF8.self)
             try check(git_commit_create_with_signature(&commitID, repository.pointer, text, armoured, nil), "git_commit_create_with_signature", context, what: "committing to")
@@ -385,6 +393,7 @@ public final class GitCache {
             var options = git_remote_connect_options()
             try check(git_remote_connect_options_init(&options, UInt32(GIT_REMOTE_CONNECT_OPTIONS_VERSION)), "git_remote_connect_options_init")
             options.callbacks = session.callbacks()
+            options.proxy_opts = session.proxyOptions()
             options.custom_headers = ownHeaders.strarray
             try checkRemote(git_remote_connect_ext(remote.pointer, direction, &options), "git_remote_connect_ext", session, what: what)
         }
@@ -394,7 +403,9 @@ public final class GitCache {
     private func checkRemote(_ rc: Int32, _ function: String, _ session: RemoteSession, what: String) throws(GitError) {
         guard rc < 0 else { return }
         var error = lastError(rc, function, context, what: what)
-        if session.hostKeyRefusal != nil {
+        if session.timedOut {
+            error.code = .timeout
+        } else if session.hostKeyRefusal != nil {
             error.code = .certificate
         } else if session.authenticationRejected || rc == GIT_EAUTH.rawValue {
             error.code = .authentication

@@ -34,6 +34,8 @@ public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
         case pushRejected
         /// Commit signing failed.
         case signing
+        /// A remote operation took longer than the GitRepository's `timeout`.
+        case timeout
     }
 
     /// The classified failure kind.

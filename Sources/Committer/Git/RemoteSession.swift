@@ -25,11 +25,64 @@ final class RemoteSession {
 
     /// The SSH port from the URL, when not 22 (known_hosts then records `[host]:port`).
     let sshPort: Int?
+    let proxy: GitConnection.Proxy?
+    /// libgit2 keeps the proxy URL pointer for the whole operation: owned here, freed in deinit.
+    private let proxyURL: UnsafeMutablePointer<CChar>?
+    private var proxyCredentialAttempts = 0
+    /// When the operation must have finished (GitRepository `timeout`).
+    let deadline: ContinuousClock.Instant?
+    /// Set when a progress callback aborted the transfer at the deadline.
+    private(set) var timedOut = false
 
-    init(credentials: GitCredentials, redactedURL: String) {
+    init(credentials: GitCredentials, redactedURL: String, connection: GitConnection = GitConnection()) {
         self.credentials = credentials
         self.redactedURL = redactedURL
         self.sshPort = RemoteSession.port(of: redactedURL)
+        proxy = connection.proxy
+        proxyURL = connection.proxy.map { strdup($0.url) }
+        deadline = connection.timeout.map { ContinuousClock.now + $0 }
+    }
+
+    deinit {
+        free(proxyURL)
+    }
+
+    /// Proxy options for libgit2: the configured proxy with its credentials, or none (libgit2
+    /// then ignores `http.proxy` and the environment, as before).
+    func proxyOptions() -> git_proxy_options {
+        var options = git_proxy_options()
+        git_proxy_options_init(&options, UInt32(GIT_PROXY_OPTIONS_VERSION))
+        guard let proxyURL else { return options }
+        options.type = GIT_PROXY_SPECIFIED
+        options.url = UnsafePointer(proxyURL)
+        options.credentials = { out, _, _, allowed, payload in
+            guard let out, let payload else { return -1 }
+            let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
+            return session.acquireProxyCredentials(out, allowed: allowed)
+        }
+        options.payload = Unmanaged.passUnretained(self).toOpaque()
+        return options
+    }
+
+    private func acquireProxyCredentials(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, allowed: UInt32) -> Int32 {
+        proxyCredentialAttempts += 1
+        guard let proxy, let username = proxy.username, proxyCredentialAttempts == 1,
+            allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0
+        else {
+            let why = proxy?.username == nil ? "the proxy asks for credentials but none are configured"
+                : "the proxy rejected the credentials for user '\(proxy?.username ?? "")'"
+            git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "proxy authentication failed: \(why)")
+            return GIT_EAUTH.rawValue
+        }
+        return git_credential_userpass_plaintext_new(out, username, proxy.password ?? "")
+    }
+
+    /// Aborts a transfer that runs past the deadline (called from libgit2's progress callbacks).
+    func checkDeadline() -> Int32 {
+        guard let deadline, ContinuousClock.now >= deadline else { return 0 }
+        timedOut = true
+        git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "the operation took longer than the GitRepository's timeout")
+        return -1
     }
 
     func knownHostsNames(host: String) -> [String] {
@@ -124,6 +177,18 @@ final class RemoteSession {
                 session.negotiated[String(cString: dst)] = (hexString(update.pointee.dst), hexString(update.pointee.src))
             }
             return 0
+        }
+        cb.transfer_progress = { _, payload in
+            guard let payload else { return 0 }
+            return Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue().checkDeadline()
+        }
+        cb.sideband_progress = { _, _, payload in
+            guard let payload else { return 0 }
+            return Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue().checkDeadline()
+        }
+        cb.push_transfer_progress = { _, _, _, payload in
+            guard let payload else { return 0 }
+            return Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue().checkDeadline()
         }
         cb.payload = Unmanaged.passUnretained(self).toOpaque()
         return cb

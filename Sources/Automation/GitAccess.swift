@@ -1,0 +1,138 @@
+import CloudIdentity
+public import Committer
+import Registry
+
+/// How one automation reaches its Git remote, read from the GitRepository and its Secrets
+/// the way Flux reads them: credentials (username/password, bearer token, SSH identity, or a
+/// GitHub App's installation token), the proxy (`proxySecretRef`) and the `timeout`; plus one
+/// warning for each setting imagebot cannot act on, so none is ignored silently.
+struct GitAccess: Sendable {
+    var credentials: GitCredentials = .none
+    var connection = GitConnection()
+    /// Lines for the run's diagnostics (the log, the status, stderr).
+    var warnings: [String] = []
+}
+
+extension GitCache {
+    /// Opens the cache for `remoteURL` with `access`'s credentials and connection.
+    convenience init(stateDirectory: String, remoteURL: String, access: GitAccess) throws(GitError) {
+        try self.init(
+            stateDirectory: stateDirectory, remoteURL: remoteURL, credentials: access.credentials, connection: access.connection)
+    }
+}
+
+/// The Secret keys of a GitHub App (Flux's `githubApp*`).
+let gitHubAppKeys = ["githubAppID", "githubAppInstallationID", "githubAppPrivateKey", "githubAppBaseURL"]
+
+extension AutomationRunner {
+    /// The automation's GitRepository as credentials and connection settings.
+    func gitAccess(for automation: ImageUpdateAutomationConfig) async -> Result<GitAccess, AutomationFailure> {
+        guard let source = configuration.gitRepositories[automation.sourceRef] else { return .success(GitAccess()) }
+        var access = GitAccess()
+        access.connection.timeout = source.timeout.duration
+        let namespace = source.key.namespace
+        let isHTTP = source.url.hasPrefix("https://") || source.url.hasPrefix("http://")
+        func failure(_ message: String) -> Result<GitAccess, AutomationFailure> {
+            .failure(AutomationFailure("GitRepository \(source.key): \(message)"))
+        }
+
+        if let name = source.proxySecretRef {
+            guard secrets.exists(namespace: namespace, name: name) else { return failure("proxy secret '\(name)' not found") }
+            func text(_ key: String) -> String? {
+                secrets.value(namespace: namespace, name: name, key: key).map { String(decoding: $0, as: UTF8.self) }
+            }
+            guard let address = text("address"), !address.isEmpty else {
+                return failure("invalid proxy secret '\(name)': key 'address' is missing")
+            }
+            let scheme = address.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
+            guard scheme == "http" || scheme == "https" else {
+                return failure("proxy secret '\(name)': '\(scheme)' proxies are not supported for Git by the linked libgit2 "
+                    + "(1.5 speaks HTTP CONNECT only); use an http:// proxy")
+            }
+            if isHTTP {
+                access.connection.proxy = GitConnection.Proxy(url: address, username: text("username"), password: text("password"))
+            } else {
+                access.warnings.append("GitRepository \(source.key): proxySecretRef applies to HTTP(S) remotes only; "
+                    + "\(source.url.prefix { $0 != ":" }) connects directly")
+            }
+        }
+
+        switch source.provider {
+        case "generic":
+            break
+        case "github":
+            return await gitHubAppAccess(source, access)
+        default:
+            return failure("provider '\(source.provider)' (workload identity for Git) is not supported by imagebot yet; "
+                + "give credentials with spec.secretRef")
+        }
+        guard let name = source.secretRef else { return .success(access) }
+        guard secrets.exists(namespace: namespace, name: name) else { return failure("secret '\(name)' not found") }
+        func bytes(_ key: String) -> [UInt8]? { secrets.value(namespace: namespace, name: name, key: key) }
+        func text(_ key: String) -> String? { bytes(key).map { String(decoding: $0, as: UTF8.self) } }
+        if gitHubAppKeys.contains(where: { bytes($0) != nil }) {
+            return failure("secret '\(name)' has github app data but provider is not set to github")
+        }
+        let tlsKeys = ["ca.crt", "tls.crt", "tls.key"].filter { bytes($0) != nil }
+        if isHTTP && !tlsKeys.isEmpty {
+            access.warnings.append("GitRepository \(source.key): secret '\(name)' has \(tlsKeys.joined(separator: ", ")), "
+                + "which imagebot cannot use for Git over HTTPS yet (libgit2 1.5): the system trust store is used "
+                + "and no client certificate is sent")
+        }
+        if let identity = bytes("identity") {
+            guard let knownHosts = bytes("known_hosts") else {
+                return .failure(AutomationFailure("secret '\(name)' has an SSH identity but no known_hosts: host keys are always checked"))
+            }
+            access.credentials = .sshKey(privateKey: identity, passphrase: text("password"), knownHosts: knownHosts)
+        } else if let token = text("bearerToken") {
+            access.credentials = .bearer(token: token)
+        } else if let username = text("username"), let password = text("password") {
+            access.credentials = .basic(username: username, password: password)
+        }
+        return .success(access)
+    }
+
+    /// `provider: github`: an installation token of the GitHub App in the secret, used as
+    /// `x-access-token` over HTTPS (as Flux).
+    private func gitHubAppAccess(_ source: GitRepositoryConfig, _ base: GitAccess) async -> Result<GitAccess, AutomationFailure> {
+        var access = base
+        let namespace = source.key.namespace
+        guard let name = source.secretRef else {
+            return .failure(AutomationFailure("GitRepository \(source.key): provider 'github' needs spec.secretRef with the GitHub App's keys"))
+        }
+        guard secrets.exists(namespace: namespace, name: name) else {
+            return .failure(AutomationFailure("GitRepository \(source.key): secret '\(name)' not found"))
+        }
+        var data: [String: [UInt8]] = [:]
+        for key in gitHubAppKeys { data[key] = secrets.value(namespace: namespace, name: name, key: key) }
+        do {
+            let app = try GitHubApp(secretData: data, secretName: name)
+            var options = HTTPClient.Options()
+            if let proxy = access.connection.proxy {
+                options.proxy = ProxySettings(url: proxy.url, username: proxy.username, password: proxy.password)
+            }
+            options.timeout = Double(source.timeout.milliseconds) / 1000
+            let token = try await gitHubApps.token(for: app, repositoryURL: source.url, options: options)
+            access.credentials = .basic(username: "x-access-token", password: token)
+            return .success(access)
+        } catch {
+            return .failure(AutomationFailure("GitRepository \(source.key): GitHub App: \(error)"))
+        }
+    }
+}
+
+// Temporary until CloudIdentity parses the secret itself (merge of the GitHub App work).
+extension GitHubApp {
+    init(secretData data: [String: [UInt8]], secretName: String) throws(IdentityError) {
+        func text(_ key: String) -> String? {
+            data[key].map { String(String(decoding: $0, as: UTF8.self).filter { !$0.isWhitespace }) }
+        }
+        guard let id = text("githubAppID"), !id.isEmpty else {
+            throw IdentityError(.invalidCredentials, "secret '\(secretName)' has no githubAppID")
+        }
+        guard let key = data["githubAppPrivateKey"], !key.isEmpty else {
+            throw IdentityError(.invalidCredentials, "secret '\(secretName)' has no githubAppPrivateKey")
+        }
+        self.init(appID: id, installationID: text("githubAppInstallationID"), privateKeyPEM: key, baseURL: text("githubAppBaseURL"))
+    }
+}
