@@ -285,6 +285,19 @@ class Handler(BaseHTTPRequestHandler):
             if end < BIG_TAGS:
                 headers["Link"] = '</v2/big/app/tags/list?n=%d&last=%d>; rel="next"' % (size, end - 1)
             return self.send(200, self.tags_page(name, page), headers)
+        if scenario == "quay":
+            # Quay refuses page sizes over 100 (TOO_MANY_TAGS_REQUESTED, 413) and pages by 50 without n.
+            size = int((query.get("n") or ["50"])[0])
+            if size > 100:
+                count("quay:refused")
+                return self.send(413, {"errors": [{"code": "TOO_MANY_TAGS_REQUESTED",
+                    "message": "Too many tags requested; requested limit %d is too high, max is 100" % size}]})
+            start = int((query.get("last") or ["-1"])[0]) + 1
+            end = min(start + size, 250)
+            headers = {}
+            if end < 250:
+                headers["Link"] = '</v2/quay/app/tags/list?n=%d&last=%d>; rel="next"' % (size, end - 1)
+            return self.send(200, self.tags_page(name, ["%d" % i for i in range(start, end)]), headers)
         if scenario == "bigone":
             page = json.dumps(self.tags_page(name, ["tag-%07d" % i for i in range(BIG_TAGS)]))
             return self.send(200, page)

@@ -404,8 +404,10 @@ private struct GitWork: Sendable {
     }
 
     /// `./apps/` → `apps`, `.` → `` (the repository root).
+    /// `update.path` inside the repository, as Flux joins it; empty for the root.
     static func normalized(_ path: String) -> String {
-        path.split(separator: "/").filter { $0 != "." && !$0.isEmpty }.joined(separator: "/")
+        let inside = ManifestDecoder.pathInsideRepository(path)
+        return inside == "." ? "" : inside
     }
 
     static func join(_ root: String, _ path: String) -> String { root.isEmpty ? path : "\(root)/\(path)" }

@@ -436,13 +436,13 @@ enum ManifestDecoder {
                 r.error(node, "unsupported update strategy: \(strategy)")
             }
             let written = r.string(update, "path", path: "spec.update") ?? "."
-            config.updatePath = Self.pathInsideRepository(written)
+            config.updatePath = written
             // Flux joins the path inside the clone (securejoin): `/apps` is `<repo>/apps` and a
             // `..` never climbs above the root. Say so when that changes what was written.
             if written.hasPrefix("/") || written.split(separator: "/").contains(".."),
                 let node = r.field(update, "path", path: "spec.update")
             {
-                r.warning(node, "spec.update.path '\(written)' is read inside the repository as '\(config.updatePath)', as Flux does")
+                r.warning(node, "spec.update.path '\(written)' is read inside the repository as '\(Self.pathInsideRepository(written))', as Flux does")
             }
         }
         return config

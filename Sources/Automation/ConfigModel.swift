@@ -181,7 +181,8 @@ public struct ImageUpdateAutomationConfig: Sendable, Hashable {
     public var pushOptions: [String: String] = [:]
     public var interval: GoDuration = .zero
     public var policySelector: LabelSelector?
-    /// `update.path`, default the repository root.
+    /// `update.path` as written, default the repository root; read inside the repository
+    /// (`ManifestDecoder.pathInsideRepository`).
     public var updatePath = "."
     public var suspend = false
 }

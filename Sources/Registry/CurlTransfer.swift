@@ -252,6 +252,8 @@ final class CurlTransfer {
             CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_COULDNT_RESOLVE_PROXY,
         ]
         e.transient = transient.contains(rc)
+        if rc == CURLE_SSL_CONNECT_ERROR { e.tlsFailure = .handshake }
+        if rc == CURLE_PEER_FAILED_VERIFICATION { e.tlsFailure = .untrustedCertificate }
         return e
     }
 }

@@ -23,8 +23,9 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     /// Parses an image string, rejecting schemes, tags and digests with Flux's messages.
     ///
     /// The scheme is `https` unless `insecure` is set or the host is loopback, `localhost`,
-    /// `*.localhost` or an RFC 1918 IPv4 address. go-containerregistry races `https` first for
-    /// those hosts and falls back to `http` 300 ms later; we simply use `http` for them.
+    /// `*.localhost` or an RFC 1918 IPv4 address; `http` there means "plain HTTP allowed": the
+    /// client still tries verified HTTPS first, as go-containerregistry does
+    /// (`RegistryClient.resolveScheme`).
     public init(parsing value: String, insecure: Bool = false) throws(RegistryError) {
         func fail(_ message: String) -> RegistryError {
             RegistryError(code: .invalidReference, message: message)

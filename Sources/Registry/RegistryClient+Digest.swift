@@ -18,10 +18,11 @@ extension RegistryClient {
             throw RegistryError(code: .invalidReference, message: "invalid tag '\(sanitize(tag, limit: 200))'")
                 .with(image: reference.canonicalName)
         }
-        let context = RequestContext(reference: reference, options: options)
-        let url = "\(context.baseURL)/v2/\(reference.repository)/manifests/\(tag)"
+        var context = RequestContext(reference: reference, options: options)
         let headers = [(name: "Accept", value: Self.manifestAccept)]
         do throws(RegistryError) {
+            try await resolveScheme(&context)
+            let url = "\(context.baseURL)/v2/\(reference.repository)/manifests/\(tag)"
             let head = try await authorizedSend(HTTPRequest(method: "HEAD", url: url, headers: headers), context)
             if head.status == 200, let digest = head.header("docker-content-digest"), Self.isValidDigest(digest) {
                 return digest

@@ -1,3 +1,4 @@
+import Synchronization
 import Logging
 
 #if canImport(FoundationEssentials)
@@ -12,9 +13,13 @@ extension RegistryClient {
     public func listTags(_ reference: ImageReference, options: RegistryOptions = RegistryOptions())
         async throws(RegistryError) -> [String]
     {
-        let context = RequestContext(reference: reference, options: options)
+        var context = RequestContext(reference: reference, options: options)
         do throws(RegistryError) {
-            var url = "\(context.baseURL)/v2/\(reference.repository)/tags/list?n=\(max(1, options.tagPageSize))"
+            try await resolveScheme(&context)
+            let first = "\(context.baseURL)/v2/\(reference.repository)/tags/list"
+            // A registry that refused our page size (Quay: TOO_MANY_TAGS_REQUESTED) gets its own, or none.
+            let pageSize = pageSizes.withLock { $0[reference.registry] } ?? .some(max(1, options.tagPageSize))
+            var url = first + (pageSize.map { "?n=\($0)" } ?? "")
             var fetched: Set<String> = []
             var tags: [String] = []
             while true {
@@ -28,6 +33,15 @@ extension RegistryClient {
                 }
                 let request = HTTPRequest(url: url, headers: [(name: "Accept", value: "application/json")])
                 let response = try await authorizedSend(request, context)
+                if tags.isEmpty, fetched.count == 1, url != first, let smaller = Self.allowedPageSize(response) {
+                    pageSizes.withLock { $0[reference.registry] = .some(smaller) }
+                    logger?.debug(
+                        "registry refused the tag page size, listing again",
+                        metadata: ["image": "\(reference.canonicalName)", "n": "\(smaller.map(String.init) ?? "none")"])
+                    fetched.removeAll()
+                    url = first + (smaller.map { "?n=\($0)" } ?? "")
+                    continue
+                }
                 guard response.status == 200 else { throw responseError(response, method: "GET", url: url) }
                 let page = try decodeTagPage(response.body, url: url)
                 guard tags.count + page.count <= options.maxTags else {
@@ -44,6 +58,18 @@ extension RegistryClient {
         } catch {
             throw error.with(image: reference.canonicalName)
         }
+    }
+
+    /// For a first page refused because of its size (Quay answers 413 or 400 with
+    /// `TOO_MANY_TAGS_REQUESTED: … requested limit 1000 is too high, max is 100`): the size to
+    /// ask for instead, `.some(nil)` for "leave `n` out", nil when the refusal is something else.
+    static func allowedPageSize(_ response: HTTPResponse) -> Int?? {
+        guard response.status == 413 || response.status == 400 else { return nil }
+        let body = String(decoding: response.body.prefix(64 << 10), as: UTF8.self)
+        guard body.contains("TOO_MANY_TAGS_REQUESTED") else { return nil }
+        guard let range = body.firstRange(of: "max is ") else { return .some(nil) }
+        let digits = body[range.upperBound...].prefix { $0.isASCII && $0.isNumber }
+        return .some(Int(digits).flatMap { $0 > 0 ? $0 : nil })
     }
 
     private func decodeTagPage(_ body: [UInt8], url: String) throws(RegistryError) -> [String] {

@@ -11,6 +11,10 @@ public final class RegistryClient: Sendable {
     let logger: Logger?
     private let permitsPerRegistry: Int
     private let semaphores = Mutex<[String: AsyncSemaphore]>([:])
+    /// Tag page sizes per registry after a refusal of `options.tagPageSize`; `.some(nil)`: no `n`.
+    let pageSizes = Mutex<[String: Int?]>([:])
+    /// `http` or `https` per registry, for hosts that may be either (see `resolveScheme`).
+    let schemes = Mutex<[String: String]>([:])
 
     /// Creates a client. `logger` receives debug events (retries, token refreshes); the library
     /// never creates its own logger and never logs credentials.
@@ -39,8 +43,13 @@ struct RequestContext: Sendable {
     let reference: ImageReference
     let options: RegistryOptions
     let deadline: ContinuousClock.Instant
-    /// `http(s)://registry`, honouring `options.insecure`.
-    var baseURL: String { "\(options.insecure ? "http" : reference.scheme)://\(reference.registry)" }
+    /// The scheme to use: https, unless `resolveScheme` found that this registry speaks only http.
+    var scheme = "https"
+    /// `http(s)://registry`.
+    var baseURL: String { "\(scheme)://\(reference.registry)" }
+    /// Whether plain HTTP is allowed: `insecure: true`, or a host Flux reaches over HTTP
+    /// (localhost, loopback, RFC 1918; `ImageReference.scheme`).
+    var allowsPlainHTTP: Bool { options.insecure || reference.scheme == "http" }
     /// `repository:<repo>:pull`, the Docker token scope for reading.
     var scope: String { "repository:\(reference.repository):pull" }
 

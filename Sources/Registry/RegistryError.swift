@@ -57,6 +57,15 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
     public var curlError: String?
     /// For transport errors: whether the failure is transient (reset, refused, partial transfer).
     var transient = false
+    /// For transport errors: what kind of TLS failure it was, if any.
+    var tlsFailure: TLSFailure?
+
+    enum TLSFailure: Sendable, Hashable {
+        /// The handshake failed: typically the server does not speak TLS on that port.
+        case handshake
+        /// The server speaks TLS but its certificate is not trusted.
+        case untrustedCertificate
+    }
 
     /// Creates an error value.
     public init(

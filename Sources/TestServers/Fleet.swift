@@ -52,7 +52,12 @@ public struct Fleet {
     ///   - root: the directory to build in (created if needed); a fresh temporary one when nil.
     ///   - gitURL: the GitRepository's `spec.url`; `file://<remote>` when nil.
     ///   - secretRef: the GitRepository's `spec.secretRef.name`, if any.
-    public init(registry: LocalRegistry, signing: String = "", root: URL? = nil, gitURL: String? = nil, secretRef: String? = nil) throws {
+    ///   - gitSpec: more GitRepository spec fields, flow style with a leading comma
+    ///     (e.g. `, proxySecretRef: {name: proxy}`).
+    public init(
+        registry: LocalRegistry, signing: String = "", root: URL? = nil, gitURL: String? = nil, secretRef: String? = nil,
+        gitSpec: String = ""
+    ) throws {
         let root = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
         let remote = root.appendingPathComponent("remote.git")
         let seed = root.appendingPathComponent("seed")
@@ -93,7 +98,7 @@ public struct Fleet {
             apiVersion: source.toolkit.fluxcd.io/v1
             kind: GitRepository
             metadata: {name: fleet, namespace: flux-system}
-            spec: {url: "\(url)", interval: 1m, ref: {branch: main}\(secret)}
+            spec: {url: "\(url)", interval: 1m, ref: {branch: main}\(secret)\(gitSpec)}
             ---
             apiVersion: image.toolkit.fluxcd.io/v1
             kind: ImageUpdateAutomation

@@ -36,7 +36,7 @@ struct ConfigFidelityTests {
         #expect(configuration.policies.keys.map(\.description) == ["flux-system/podinfo"])
         #expect(configuration.automations.keys.map(\.description) == ["flux-system/flux-system"])
         #expect(configuration.gitRepositories.keys.map(\.description) == ["flux-system/flux-system"])
-        #expect(configuration.automations.values.first?.updatePath == "clusters/my-cluster")
+        #expect(configuration.automations.values.first?.updatePath == "./clusters/my-cluster")
     }
 
     @Test("an item of a List is located at its own line")

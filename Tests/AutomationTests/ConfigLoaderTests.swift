@@ -44,7 +44,7 @@ struct ConfigLoaderTests {
         let automation = try #require(configuration.automations[ObjectKey(namespace: "flux-system", name: "apps")])
         #expect(automation.sourceRef == ObjectKey(namespace: "flux-system", name: "fleet"))
         #expect(automation.authorEmail == "imagebot@example.com")
-        #expect(automation.pushBranch == "main" && automation.updatePath == "apps")
+        #expect(automation.pushBranch == "main" && automation.updatePath == "./apps")
         #expect(automation.messageTemplate?.hasPrefix("Update images\n") == true)
         let git = try #require(configuration.gitRepositories[ObjectKey(namespace: "flux-system", name: "fleet")])
         #expect(git.reference?.branch == "main" && git.timeout == .seconds(60))

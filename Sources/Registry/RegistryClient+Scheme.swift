@@ -1,0 +1,48 @@
+import Basics
+import Synchronization
+import Logging
+
+extension RegistryClient {
+    /// Chooses http or https for a registry the way go-containerregistry does for hosts that
+    /// may be plain HTTP (`transport/ping.go`: localhost, `*.localhost`, loopback, RFC 1918,
+    /// and `insecure: true`): https first, verified; plain http only when https does not work.
+    /// Stricter than ggcr in one case: a server that speaks TLS with a certificate we do not
+    /// trust is an error, never a reason to fall back to plain HTTP. Every other host is https.
+    ///
+    /// What the probe learns (a TLS server, or a plain-HTTP server on that port) is remembered
+    /// per registry; a probe that could not connect at all is not, and decides nothing.
+    func resolveScheme(_ context: inout RequestContext) async throws(RegistryError) {
+        context.scheme = "https"
+        guard context.allowsPlainHTTP else { return }
+        let registry = context.reference.registry
+        if let known = schemes.withLock({ $0[registry] }) {
+            context.scheme = known
+            return
+        }
+        var transfer = context.options.transfer
+        let remaining = context.remainingSeconds
+        transfer.totalTimeout = min(transfer.totalTimeout, remaining)
+        transfer.connectTimeout = min(transfer.connectTimeout, remaining)
+        transfer.followRedirects = false
+        let probe = HTTPRequest(url: "https://\(registry)/v2/")
+        let result = await semaphore(for: registry).withPermit { await transport.send(probe, options: transfer) }
+        Self.recordRequest(registry: registry, result: result)
+        switch result {
+        case .success:
+            schemes.withLock { $0[registry] = "https" }
+        case .failure(let error) where error.tlsFailure == .untrustedCertificate:
+            throw RegistryError(
+                code: .transport,
+                message: "\(registry) speaks TLS but its certificate is not trusted (\(error.curlError ?? "verification failed")); "
+                    + "give its CA in spec.certSecretRef (ca.crt)", curlError: error.curlError)
+        case .failure(let error) where error.tlsFailure == .handshake:
+            schemes.withLock { $0[registry] = "http" }
+            context.scheme = "http"
+        case .failure:
+            // Nothing answered on the https port (for a host without a port that is 443, while
+            // http uses 80): try http for this operation and let its request report any error.
+            context.scheme = "http"
+        }
+        logger?.debug("registry scheme chosen", metadata: ["registry": "\(registry)", "scheme": "\(context.scheme)"])
+    }
+}
