@@ -114,7 +114,7 @@ enum ServiceErrorText {
     /// The first line, without control characters or anything shaped like a JWT, at most 200
     /// characters.
     static func clean(_ text: String) -> String? {
-        let firstLine = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).first.map(String.init) ?? ""
+        let firstLine = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         var words: [String] = []
         for word in firstLine.split(separator: " ", omittingEmptySubsequences: true) {
             words.append(word.hasPrefix("eyJ") || word.contains(".eyJ") ? "***" : String(word))
