@@ -8,7 +8,8 @@ Usage: fake-azure-identity.py --tenant T --client-id C --registry R
   POST /<tenant>/oauth2/v2.0/token      client assertion (== contents of F) or client secret
   GET  /metadata/identity/oauth2/token  IMDS: Metadata: true, api-version, resource
   POST /oauth2/exchange                 ACR: grant_type=access_token, service=R, the Entra token
-Modes (GET /_test/mode?set=...): token-error (AADSTS700016), imds-error, exchange-error.
+Modes (GET /_test/mode?set=...): token-error (AADSTS700016), imds-error, exchange-error,
+opaque-refresh (a refresh token that is not a JWT).
 See fake_identity_common.py for PORT, stdin and /_test/counts.
 """
 import argparse
@@ -91,6 +92,8 @@ def main():
             return refuse(400, "invalid_request", "tenant %r" % f["tenant"])
         if state.mode == "exchange-error":
             return json_answer(401, {"errors": [{"code": "UNAUTHORIZED", "message": "authentication required, visit https://aka.ms/acr/authorization for more information."}]})
+        if state.mode == "opaque-refresh":
+            return json_answer(200, {"refresh_token": "opaque-refresh-token"})
         now = int(time.time())
         refresh = jwt.encode({"exp": now + args.refresh_lifetime, "iat": now, "aud": args.registry, "grant_type": "refresh_token"},
                              "loopback-signing-key-of-sufficient-length", algorithm="HS256")

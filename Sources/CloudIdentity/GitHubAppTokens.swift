@@ -100,3 +100,15 @@ public final class GitHubAppTokens: Sendable {
         SHA256.hex(Array("\(app.appID)\u{0}\(app.installation)\u{0}\(app.baseURL)\u{0}".utf8) + app.privateKeyPEM)
     }
 }
+
+extension GitHubAppTokens {
+    /// Git HTTPS credentials for a GitRepository with `provider: github`: reads the app from its
+    /// Secret's data (`secret` is `namespace/name`, for messages) and returns
+    /// `x-access-token` with an installation token.
+    public func gitCredentials(
+        secretData: [String: [UInt8]], secret: String, options: HTTPClient.Options = HTTPClient.Options()
+    ) async throws(IdentityError) -> (username: String, password: String) {
+        let app = try GitHubApp(secretData: secretData, secret: secret)
+        return (GitHubApp.gitUsername, try await token(for: app, options: options))
+    }
+}

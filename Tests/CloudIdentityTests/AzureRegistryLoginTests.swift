@@ -99,10 +99,12 @@ struct AzureRegistryLoginTests {
 
     @Test("a refresh token without a readable exp gets the default lifetime")
     func defaultLifetime() async throws {
-        // A JWT claims reader that fails on a non-JWT refresh token is the only way to reach the
-        // default; check the reader refuses such tokens.
-        #expect(JWTClaims(token: "opaque-refresh-token") == nil)
-        #expect(AzureRegistryLogin.defaultLifetime == .seconds(3600))
+        try await withServices { (context) async throws in
+            try await context.control.setMode("opaque-refresh")
+            let (credentials, lifetime) = try await context.login(context.variables(.workload)).login(registry: Self.registry)
+            #expect(credentials == .basic(username: "00000000-0000-0000-0000-000000000000", password: "opaque-refresh-token"))
+            #expect(lifetime == AzureRegistryLogin.defaultLifetime)
+        }
     }
 
     /// A failure: environment change or service mode, and the expected code and text.

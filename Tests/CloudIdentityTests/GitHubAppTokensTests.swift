@@ -141,9 +141,14 @@ struct GitHubAppTokensTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: askpass.path)
 
         try await withAPI(key: key) { (api, _) async throws in
-            let token = try await GitHubAppTokens().token(
-                for: GitHubApp(appID: 123, installation: .owner("acme"), privateKeyPEM: key.privatePEM, baseURL: api.baseURL))
-            let git = try HTTPGitServer(root: root.path, user: GitHubApp.gitUsername, password: token)
+            // The path Automation takes: the Secret's bytes in, Git credentials out.
+            let secretData: [String: [UInt8]] = [
+                "githubAppID": Array("123".utf8), "githubAppInstallationOwner": Array("acme".utf8),
+                "githubAppPrivateKey": key.privatePEM, "githubAppBaseURL": Array(api.baseURL.utf8),
+            ]
+            let (username, token) = try await GitHubAppTokens().gitCredentials(secretData: secretData, secret: "flux-system/github-app")
+            #expect(username == "x-access-token")
+            let git = try HTTPGitServer(root: root.path, user: username, password: token)
             defer { git.stop() }
             func lsRemote(password: String) throws -> (status: Int32, output: String) {
                 try IdentityFixture.run(
