@@ -109,6 +109,18 @@ struct GitHubAppTokensTests {
         }
     }
 
+    @Test("the API checks the JWT: one from a clock 20 minutes slow has expired")
+    func expiredJWTIsRefused() async throws {
+        let key = try IdentityFixture.rsaKey()
+        try await withAPI(key: key) { (api, control) async throws in
+            let slow = GitHubAppTokens(http: HTTPClient(), now: { Date().addingTimeInterval(-1200) })
+            let app = GitHubApp(appID: 123, installation: .id(456), privateKeyPEM: key.privatePEM, baseURL: api.baseURL)
+            let error = await #expect(throws: IdentityError.self) { try await slow.token(for: app) }
+            #expect(error?.message.contains("(401)") == true)
+            #expect(try await control.rejections().first?.contains("expired") == true)
+        }
+    }
+
     @Test("an unreachable API is a transport error naming the host")
     func unreachable() async throws {
         let key = try IdentityFixture.rsaKey()
