@@ -10,11 +10,16 @@ Prints "PORT n" and serves on 127.0.0.1 until stdin closes:
   GET /latest/meta-data/iam/security-credentials/        the role name   } need the session token
   GET /latest/meta-data/iam/security-credentials/<role>  its credentials } (401 without)
   GET /v1/credentials                  EKS Pod Identity: needs "Authorization: <container token>"
-  POST /                               STS failing with --sts-error CODE (XML, HTTP 400)
+  POST / (X-Amz-Target SpencerFrontendService.GetAuthorizationToken)
+                                       ECR Public: checks the SigV4 signature (service ecr-public,
+                                       us-east-1) for --key/--secret/--token with botocore's signer
+                                       and answers a token for AWS:public-token, 12 hours
+  POST / (anything else)               STS failing with --sts-error CODE (XML, HTTP 400)
   GET /_imagebot/calls                 {"PUT /latest/api/token": 1, ...} (rejected calls included)
-Standard library only.
+Standard library only, but for botocore (installed with moto) in the ECR Public check.
 """
 import argparse
+import base64
 import datetime
 import json
 import secrets
@@ -100,9 +105,40 @@ def main():
                 return self.reply(200, self.credentials())
             self.reply(404, "{}")
 
+        def ecr_public(self, body):
+            from botocore.auth import SigV4Auth
+            from botocore.awsrequest import AWSRequest
+            from botocore.credentials import Credentials
+
+            def deny(code, message):
+                self.reply(403, json.dumps({"__type": code, "message": message}), "application/x-amz-json-1.1")
+
+            authorization = self.headers.get("Authorization", "")
+            fields = dict(part.strip().split("=", 1) for part in authorization.split(" ", 1)[-1].split(",") if "=" in part)
+            scope = fields.get("Credential", "").split("/")
+            if len(scope) != 5 or scope[0] != args.key or scope[2:] != ["us-east-1", "ecr-public", "aws4_request"]:
+                return deny("UnrecognizedClientException", "The security token included in the request is invalid.")
+            if self.headers.get("X-Amz-Security-Token") != args.token:
+                return deny("UnrecognizedClientException", "The security token included in the request is invalid.")
+            signed = fields.get("SignedHeaders", "").split(";")
+            request = AWSRequest(method="POST", url=f"http://{self.headers['Host']}{self.path}", data=body,
+                                 headers={name: self.headers[name] for name in signed if name in self.headers})
+            request.context["timestamp"] = self.headers.get("X-Amz-Date", "")
+            signer = SigV4Auth(Credentials(args.key, args.secret, args.token), "ecr-public", "us-east-1")
+            expected = signer.signature(signer.string_to_sign(request, signer.canonical_request(request)), request)
+            if fields.get("Signature") != expected:
+                return deny("InvalidSignatureException",
+                            "The request signature we calculated does not match the signature you provided.")
+            token = base64.b64encode(b"AWS:public-token").decode()
+            expires = datetime.datetime.now(datetime.timezone.utc).timestamp() + 12 * 3600
+            self.reply(200, json.dumps({"authorizationData": {"authorizationToken": token, "expiresAt": expires}}),
+                       "application/x-amz-json-1.1")
+
         def do_POST(self):
             self.count()
-            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            if self.headers.get("X-Amz-Target") == "SpencerFrontendService.GetAuthorizationToken":
+                return self.ecr_public(body)
             code = args.sts_error or "InvalidAction"
             self.reply(400, "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error>"
                        f"<Type>Sender</Type><Code>{code}</Code><Message>Couldn&apos;t retrieve verification "

@@ -260,3 +260,34 @@ struct AWSIdentityEndToEndTests {
         #expect(error?.message.hasPrefix("IMDS token request failed: ") == true)
     }
 }
+
+/// ECR Public (`public.ecr.aws`): moto has no ECR Public, so the loopback stand-in checks the
+/// signature with botocore's own signer (service `ecr-public`, us-east-1).
+@Suite(.disabled(if: MotoAWS.unavailableReason != nil, "botocore (with moto[server]) is not installed: pip install 'moto[server]==5.2.1'"))
+struct ECRPublicTests {
+    static let (key, secret, token) = ("ASIAPUBLICEXAMPLE", "public/secret+EXAMPLE", "session-token-EXAMPLE")
+
+    @Test(arguments: [(secret, true), ("wrong-secret-EXAMPLE", false)])
+    func publicTokens(_ secret: String, _ accepted: Bool) async throws {
+        let server = try AWSMetadataServer(keyID: Self.key, secret: Self.secret, token: Self.token)
+        defer { server.stop() }
+        let environment = AWSIdentityEndToEndTests.environment([
+            "AWS_ACCESS_KEY_ID": Self.key, "AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": Self.token,
+            "AWS_ENDPOINT_URL_ECR": "http://127.0.0.1:9", "AWS_ENDPOINT_URL_ECR_PUBLIC": server.endpoint,
+        ])
+        let login = AWSRegistryLogin(http: HTTPClient(), environment: environment)
+        if accepted {
+            let (credentials, lifetime) = try await login.login(registry: "public.ecr.aws")
+            #expect(credentials == .basic(username: "AWS", password: "public-token"))
+            #expect(lifetime > .seconds(11 * 3600))
+        } else {
+            let error = await AWSIdentityEndToEndTests.failure { () async throws(IdentityError) in
+                _ = try await login.login(registry: "public.ecr.aws")
+            }
+            #expect(error?.code == .serviceError)
+            #expect(
+                error?.message == "ECR Public GetAuthorizationToken failed (403): InvalidSignatureException: The request signature we calculated does not match the signature you provided.")
+            AWSIdentityEndToEndTests.expectClean(error, hiding: [secret, Self.token])
+        }
+    }
+}
