@@ -59,7 +59,7 @@ struct AWSContainerCredentials: Sendable {
         }
         guard response.status == 200 else {
             let cause = AWSServiceAnswer.error(in: response.body, hiding: secret) ?? "no error details"
-            throw IdentityError(.serviceError, "\(step) failed (HTTP \(response.status)): \(cause)")
+            throw IdentityError(.serviceError, "\(step) failed (\(response.status)): \(cause)")
         }
         return try AWSCredentialDocument.decode(response.body, from: step)
     }

@@ -56,16 +56,6 @@ enum AWSCredentialSource: Sendable {
         return .instanceMetadata(
             AWSInstanceMetadata(endpoint: endpoint, allowsV1: value("AWS_EC2_METADATA_V1_DISABLED")?.lowercased() != "true"))
     }
-
-    /// The cache key of a source whose credentials are fetched; nil for environment keys.
-    var cacheKey: String? {
-        switch self {
-        case .environment: nil
-        case .webIdentity(let s): s.cacheKey
-        case .container(let s): s.cacheKey
-        case .instanceMetadata(let s): s.cacheKey
-        }
-    }
 }
 
 /// Resolves the pod's AWS credentials, reusing temporary ones until shortly before they
@@ -82,9 +72,12 @@ struct AWSCredentialChain: Sendable {
 
     func credentials() async throws(IdentityError) -> AWSCredentials {
         let source = try AWSCredentialSource.detect(environment.variables, region: region)
-        guard let key = source.cacheKey else {
-            if case .environment(let credentials) = source { return credentials }
-            preconditionFailure("only environment keys are uncached")
+        let key: String
+        switch source {
+        case .environment(let credentials): return credentials
+        case .webIdentity(let s): key = s.cacheKey
+        case .container(let s): key = s.cacheKey
+        case .instanceMetadata(let s): key = s.cacheKey
         }
         let (http, environment) = (http, environment)
         return try await Self.cache.value(for: key) { () async throws(IdentityError) -> (AWSCredentials, Duration) in

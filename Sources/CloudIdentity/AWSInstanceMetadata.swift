@@ -34,7 +34,7 @@ struct AWSInstanceMetadata: Sendable {
         case 403 where allowsV1, 404 where allowsV1, 405 where allowsV1:
             session = nil
         default:
-            throw IdentityError(.serviceError, "IMDS token request (PUT \(base)/latest/api/token) failed (HTTP \(tokenResponse.status))")
+            throw IdentityError(.serviceError, "IMDS token request (PUT \(base)/latest/api/token) failed (\(tokenResponse.status))")
         }
         let secret = session.map { [$0] } ?? []
         let headers = session.map { [(name: "X-aws-ec2-metadata-token", value: $0)] } ?? []
@@ -45,7 +45,7 @@ struct AWSInstanceMetadata: Sendable {
                 roles.status == 404 ? .noCredentials : .serviceError,
                 roles.status == 404
                     ? "IMDS has no IAM role for this instance (GET \(rolesURL) answered 404): attach an instance profile or use IRSA / EKS Pod Identity"
-                    : "IMDS role lookup (GET \(rolesURL)) failed (HTTP \(roles.status))")
+                    : "IMDS role lookup (GET \(rolesURL)) failed (\(roles.status))")
         }
         guard let role = String(decoding: roles.body, as: UTF8.self).split(whereSeparator: \.isNewline).first.map({ $0.trimmingWhitespace() }),
             !role.isEmpty, !role.contains("/")
@@ -57,7 +57,7 @@ struct AWSInstanceMetadata: Sendable {
             http, HTTPClient.Request(url: rolesURL + SigV4.uriEncode(role, keepingSlash: false), headers: headers), step: step,
             hiding: secret)
         guard document.status == 200 else {
-            throw IdentityError(.serviceError, "\(step) failed (HTTP \(document.status))")
+            throw IdentityError(.serviceError, "\(step) failed (\(document.status))")
         }
         return try AWSCredentialDocument.decode(document.body, from: step)
     }

@@ -46,7 +46,7 @@ struct AWSWebIdentity: Sendable {
         }
         guard response.status == 200 else {
             let cause = AWSServiceAnswer.error(in: response.body, hiding: [token]) ?? "no error details"
-            throw IdentityError(.serviceError, "\(step) failed (HTTP \(response.status)) for role \(roleARN): \(cause)")
+            throw IdentityError(.serviceError, "\(step) failed (\(response.status)) for role \(roleARN): \(cause)")
         }
         let xml = String(decoding: response.body, as: UTF8.self)
         guard let credentialsXML = AWSServiceAnswer.xmlInner("Credentials", in: xml),
