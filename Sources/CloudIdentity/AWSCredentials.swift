@@ -26,17 +26,3 @@ struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugS
     /// The values that must never appear in a message.
     var secrets: [String] { [secretAccessKey] + (sessionToken.map { [$0] } ?? []) }
 }
-
-/// Text from a service (an error message) made safe for one log line: secrets replaced by
-/// `***`, line breaks folded, and long answers cut.
-func oneLine(_ text: String, hiding secrets: [String] = []) -> String {
-    var line = text
-    for secret in secrets where secret.count >= 4 {
-        line = line.replacing(secret, with: "***")
-    }
-    line = String(line.map { $0.isNewline || $0 == "\t" ? " " : $0 })
-    while line.contains("  ") { line = line.replacing("  ", with: " ") }
-    line = String(line.drop { $0 == " " })
-    while line.last == " " { line.removeLast() }
-    return line.count > 300 ? String(line.prefix(300)) + "…" : line
-}

@@ -39,6 +39,13 @@ enum AWSServiceAnswer {
         }
     }
 
+    /// The error code JSON services also send as a header (`x-amzn-ErrorType: Code:uri`), for
+    /// answers whose body says nothing.
+    static func errorType(header: String?) -> String? {
+        guard let header, let code = header.split(separator: ":").first, !code.isEmpty else { return nil }
+        return oneLine(String(code))
+    }
+
     /// The unescaped text of the first `<name>` element, or nil.
     static func xmlText(_ name: String, in xml: String) -> String? {
         xmlInner(name, in: xml).map { unescape($0).trimmingWhitespace() }
@@ -85,4 +92,18 @@ enum AWSServiceAnswer {
         }
         return out + rest
     }
+}
+
+/// Text from a service (an error message) made safe for one log line: secrets replaced by
+/// `***`, line breaks folded, and long answers cut.
+func oneLine(_ text: String, hiding secrets: [String] = []) -> String {
+    var line = text
+    for secret in secrets where secret.count >= 4 {
+        line = line.replacing(secret, with: "***")
+    }
+    line = String(line.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+    while line.contains("  ") { line = line.replacing("  ", with: " ") }
+    line = String(line.drop { $0 == " " })
+    while line.last == " " { line.removeLast() }
+    return line.count > 300 ? String(line.prefix(300)) + "…" : line
 }

@@ -47,7 +47,8 @@ struct ECRAuthorizationToken: Sendable {
             throw IdentityError(.transport, "\(step) failed: \(oneLine(error.description, hiding: credentials.secrets))")
         }
         guard response.status == 200 else {
-            let cause = AWSServiceAnswer.error(in: response.body, hiding: credentials.secrets) ?? "no error details"
+            let cause = AWSServiceAnswer.error(in: response.body, hiding: credentials.secrets)
+                ?? AWSServiceAnswer.errorType(header: response.header("x-amzn-errortype")) ?? "no error details"
             throw IdentityError(.serviceError, "\(step) failed (\(response.status)): \(cause)")
         }
         return try decode(response.body)

@@ -125,6 +125,11 @@ import Testing
         #expect(AWSServiceAnswer.error(in: Array(body.utf8), hiding: []) == expected)
     }
 
+    @Test func errorTypeHeaders() {
+        #expect(AWSServiceAnswer.errorType(header: "UnrecognizedClientException:http://internal.amazon.com/coral/") == "UnrecognizedClientException")
+        #expect(AWSServiceAnswer.errorType(header: nil) == nil)
+    }
+
     @Test func ecrPublicAnswersAreDecoded() throws {
         let body = #"{"authorizationData":{"authorizationToken":"QVdTOnNlY3JldA==","expiresAt":1.8E9}}"#
         let token = try ECRAuthorizationToken(host: .public, endpoint: "http://x").decode(Array(body.utf8))
