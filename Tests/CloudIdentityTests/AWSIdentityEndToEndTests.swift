@@ -53,7 +53,7 @@ struct AWSIdentityEndToEndTests {
 
     /// IRSA: the token file goes to STS, whose role credentials sign the ECR call. Two logins
     /// for one registry are one of each call; a second registry in the region reuses the role
-    /// credentials (one more ECR call, no STS call).
+    /// credentials (one more ECR call, no STS call); concurrent first logins share one STS call.
     @Test func webIdentityAssumesTheRoleOncePerCredentialLifetime() async throws {
         let moto = try MotoAWS()
         defer { moto.stop() }
@@ -71,6 +71,16 @@ struct AWSIdentityEndToEndTests {
         #expect(try await Self.calls(moto.endpoint) == ["sts:AssumeRoleWithWebIdentity": 1, "ecr:GetAuthorizationToken": 1])
         _ = try await identity.credentials(for: "210987654321.dkr.ecr.\(Self.region).amazonaws.com", provider: .aws)
         #expect(try await Self.calls(moto.endpoint) == ["sts:AssumeRoleWithWebIdentity": 1, "ecr:GetAuthorizationToken": 2])
+
+        // Four registries of another region at once: STS is called there, once for all four.
+        let registries = (1...4).map { "10000000000\($0).dkr.ecr.eu-central-1.amazonaws.com" }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for registry in registries {
+                group.addTask { _ = try await identity.credentials(for: registry, provider: .aws) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await Self.calls(moto.endpoint) == ["sts:AssumeRoleWithWebIdentity": 2, "ecr:GetAuthorizationToken": 6])
     }
 
     /// IMDSv2 (and the IMDSv1 fallback): PUT a session token, then the role and its
