@@ -35,7 +35,8 @@ struct SigV4 {
     /// S3's `x-amz-content-sha256` header; the JSON and Query APIs the SDKs call without it.
     var addsContentSHA256 = false
 
-    /// Headers the SDKs leave unsigned because proxies and libcurl may change them.
+    /// Never signed: the SDKs' list (proxies and agents change these), and Content-Length,
+    /// which libcurl sets itself after signing.
     private static let unsignedHeaders: Set<String> = [
         "authorization", "user-agent", "x-amzn-trace-id", "expect", "transfer-encoding", "content-length",
     ]
