@@ -22,7 +22,10 @@ extension GitCache {
 }
 
 /// The Secret keys of a GitHub App (Flux's `githubApp*`).
-let gitHubAppKeys = ["githubAppID", "githubAppInstallationID", "githubAppPrivateKey", "githubAppBaseURL"]
+let gitHubAppKeys = [
+    GitHubApp.SecretKey.appID, GitHubApp.SecretKey.installationID, GitHubApp.SecretKey.installationOwner,
+    GitHubApp.SecretKey.privateKey, GitHubApp.SecretKey.baseURL,
+]
 
 extension AutomationRunner {
     /// The automation's GitRepository as credentials and connection settings.
@@ -70,8 +73,10 @@ extension AutomationRunner {
         guard secrets.exists(namespace: namespace, name: name) else { return failure("secret '\(name)' not found") }
         func bytes(_ key: String) -> [UInt8]? { secrets.value(namespace: namespace, name: name, key: key) }
         func text(_ key: String) -> String? { bytes(key).map { String(decoding: $0, as: UTF8.self) } }
-        if gitHubAppKeys.contains(where: { bytes($0) != nil }) {
-            return failure("secret '\(name)' has github app data but provider is not set to github")
+        var appData: [String: [UInt8]] = [:]
+        for key in gitHubAppKeys { appData[key] = bytes(key) }
+        if GitHubApp.hasAppID(appData) {
+            return failure(GitHubApp.providerNotGitHubMessage(secret: "\(namespace)/\(name)"))
         }
         let tlsKeys = ["ca.crt", "tls.crt", "tls.key"].filter { bytes($0) != nil }
         if isHTTP && !tlsKeys.isEmpty {
@@ -98,7 +103,7 @@ extension AutomationRunner {
         var access = base
         let namespace = source.key.namespace
         guard let name = source.secretRef else {
-            return .failure(AutomationFailure("GitRepository \(source.key): provider 'github' needs spec.secretRef with the GitHub App's keys"))
+            return .failure(AutomationFailure("GitRepository \(source.key): \(GitHubApp.missingAppDataMessage)"))
         }
         guard secrets.exists(namespace: namespace, name: name) else {
             return .failure(AutomationFailure("GitRepository \(source.key): secret '\(name)' not found"))
@@ -106,33 +111,17 @@ extension AutomationRunner {
         var data: [String: [UInt8]] = [:]
         for key in gitHubAppKeys { data[key] = secrets.value(namespace: namespace, name: name, key: key) }
         do {
-            let app = try GitHubApp(secretData: data, secretName: name)
+            let app = try GitHubApp(secretData: data, secret: "\(namespace)/\(name)")
             var options = HTTPClient.Options()
             if let proxy = access.connection.proxy {
                 options.proxy = ProxySettings(url: proxy.url, username: proxy.username, password: proxy.password)
             }
             options.timeout = Double(source.timeout.milliseconds) / 1000
-            let token = try await gitHubApps.token(for: app, repositoryURL: source.url, options: options)
-            access.credentials = .basic(username: "x-access-token", password: token)
+            let token = try await gitHubApps.token(for: app, options: options)
+            access.credentials = .basic(username: GitHubApp.gitUsername, password: token)
             return .success(access)
         } catch {
             return .failure(AutomationFailure("GitRepository \(source.key): GitHub App: \(error)"))
         }
-    }
-}
-
-// Temporary until CloudIdentity parses the secret itself (merge of the GitHub App work).
-extension GitHubApp {
-    init(secretData data: [String: [UInt8]], secretName: String) throws(IdentityError) {
-        func text(_ key: String) -> String? {
-            data[key].map { String(String(decoding: $0, as: UTF8.self).filter { !$0.isWhitespace }) }
-        }
-        guard let id = text("githubAppID"), !id.isEmpty else {
-            throw IdentityError(.invalidCredentials, "secret '\(secretName)' has no githubAppID")
-        }
-        guard let key = data["githubAppPrivateKey"], !key.isEmpty else {
-            throw IdentityError(.invalidCredentials, "secret '\(secretName)' has no githubAppPrivateKey")
-        }
-        self.init(appID: id, installationID: text("githubAppInstallationID"), privateKeyPEM: key, baseURL: text("githubAppBaseURL"))
     }
 }

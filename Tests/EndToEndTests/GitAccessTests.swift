@@ -62,7 +62,7 @@ struct GitAccessTests {
         (", proxySecretRef: {name: proxy}", ["username": "u"],
          "GitRepository flux-system/fleet: invalid proxy secret 'proxy': key 'address' is missing"),
         (", secretRef: {name: app}", ["githubAppID": "1", "githubAppPrivateKey": "x"],
-         "GitRepository flux-system/fleet: secret 'app' has github app data but provider is not set to github"),
+         "GitRepository flux-system/fleet: secretRef 'flux-system/app' has github app data but provider is not set to github"),
         (", provider: azure", [:],
          "GitRepository flux-system/fleet: provider 'azure' (workload identity for Git) is not supported by imagebot yet"),
     ])
