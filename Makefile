@@ -8,9 +8,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # (docker-registry) with htpasswd auth (apache2-utils), openssl for test certificates, python3
 # for the fault-injecting registry and the smart-HTTP Git server, sshd and ssh-keygen
 # (openssh-server/-client) for Git over SSH and SSH signing, gnupg for GPG signing.
+# tinyproxy for Git through an HTTP proxy.
 # Benchmarks and the demo: hyperfine, GNU time, curl.
 DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git \
-	docker-registry apache2-utils openssl python3 openssh-server openssh-client gnupg hyperfine time curl
+	docker-registry apache2-utils openssl python3 python3-pip openssh-server openssh-client gnupg hyperfine time curl \
+	tinyproxy
+# Python modules for the cloud-identity tests: moto in server mode (AWS STS and ECR, with request
+# signatures checked) and PyJWT (the loopback GitHub API verifies the app's RS256 JWT).
+PYTHON_MODULES := moto.server flask_cors jwt cryptography
+PYTHON_PACKAGES := 'moto[server]==5.2.1' 'pyjwt[crypto]'
 
 .PHONY: deps build test bench demo fuzz reliability test-sanitizers clean
 
@@ -21,6 +27,12 @@ deps:
 		echo "make deps: installing $$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+	@# Packages start their services on install; the tests start their own on random loopback ports.
+	@if pgrep -x tinyproxy >/dev/null; then $(SUDO) systemctl stop tinyproxy 2>/dev/null || $(SUDO) pkill -9 -x tinyproxy || true; fi
+	@python3 -c "import $$(echo $(PYTHON_MODULES) | tr ' ' ,)" 2>/dev/null || { \
+		echo "make deps: installing $(PYTHON_PACKAGES) (pip)"; \
+		python3 -m pip install -q $(PYTHON_PACKAGES) 2>/dev/null \
+			|| python3 -m pip install -q --break-system-packages $(PYTHON_PACKAGES); }
 
 build: deps
 	$(SWIFT) build
