@@ -103,11 +103,18 @@ public final class BasicAuthRegistry {
         return nil
     }
 
-    /// Starts the registry with `repository:tags` readable by `user`/`password` only.
-    public init(user: String, password: String, repository: String, tags: [String]) throws {
+    private let tls: (certificate: String, key: String)?
+
+    /// Starts the registry with `repository:tags` readable by `user`/`password` only; on `port`
+    /// (default: a free one) and, with `tls`, over HTTPS with that certificate and key (PEM paths).
+    public init(
+        user: String, password: String, repository: String, tags: [String], port: Int? = nil,
+        tls: (certificate: String, key: String)? = nil
+    ) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("registry-basic-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        port = try freeLocalPort()
+        self.port = try port ?? freeLocalPort()
+        self.tls = tls
         do {
             try start(auth: false)
             try runTool("/usr/bin/python3", [scriptPath("push_image.py"), host, repository] + tags)
@@ -130,6 +137,11 @@ public final class BasicAuthRegistry {
             http: {addr: "127.0.0.1:\(port)", secret: test}
 
             """
+        if auth, let tls {
+            // Pushed over plain HTTP first (push_image.py speaks no TLS), then served over TLS.
+            config = config.replacingOccurrences(
+                of: "secret: test}", with: "secret: test, tls: {certificate: \(tls.certificate), key: \(tls.key)}}")
+        }
         if auth { config += "auth: {htpasswd: {realm: basic-realm, path: \(directory.path)/htpasswd}}\n" }
         try config.write(to: directory.appendingPathComponent("config.yml"), atomically: true, encoding: .utf8)
         let process = Process()

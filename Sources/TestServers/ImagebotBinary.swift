@@ -26,10 +26,22 @@ public enum ImagebotBinary {
     public static var packageRoot: URL { TestServers.packageRoot }
 
     /// Runs the binary with `arguments` (and `stdin` written to its standard input) to completion.
-    public static func run(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
+    /// `environment` is added to ours; `launcher` (a program and its arguments) runs the binary,
+    /// which it receives as its next arguments (e.g. `unshare` for a private /etc/hosts).
+    public static func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], launcher: [String] = []
+    ) throws -> CommandResult {
         let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [url.path] + arguments
+        } else {
+            process.executableURL = url
+            process.arguments = arguments
+        }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let output = Pipe()
         let errors = Pipe()
         let input = Pipe()
