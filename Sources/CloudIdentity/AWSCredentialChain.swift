@@ -65,10 +65,10 @@ struct AWSCredentialChain: Sendable {
     let environment: IdentityEnvironment
     let region: String
 
-    /// Temporary credentials per source, process-wide: RegistryIdentity creates a login per
-    /// token, and STS/IMDS should see one request per credential lifetime, not per registry.
-    /// Keys name the source's settings (role, token file path, endpoint), never a secret.
-    static let cache = ExpiringCache<AWSCredentials>(margin: .seconds(300))
+    /// Temporary credentials per source, shared by every login of one RegistryIdentity: STS and
+    /// IMDS see one request per credential lifetime, not one per registry. Keys name the
+    /// source's settings (role, token file path, endpoint), never a secret.
+    let cache: ExpiringCache<AWSCredentials>
 
     func credentials() async throws(IdentityError) -> AWSCredentials {
         let source = try AWSCredentialSource.detect(environment.variables, region: region)
@@ -80,7 +80,7 @@ struct AWSCredentialChain: Sendable {
         case .instanceMetadata(let s): key = s.cacheKey
         }
         let (http, environment) = (http, environment)
-        return try await Self.cache.value(for: key) { () async throws(IdentityError) -> (AWSCredentials, Duration) in
+        return try await cache.value(for: key) { () async throws(IdentityError) -> (AWSCredentials, Duration) in
             let now = AWSTime.now()
             let credentials: AWSCredentials
             switch source {

@@ -6,6 +6,8 @@ import Registry
 struct AWSRegistryLogin {
     let http: HTTPClient
     let environment: IdentityEnvironment
+    /// The pod's temporary AWS credentials, shared across logins (RegistryIdentity keeps one).
+    var credentialCache = ExpiringCache<AWSCredentials>(margin: .seconds(300))
 
     /// The credentials for `registry` and how long they stay valid.
     func login(registry: String) async throws(IdentityError) -> (RegistryCredentials, Duration) {
@@ -15,7 +17,8 @@ struct AWSRegistryLogin {
                 "provider aws: \(registry) is not an ECR registry (expected <account>.dkr.ecr.<region>.amazonaws.com or public.ecr.aws); for other registries use provider generic with a secretRef"
             )
         }
-        let credentials = try await AWSCredentialChain(http: http, environment: environment, region: host.region).credentials()
+        let credentials = try await AWSCredentialChain(http: http, environment: environment, region: host.region, cache: credentialCache)
+            .credentials()
         let fips: Bool
         if case .private(_, _, let isFIPS) = host { fips = isFIPS } else { fips = false }
         let service: AWSService = host == .public ? .ecrPublic : .ecr

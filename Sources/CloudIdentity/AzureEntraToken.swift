@@ -1,4 +1,5 @@
 import Registry
+import Basics
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -70,7 +71,7 @@ struct AzureEntraToken {
     /// POST `{authority}{tenant}/oauth2/v2.0/token`.
     func tokenRequest(authority: String, tenantID: String, fields: [(String, String)]) async throws(IdentityError) -> String {
         let base = authority.hasSuffix("/") ? authority : authority + "/"
-        let url = "\(base)\(FormEncoding.escape(tenantID))/oauth2/v2.0/token"
+        let url = "\(base)\(PercentEncoding.encode(tenantID))/oauth2/v2.0/token"
         let call = ServiceCall(provider: "Azure", step: "token request", http: http)
         let body = try await call.send(
             HTTPClient.Request(method: "POST", url: url, headers: [FormEncoding.contentType], body: FormEncoding.body(fields)))

@@ -81,7 +81,7 @@ public final class GitHubAppTokens: Sendable {
         let call = ServiceCall(provider: "GitHub App", step: "installation lookup", http: http, options: options)
         var statuses: [String] = []
         for kind in ["orgs", "users"] {
-            let url = "\(app.baseURL)/\(kind)/\(FormEncoding.escape(owner))/installation"
+            let url = "\(app.baseURL)/\(kind)/\(PercentEncoding.encode(owner))/installation"
             let response = try await call.sendForStatus(HTTPClient.Request(url: url, headers: headers), accepting: 200..<500)
             switch response.status {
             case 200..<300: return try call.decode(Installation.self, from: response.body, url: url).id

@@ -31,6 +31,8 @@ public final class RegistryIdentity: Sendable {
     let http: HTTPClient
     let environment: IdentityEnvironment
     private let cache = ExpiringCache<RegistryCredentials>()
+    /// AWS role or instance credentials, reused by the logins to every ECR registry.
+    private let awsCredentials = ExpiringCache<AWSCredentials>(margin: .seconds(300))
 
     /// Creates a provider of registry credentials over `http`, reading `environment`.
     public init(http: HTTPClient = HTTPClient(), environment: IdentityEnvironment = .process()) {
@@ -48,7 +50,9 @@ public final class RegistryIdentity: Sendable {
     /// One login: the credentials and how long they stay valid.
     func login(registry: String, provider: CloudProvider) async throws(IdentityError) -> (RegistryCredentials, Duration) {
         switch provider {
-        case .aws: try await AWSRegistryLogin(http: http, environment: environment).login(registry: registry)
+        case .aws:
+            try await AWSRegistryLogin(http: http, environment: environment, credentialCache: awsCredentials)
+                .login(registry: registry)
         case .gcp: try await GCPRegistryLogin(http: http, environment: environment).login(registry: registry)
         case .azure: try await AzureRegistryLogin(http: http, environment: environment).login(registry: registry)
         }

@@ -124,23 +124,7 @@ struct SigV4 {
 
     /// RFC 3986 encoding: every byte but `A-Z a-z 0-9 - . _ ~` (and `/` in paths) as `%XX`.
     static func uriEncode(_ text: String, keepingSlash: Bool) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: "/") where keepingSlash:
-                out.append("/")
-            default:
-                let digits = Array("0123456789ABCDEF")
-                out.append("%")
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 15)])
-            }
-        }
-        return out
+        PercentEncoding.encode(text, keepingSlash: keepingSlash)
     }
 
     static func percentDecode(_ text: String) -> String {

@@ -1,3 +1,4 @@
+import Basics
 import Logging
 
 #if canImport(FoundationEssentials)
@@ -86,25 +87,17 @@ extension RegistryClient {
     }
 }
 
-/// `application/x-www-form-urlencoded` encoding (also used for query strings).
-enum FormEncoding {
-    static func encode(_ fields: [(name: String, value: String)]) -> String {
-        fields.map { "\(escape($0.name))=\(escape($0.value))" }.joined(separator: "&")
+/// `application/x-www-form-urlencoded` bodies and query strings (RFC 3986 percent-encoding of
+/// both sides), for the token endpoints here and the token services of CloudIdentity.
+public enum FormEncoding {
+    /// `name=value&…`.
+    public static func encode(_ fields: [(name: String, value: String)]) -> String {
+        fields.map { "\(PercentEncoding.encode($0.name))=\(PercentEncoding.encode($0.value))" }.joined(separator: "&")
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for b in s.utf8 {
-            switch b {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E:
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
-                out.unicodeScalars.append("%")
-                out.unicodeScalars.append(hex[Int(b >> 4)])
-                out.unicodeScalars.append(hex[Int(b & 0xF)])
-            }
-        }
-        return out
-    }
+    /// The body bytes of `fields`.
+    public static func body(_ fields: [(name: String, value: String)]) -> [UInt8] { Array(encode(fields).utf8) }
+
+    /// The header a form body needs.
+    public static let contentType = (name: "Content-Type", value: "application/x-www-form-urlencoded")
 }

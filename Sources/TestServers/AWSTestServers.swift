@@ -122,7 +122,7 @@ public final class BasicAuthRegistry {
             let entry = try runTool("/usr/bin/htpasswd", ["-Bbn", user, password])
             try (entry + "\n").write(to: directory.appendingPathComponent("htpasswd"), atomically: true, encoding: .utf8)
             try start(auth: true)
-            try waitUntilAnswering()
+            try waitForPort(self.port)
         } catch {
             stop()
             throw error
@@ -153,14 +153,6 @@ public final class BasicAuthRegistry {
         self.process = process
     }
 
-    /// Polls until the port accepts connections (at most 10 s).
-    private func waitUntilAnswering() throws {
-        for _ in 0..<200 {
-            if canConnect(port: port) { return }
-            usleep(50_000)
-        }
-        throw SandboxError.failed("docker-registry did not listen on \(host)")
-    }
 
     private func stopProcess() {
         guard let process else { return }

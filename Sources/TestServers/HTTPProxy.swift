@@ -58,16 +58,7 @@ public final class HTTPProxy {
 /// Waits (up to 10 s) until something accepts connections on 127.0.0.1:`port`.
 func waitForPort(_ port: Int) throws {
     for _ in 0..<200 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        close(fd)
-        if connected == 0 { return }
+        if canConnect(port: port) { return }
         usleep(50_000)
     }
     throw SandboxError.failed("nothing listens on 127.0.0.1:\(port)")

@@ -14,10 +14,6 @@ import Testing
 struct AWSIdentityEndToEndTests {
     static let region = "eu-west-1"
 
-    /// Loopback ports are reused between tests; credentials cached for an earlier server's
-    /// port must not meet a later server.
-    init() { AWSCredentialChain.cache.removeAll() }
-
     func registry(_ moto: MotoAWS, region: String = region) -> String { "\(moto.account).dkr.ecr.\(region).amazonaws.com" }
 
     @Test func environmentKeysGetAnECRToken() async throws {
@@ -95,10 +91,12 @@ struct AWSIdentityEndToEndTests {
         let environment = IdentityEnvironment(
             variables: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": metadata.endpoint, "AWS_ENDPOINT_URL_ECR": moto.endpoint],
             readFile: ProcessEnvironment.readFile)
-        let (credentials, _) = try await AWSRegistryLogin(http: HTTPClient(), environment: environment).login(registry: registry(moto))
+        let shared = ExpiringCache<AWSCredentials>(margin: .seconds(300))
+        let (credentials, _) = try await AWSRegistryLogin(http: HTTPClient(), environment: environment, credentialCache: shared)
+            .login(registry: registry(moto))
         #expect(credentials == .basic(username: "AWS", password: "\(moto.account)-auth-token"))
         // A second registry's login reuses the instance credentials.
-        _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment)
+        _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment, credentialCache: shared)
             .login(registry: "210987654321.dkr.ecr.\(Self.region).amazonaws.com")
         let role = "/latest/meta-data/iam/security-credentials/"
         #expect(
