@@ -190,13 +190,7 @@ public struct Scanner: Sendable {
                 throw ScanSetupError("\(repository.image): secret '\(name)' has no .dockerconfigjson or .dockercfg key")
             }
             options.credentials = try DockerConfig(json: json).credentials(for: reference) ?? .anonymous
-        } else if let provider = CloudProvider(rawValue: repository.provider) {
-            do {
-                options.credentials = try await identity.credentials(for: reference.registry, provider: provider)
-            } catch {
-                throw ScanSetupError("\(repository.image): provider '\(provider.rawValue)': \(error.message)")
-            }
-        } else if let credentials = userDockerConfig?.credentials(for: reference) {
+        } else if let credentials = userDockerConfig?.credentials(for: reference), CloudProvider(rawValue: repository.provider) == nil {
             options.credentials = credentials
         }
         if let name = repository.certSecretRef {
@@ -215,6 +209,18 @@ public struct Scanner: Sendable {
                 url: String(decoding: address, as: UTF8.self),
                 username: secrets.value(namespace: namespace, name: name, key: "username").map { String(decoding: $0, as: UTF8.self) },
                 password: secrets.value(namespace: namespace, name: name, key: "password").map { String(decoding: $0, as: UTF8.self) })
+        }
+        // Last: the provider's login goes through the repository's proxy (and CA, for ACR).
+        if repository.secretRef == nil, let provider = CloudProvider(rawValue: repository.provider) {
+            var network = HTTPClient.Options()
+            network.proxy = options.proxy
+            network.caCertificatePEM = options.caCertificatePEM
+            network.timeout = min(30, options.timeout)
+            do {
+                options.credentials = try await identity.credentials(for: reference.registry, provider: provider, network: network)
+            } catch {
+                throw ScanSetupError("\(repository.image): provider '\(provider.rawValue)': \(error.message)")
+            }
         }
         return options
     }

@@ -69,6 +69,8 @@ struct AWSCredentialChain: Sendable {
     /// IMDS see one request per credential lifetime, not one per registry. Keys name the
     /// source's settings (role, token file path, endpoint), never a secret.
     let cache: ExpiringCache<AWSCredentials>
+    /// Proxy and timeouts for STS (the container and instance endpoints are on the node).
+    var network = HTTPClient.Options()
 
     func credentials() async throws(IdentityError) -> AWSCredentials {
         let source = try AWSCredentialSource.detect(environment.variables, region: region)
@@ -79,13 +81,13 @@ struct AWSCredentialChain: Sendable {
         case .container(let s): key = s.cacheKey
         case .instanceMetadata(let s): key = s.cacheKey
         }
-        let (http, environment) = (http, environment)
+        let (http, environment, network) = (http, environment, network)
         return try await cache.value(for: key) { () async throws(IdentityError) -> (AWSCredentials, Duration) in
             let now = AWSTime.now()
             let credentials: AWSCredentials
             switch source {
             case .environment(let c): credentials = c
-            case .webIdentity(let s): credentials = try await s.credentials(http: http, environment: environment, now: now)
+            case .webIdentity(let s): credentials = try await s.credentials(http: http, environment: environment, now: now, options: network)
             case .container(let s): credentials = try await s.credentials(http: http, environment: environment)
             case .instanceMetadata(let s): credentials = try await s.credentials(http: http)
             }

@@ -22,7 +22,9 @@ struct AWSWebIdentity: Sendable {
     /// Identifies these settings in the credential cache (no secret in it: the token is read on use).
     var cacheKey: String { "web-identity|\(roleARN)|\(tokenFile)|\(sessionName ?? "")|\(endpoint)|\(region)" }
 
-    func credentials(http: HTTPClient, environment: IdentityEnvironment, now: AWSTime) async throws(IdentityError) -> AWSCredentials {
+    func credentials(
+        http: HTTPClient, environment: IdentityEnvironment, now: AWSTime, options: HTTPClient.Options = HTTPClient.Options()
+    ) async throws(IdentityError) -> AWSCredentials {
         let token = try readToken(environment: environment, now: now)
         let session = sessionName ?? String(now.seconds) + "000000000"
         let form = [
@@ -40,7 +42,7 @@ struct AWSWebIdentity: Sendable {
         let step = "STS AssumeRoleWithWebIdentity"
         let response: HTTPClient.Response
         do {
-            response = try await http.send(request)
+            response = try await http.send(request, options: options)
         } catch {
             throw IdentityError(.transport, "\(step) failed: \(oneLine(error.description, hiding: [token]))")
         }

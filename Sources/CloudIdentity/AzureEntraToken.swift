@@ -13,6 +13,8 @@ import Basics
 struct AzureEntraToken {
     let http: HTTPClient
     let environment: IdentityEnvironment
+    /// Proxy and timeouts for the Entra token endpoint (not for IMDS, which is on the node).
+    var network = HTTPClient.Options()
 
     /// The public cloud's authority, used when `AZURE_AUTHORITY_HOST` is not set.
     static let defaultAuthority = "https://login.microsoftonline.com/"
@@ -72,7 +74,7 @@ struct AzureEntraToken {
     func tokenRequest(authority: String, tenantID: String, fields: [(String, String)]) async throws(IdentityError) -> String {
         let base = authority.hasSuffix("/") ? authority : authority + "/"
         let url = "\(base)\(PercentEncoding.encode(tenantID))/oauth2/v2.0/token"
-        let call = ServiceCall(provider: "Azure", step: "token request", http: http)
+        let call = ServiceCall(provider: "Azure", step: "token request", http: http, options: network)
         let body = try await call.send(
             HTTPClient.Request(method: "POST", url: url, headers: [FormEncoding.contentType], body: FormEncoding.body(fields)))
         return try accessToken(in: body, url: url, call: call)

@@ -15,6 +15,8 @@ struct AzureRegistryLogin {
     /// Where the exchange is sent instead of `https://<registry>`; tests point it at a loopback
     /// server (production never sets it: the exchange must go to the registry itself).
     var exchangeBaseURL: String? = nil
+    /// Proxy and CA for Entra and the exchange (the ACR host is the registry: its CA applies).
+    var network = HTTPClient.Options()
 
     /// The ACR host suffixes Flux accepts: public, China, the retired Germany cloud, US Government.
     static let registrySuffixes = [".azurecr.io", ".azurecr.cn", ".azurecr.de", ".azurecr.us"]
@@ -31,7 +33,8 @@ struct AzureRegistryLogin {
                 .unsupportedRegistry,
                 "Azure: invalid registry '\(registry)' for provider azure: the host must end in \(Self.registrySuffixes.joined(separator: ", ")); use the registry's login server or drop spec.provider")
         }
-        let accessToken = try await AzureEntraToken(http: http, environment: environment).accessToken(scope: Self.scope)
+        let accessToken = try await AzureEntraToken(http: http, environment: environment, network: network)
+            .accessToken(scope: Self.scope)
         let refreshToken = try await exchange(accessToken, registry: registry)
         var lifetime = Self.defaultLifetime
         if let expiry = JWTClaims(token: refreshToken)?.expiry {
@@ -51,7 +54,7 @@ struct AzureRegistryLogin {
         var fields = [("grant_type", "access_token"), ("service", registry)]
         if let tenant = environment.variables["AZURE_TENANT_ID"], !tenant.isEmpty { fields.append(("tenant", tenant)) }
         fields.append(("access_token", accessToken))
-        let call = ServiceCall(provider: "Azure", step: "ACR token exchange", http: http)
+        let call = ServiceCall(provider: "Azure", step: "ACR token exchange", http: http, options: network)
         let body = try await call.send(
             HTTPClient.Request(method: "POST", url: url, headers: [FormEncoding.contentType], body: FormEncoding.body(fields)))
         struct Answer: Decodable { var refresh_token: String }

@@ -22,7 +22,9 @@ struct ECRAuthorizationToken: Sendable {
     private var step: String { host == .public ? "ECR Public GetAuthorizationToken" : "ECR GetAuthorizationToken" }
 
     /// The user name and password, and when they expire.
-    func fetch(http: HTTPClient, credentials: AWSCredentials, now: AWSTime) async throws(IdentityError)
+    func fetch(
+        http: HTTPClient, credentials: AWSCredentials, now: AWSTime, options: HTTPClient.Options = HTTPClient.Options()
+    ) async throws(IdentityError)
         -> (username: String, password: String, expiresAt: AWSTime)
     {
         guard let url = EndpointURL(endpoint + "/") else {
@@ -42,7 +44,8 @@ struct ECRAuthorizationToken: Sendable {
             credentials: credentials, time: now)
         let response: HTTPClient.Response
         do {
-            response = try await http.send(HTTPClient.Request(method: "POST", url: url.url, headers: signature.headers, body: body))
+            response = try await http.send(
+                HTTPClient.Request(method: "POST", url: url.url, headers: signature.headers, body: body), options: options)
         } catch {
             throw IdentityError(.transport, "\(step) failed: \(oneLine(error.description, hiding: credentials.secrets))")
         }

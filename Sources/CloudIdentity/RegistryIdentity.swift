@@ -41,20 +41,26 @@ public final class RegistryIdentity: Sendable {
     }
 
     /// Credentials for `registry` (a host, possibly with a port) from `provider`'s identity.
-    public func credentials(for registry: String, provider: CloudProvider) async throws(IdentityError) -> RegistryCredentials {
+    /// `network` (the repository's proxy and CA) applies to the calls that leave the node — STS,
+    /// ECR, Entra, the ACR exchange — never to the metadata endpoints on the node itself.
+    public func credentials(
+        for registry: String, provider: CloudProvider, network: HTTPClient.Options = HTTPClient.Options()
+    ) async throws(IdentityError) -> RegistryCredentials {
         try await cache.value(for: "\(provider.rawValue)|\(registry)") { () async throws(IdentityError) in
-            try await self.login(registry: registry, provider: provider)
+            try await self.login(registry: registry, provider: provider, network: network)
         }
     }
 
     /// One login: the credentials and how long they stay valid.
-    func login(registry: String, provider: CloudProvider) async throws(IdentityError) -> (RegistryCredentials, Duration) {
+    func login(
+        registry: String, provider: CloudProvider, network: HTTPClient.Options = HTTPClient.Options()
+    ) async throws(IdentityError) -> (RegistryCredentials, Duration) {
         switch provider {
         case .aws:
-            try await AWSRegistryLogin(http: http, environment: environment, credentialCache: awsCredentials)
+            try await AWSRegistryLogin(http: http, environment: environment, credentialCache: awsCredentials, network: network)
                 .login(registry: registry)
         case .gcp: try await GCPRegistryLogin(http: http, environment: environment).login(registry: registry)
-        case .azure: try await AzureRegistryLogin(http: http, environment: environment).login(registry: registry)
+        case .azure: try await AzureRegistryLogin(http: http, environment: environment, network: network).login(registry: registry)
         }
     }
 }
