@@ -53,6 +53,30 @@ struct RunCommandTests {
     }
 }
 
+@Suite("imagebot run --once: Flux's checkout and push rules", .serialized)
+struct CheckoutRuleTests {
+    /// `checkout.ref: {branch: main, tag: v1}` without `push.branch`: Flux pushes to `branch`.
+    /// imagebot does too, continuing main from its own head (never forced).
+    @Test func aTagCheckoutWithABranchPushesToTheBranch() throws {
+        let registry = try LocalRegistry()
+        try registry.push("acme/app", ["1.0.0", "1.1.0"])
+        let fleet = try Fleet(registry: registry)
+        defer { try? FileManager.default.removeItem(at: fleet.root) }
+        try git(["--git-dir", fleet.remote.path, "tag", "v1", "main"])
+        let manifests = fleet.config.appendingPathComponent("fleet.yaml")
+        try String(contentsOf: manifests, encoding: .utf8)
+            .replacingOccurrences(of: "ref: {branch: main}", with: "ref: {branch: main, tag: v1}")
+            .replacingOccurrences(of: "    push: {branch: main}\n", with: "")
+            .write(to: manifests, atomically: true, encoding: .utf8)
+        let seed = try git(["--git-dir", fleet.remote.path, "rev-parse", "main"])
+        let result = try ImagebotBinary.run(fleet.runArguments)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("pushed commit"), "\(result.stdout)")
+        #expect(try git(["--git-dir", fleet.remote.path, "rev-parse", "main~1"]) == seed)
+        #expect(try git(["--git-dir", fleet.remote.path, "show", "main:apps/deploy.yaml"]).contains("acme/app:1.1.0"))
+    }
+}
+
 @Suite("imagebot run --once signs commits", .serialized)
 struct SignedCommitTests {
     @Test func sshSignature() throws {

@@ -8,41 +8,19 @@ import Testing
 struct GitHubAppPushTests {
     static let skipReason: String? = pythonHasModule("jwt") ? nil : "PyJWT is missing (make deps installs pyjwt[crypto])"
 
-    private func appKey(in directory: URL) throws -> (privateKey: Data, publicKeyPath: String) {
-        let key = directory.appendingPathComponent("app.pem").path
-        let pub = directory.appendingPathComponent("app.pub").path
-        for arguments in [["genrsa", "-traditional", "-out", key, "2048"], ["rsa", "-in", key, "-pubout", "-out", pub]] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = arguments
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw SandboxError.failed("openssl \(arguments[0])") }
-        }
-        return (try Data(contentsOf: URL(fileURLWithPath: key)), pub)
-    }
-
     @Test(.enabled(if: skipReason == nil, "PyJWT is missing (make deps installs pyjwt[crypto])"))
     func pushesWithAnInstallationToken() throws {
         let registry = try LocalRegistry()
         try registry.push("acme/app", ["1.0.0", "1.1.0"])
         let root = try makeWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
-        let (privateKey, publicKey) = try appKey(in: root)
+        let (privateKey, publicKey) = try makeGitHubAppKey(in: root)
         let token = "ghs_e2eInstallationToken0815"
-        let api = try FakeTokenService(
-            script: "fake-github-api.py",
-            arguments: ["--public-key", publicKey, "--app-id", "4711", "--installation-id", "99", "--owner", "acme", "--token", token])
-        defer { api.stop() }
         let server = try HTTPGitServer(root: root.path, user: "x-access-token", password: token)
         defer { server.stop() }
-        let fleet = try Fleet(
-            registry: registry, root: root, gitURL: server.url("remote.git"), secretRef: "github-app", gitSpec: ", provider: github")
-        try fleet.writeSecret(name: "github-app", [
-            "githubAppID": Data("4711".utf8), "githubAppInstallationOwner": Data("acme".utf8),
-            "githubAppPrivateKey": privateKey, "githubAppBaseURL": Data(api.baseURL.utf8),
-        ])
+        let (fleet, api) = try gitHubAppFleet(
+            registry: registry, root: root, server: server, privateKey: privateKey, publicKeyPath: publicKey, token: token)
+        defer { api.stop() }
         let seed = try git(["--git-dir", fleet.remote.path, "rev-parse", "main"])
 
         let result = try ImagebotBinary.run(fleet.runArguments)
@@ -58,8 +36,8 @@ struct GitHubAppPushTests {
         try registry.push("acme/app", ["1.0.0", "1.1.0"])
         let root = try makeWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
-        let (_, publicKey) = try appKey(in: root)
-        let (otherKey, _) = try appKey(in: try makeWorkspace())  // signed with a key the API does not know
+        let (_, publicKey) = try makeGitHubAppKey(in: root)
+        let (otherKey, _) = try makeGitHubAppKey(in: try makeWorkspace())  // signed with a key the API does not know
         let api = try FakeTokenService(
             script: "fake-github-api.py", arguments: ["--public-key", publicKey, "--app-id", "4711", "--installation-id", "99"])
         defer { api.stop() }

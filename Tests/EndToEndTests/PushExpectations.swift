@@ -55,3 +55,31 @@ func expectFailedWithoutPush(
     #expect(try git(["--git-dir", fleet.remote.path, "rev-parse", "main"]) == seed, "nothing is pushed", sourceLocation: sourceLocation)
     return line
 }
+
+/// A GitHub App's RSA key made by openssl (PKCS#1 PEM, as GitHub hands them out): the private
+/// key's bytes and the path of its public half (for the loopback GitHub API).
+func makeGitHubAppKey(in directory: URL) throws -> (privateKey: Data, publicKeyPath: String) {
+    let key = directory.appendingPathComponent("app.pem").path
+    let pub = directory.appendingPathComponent("app.pub").path
+    _ = try runTool("/usr/bin/openssl", ["genrsa", "-traditional", "-out", key, "2048"])
+    _ = try runTool("/usr/bin/openssl", ["rsa", "-in", key, "-pubout", "-out", pub])
+    return (try Data(contentsOf: URL(fileURLWithPath: key)), pub)
+}
+
+/// A fleet whose GitRepository uses `provider: github` with the given app key, pushing to a
+/// smart-HTTP server that accepts only `x-access-token` with `token`; the loopback GitHub API
+/// (which the caller stops) mints that token for app 4711, installation 99 of owner acme.
+func gitHubAppFleet(
+    registry: LocalRegistry, root: URL, server: HTTPGitServer, privateKey: Data, publicKeyPath: String, token: String
+) throws -> (fleet: Fleet, api: FakeTokenService) {
+    let api = try FakeTokenService(
+        script: "fake-github-api.py",
+        arguments: ["--public-key", publicKeyPath, "--app-id", "4711", "--installation-id", "99", "--owner", "acme", "--token", token])
+    let fleet = try Fleet(
+        registry: registry, root: root, gitURL: server.url("remote.git"), secretRef: "github-app", gitSpec: ", provider: github")
+    try fleet.writeSecret(name: "github-app", [
+        "githubAppID": Data("4711".utf8), "githubAppInstallationOwner": Data("acme".utf8),
+        "githubAppPrivateKey": privateKey, "githubAppBaseURL": Data(api.baseURL.utf8),
+    ])
+    return (fleet, api)
+}

@@ -91,4 +91,50 @@ struct SecretsTests {
             }
         }
     }
+
+    /// A GitHub App's private key and installation token, through every command, a working push
+    /// and a malformed key: neither the key nor the token may appear anywhere.
+    @Test(.enabled(if: pythonHasModule("jwt"), "PyJWT is missing (make deps installs pyjwt[crypto])"))
+    func gitHubAppKeysAndTokensNeverReachOutput() throws {
+        let registry = try LocalRegistry()
+        try registry.push("acme/app", ["1.0.0", "1.1.0"])
+        let root = try makeWorkspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (privateKey, publicKey) = try makeGitHubAppKey(in: root)
+        let token = "ghs_SECRETTOKEN\(UUID().uuidString.prefix(8))"
+        let server = try HTTPGitServer(root: root.path, user: "x-access-token", password: token)
+        defer { server.stop() }
+        let (fleet, api) = try gitHubAppFleet(
+            registry: registry, root: root, server: server, privateKey: privateKey, publicKeyPath: publicKey, token: token)
+        defer { api.stop() }
+        let keyLines = String(decoding: privateKey, as: UTF8.self).split(separator: "\n").filter { $0.count > 20 }.map(String.init)
+        let secrets = [token] + keyLines
+        let config = ["--config", fleet.config.path, "--secrets-dir", fleet.secrets.path, "--state-dir", root.appendingPathComponent("state").path]
+        var outputs: [String: String] = [:]
+        for (name, arguments) in [
+            ("validate", ["validate"]), ("dry-run --automation", ["dry-run", "--automation", "flux-system/apps", "--output", "json"]),
+            ("run --once", ["run", "--once", "--output", "json"]),
+        ] {
+            let result = try ImagebotBinary.run(arguments + config)
+            outputs[name] = result.stdout + result.stderr
+        }
+        #expect(outputs["run --once"]?.contains("pushed commit") == true, "\(outputs["run --once"] ?? "")")
+        // A malformed key (secret-looking bytes that are no PEM): one line naming the secret.
+        let garbage = "MALFORMEDKEY-\(UUID().uuidString)"
+        try fleet.writeSecret(name: "github-app", [
+            "githubAppID": Data("4711".utf8), "githubAppInstallationOwner": Data("acme".utf8),
+            "githubAppPrivateKey": Data("-----BEGIN RSA PRIVATE KEY-----\n\(garbage)\n-----END RSA PRIVATE KEY-----\n".utf8),
+            "githubAppBaseURL": Data(api.baseURL.utf8),
+        ])
+        try registry.push("acme/app", ["1.2.0"])
+        let malformed = try ImagebotBinary.run(["run", "--once"] + config)
+        #expect(malformed.status == 3)
+        #expect(malformed.stdout.contains("githubAppPrivateKey is not a valid RSA private key in PEM form"), "\(malformed.stdout)")
+        outputs["run --once (malformed key)"] = malformed.stdout + malformed.stderr
+        for (name, output) in outputs {
+            for secret in secrets + [garbage] { #expect(!output.contains(secret), "\(name) printed a secret") }
+        }
+        let log = try git(["--git-dir", fleet.remote.path, "log", "-p", "--all"])
+        for secret in secrets { #expect(!log.contains(secret), "a commit holds a secret") }
+    }
 }
