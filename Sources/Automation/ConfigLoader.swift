@@ -513,6 +513,11 @@ enum ManifestDecoder {
                 let values = r.stringList(item, "values", path: "\(path).matchExpressions[]") ?? []
                 if !["In", "NotIn", "Exists", "DoesNotExist"].contains(op) {
                     r.error(item, "\(path): invalid selector operator '\(op)' (In, NotIn, Exists, DoesNotExist)")
+                } else if (op == "In" || op == "NotIn") && values.isEmpty {
+                    // The API server's own validation (metav1.LabelSelectorAsSelector).
+                    r.error(item, "\(path).matchExpressions[].values: Required value: must be specified when `operator` is 'In' or 'NotIn'")
+                } else if (op == "Exists" || op == "DoesNotExist") && !values.isEmpty {
+                    r.error(item, "\(path).matchExpressions[].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
                 }
                 selector.matchExpressions.append(.init(key: key, op: op, values: values))
             }

@@ -116,6 +116,24 @@ struct ConfigFidelityTests {
         #expect(diagnostics.contains { $0.hasPrefix("config.yaml:" + expected) }, "\(diagnostics)")
     }
 
+    @Test(arguments: [
+        ("{key: team, operator: In}", "must be specified when `operator` is 'In' or 'NotIn'"),
+        ("{key: team, operator: Exists, values: [a]}", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
+    ])
+    func selectorValuesAreCheckedAsTheAPIServerDoes(_ expression: String, _ expected: String) {
+        let configuration = load("""
+            apiVersion: image.toolkit.fluxcd.io/v1
+            kind: ImageUpdateAutomation
+            metadata: {name: auto, namespace: apps}
+            spec:
+              interval: 10m
+              sourceRef: {kind: GitRepository, name: fleet}
+              git: {commit: {author: {email: bot@example.com}}}
+              policySelector: {matchExpressions: [\(expression)]}
+            """)
+        #expect(configuration.errors.contains { $0.message.hasSuffix(expected) }, "\(configuration.errors)")
+    }
+
     @Test("cloud providers of ImageRepositories and GitHub for GitRepositories load without a warning")
     func supportedProviders() {
         for provider in ["aws", "azure", "gcp", "generic"] {
