@@ -18,7 +18,7 @@ DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpc
 PYTHON_MODULES := moto.server flask_cors jwt cryptography
 PYTHON_PACKAGES := 'moto[server]==5.2.1' 'pyjwt[crypto]'
 
-.PHONY: deps build test bench demo fuzz reliability test-sanitizers clean
+.PHONY: deps build test bench demo fuzz reliability test-sanitizers image image-deps test-container clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
@@ -84,5 +84,26 @@ reliability: deps
 test-sanitizers: deps
 	SWIFT=$(SWIFT) scripts/test-sanitizers.sh all
 
+# The runtime image without a Docker engine: a release binary built here (-static-stdlib), a
+# Debian 12 base from debootstrap, deploy/Dockerfile built by podman (scripts/build-image.sh).
+# Needs root. Prints the image size.
+IMAGE_PACKAGES := podman buildah runc debootstrap
+image-deps: deps
+	@missing=$$(for p in $(IMAGE_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make image-deps: installing $$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+image: image-deps
+	SWIFT=$(SWIFT) scripts/build-image.sh
+
+# The image under a real container runtime: podman kube play on deploy/kubernetes/deployment.yaml
+# with a registry and a smart-HTTP Git remote on this host (scripts/test-container.sh). Not part
+# of `make test`: the release build and the Debian base take most of half an hour on 2 cores.
+test-container: image
+	scripts/test-container.sh
+
 clean:
-	rm -rf .build .build-fuzz .build-asan .build-tsan
+	rm -rf .build .build-fuzz .build-asan .build-tsan .build-image
