@@ -44,12 +44,9 @@ struct FileRewriter {
         }
         let locator = MarkerLocator(bytes: bytes, stream: stream)
         for case .marker(let marker) in locator.readings.values { outcome.referencedPolicies.insert(marker.policy) }
-        let (marked, unclaimed) = locator.locate()
-        for line in unclaimed {
-            outcome.warnings.append(
-                .init(
-                    severity: .warning, file: file, line: line + 1, message: "marker is not on a scalar value, ignored")
-            )
+        let (marked, unread) = locator.locate()
+        for marker in unread {
+            outcome.warnings.append(.init(severity: .warning, file: file, line: marker.line + 1, message: marker.reason))
         }
         var edits: [ScalarEdit] = []
         var identities: [Int: ObjectIdentity] = [:]

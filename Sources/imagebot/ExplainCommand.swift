@@ -64,6 +64,10 @@ struct Explain: AsyncParsableCommand {
         case .json:
             print(try prettyJSON(["markers": markers]))
         }
+        // What no marker report covers: markers Flux would not read (and why), and other problems.
+        for warning in plan.warnings where !markers.contains(where: { $0.file == warning.file && $0.line == warning.line }) {
+            printToStandardError("warning: \(warning)")
+        }
         for error in plan.errors where !markers.contains(where: { $0.file == error.file && $0.line == error.line }) {
             printToStandardError("error: \(error)")
         }

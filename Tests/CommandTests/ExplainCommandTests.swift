@@ -68,4 +68,30 @@ struct ExplainCommandTests {
         let outcomes = (object?["markers"] as? [[String: Any]])?.compactMap { $0["outcome"] as? String }
         #expect(outcomes == ["change", "upToDate", "noResult", "unknownPolicy", "unknownPolicy", "noDigest", "kept"])
     }
+
+    /// Markers where Flux would not read them: not applied, and `explain` and `dry-run` say why,
+    /// with the line.
+    @Test func markersFluxDoesNotReadAreWarnedWithTheirLine() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("explain-unread-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try """
+            image:
+              # {"$imagepolicy": "flux-system:app:tag"}
+              tag: 1.0.0
+            patch: |-
+              - op: replace
+                value: ghcr.io/acme/app:1.0.0 # {"$imagepolicy": "flux-system:app"}
+
+            """.write(to: root.appendingPathComponent("values.yaml"), atomically: true, encoding: .utf8)
+        let set = ["--set", "flux-system:app=ghcr.io/acme/app:1.1.0"]
+        for command in [["explain"], ["dry-run"]] {
+            let result = try ImagebotBinary.run(command + [root.path] + set)
+            #expect(result.status == 0, "\(command): \(result.stdout)\(result.stderr)")
+            #expect(!result.stdout.contains("1.1.0"), "nothing is rewritten: \(result.stdout)")
+            #expect(result.stderr.contains("values.yaml:2: a marker on the line above `key: value` is the key's comment in Flux"),
+                    "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("values.yaml:6: a marker inside a block scalar's text"), "\(command): \(result.stderr)")
+        }
+    }
 }
