@@ -52,7 +52,7 @@ enum StatusFixture {
 @Suite("status rendering: times, truncation, tables")
 struct StatusTextTests {
     @Test(arguments: [
-        (0.0, "0s"), (0.9, "0s"), (45, "45s"), (60, "1m"), (190, "3m10s"), (3_600, "1h"), (7_500, "2h5m"),
+        (0.0, "0s"), (0.9, "0s"), (45, "45s"), (60, "1m"), (190, "3m10s"), (599, "9m59s"), (625, "10m"), (3_599, "59m"), (3_600, "1h"), (7_500, "2h5m"),
         (86_400, "1d"), (97_200, "1d3h"), (-5, "0s"),
     ])
     func durations(seconds: Double, expected: String) {

@@ -6,13 +6,15 @@ public import Foundation
 
 /// The wording shared by `imagebot status` and the status page, so both say the same thing.
 public enum StatusFormatting {
-    /// A kubectl-style age: `45s`, `3m10s`, `2h5m`, `4d3h`.
+    /// A kubectl-style age, two units at most and seconds only under ten minutes (so a time
+    /// is never wider than six characters): `45s`, `3m10s`, `42m`, `2h5m`, `4d3h`.
     public static func duration(_ seconds: Double) -> String {
         let total = max(0, Int(seconds.rounded(.down)))
         let (days, hours, minutes, secs) = (total / 86_400, total % 86_400 / 3_600, total % 3_600 / 60, total % 60)
         if days > 0 { return hours > 0 ? "\(days)d\(hours)h" : "\(days)d" }
         if hours > 0 { return minutes > 0 ? "\(hours)h\(minutes)m" : "\(hours)h" }
-        if minutes > 0 { return secs > 0 ? "\(minutes)m\(secs)s" : "\(minutes)m" }
+        if minutes >= 10 || (minutes > 0 && secs == 0) { return "\(minutes)m" }
+        if minutes > 0 { return "\(minutes)m\(secs)s" }
         return "\(secs)s"
     }
 

@@ -94,7 +94,7 @@ public enum StatusPage {
         list.sort { $0.condition.lastTransitionTime > $1.condition.lastTransitionTime }
         let rows = list.map { failure in
             [
-                e(failure.kind), "<strong>\(e(failure.name))</strong>", e(failure.condition.reason),
+                e(failure.kind), "<strong class=\"name\">\(e(failure.name))</strong>", e(failure.condition.reason),
                 "<span class=\"message\">\(e(failure.condition.message))</span>", time(failure.condition.lastTransitionTime, now: now),
                 failure.attempts.map { "\($0)" } ?? "-", e(failure.next),
             ]
@@ -110,7 +110,7 @@ public enum StatusPage {
             report.imageRepositories.map { repository in
                 let ready = repository.conditions.ready
                 return [
-                    "<strong>\(e("\(repository.namespace)/\(repository.name)"))</strong>",
+                    "<strong class=\"name\">\(e("\(repository.namespace)/\(repository.name)"))</strong>",
                     "<code>\(e(repository.image))</code>",
                     repository.lastScanResult.map { "\($0.tagCount)" } ?? "-",
                     repository.lastScanResult.map { time($0.scanTime, now: now) } ?? "-",
@@ -128,7 +128,7 @@ public enum StatusPage {
                 let latest = policy.latestRef.map { "<code>\(e(StatusFormatting.image($0)))</code>" } ?? "-"
                 let since = policy.latestRefSince.map { "<br><span class=\"quiet\">since \(time($0, now: now))</span>" } ?? ""
                 return [
-                    "<strong>\(e("\(policy.namespace)/\(policy.name)"))</strong>",
+                    "<strong class=\"name\">\(e("\(policy.namespace)/\(policy.name)"))</strong>",
                     latest + since,
                     badge(ready),
                     "<span class=\"message\">\(e(StatusTable.decision(policy)))</span>",
@@ -150,7 +150,7 @@ public enum StatusPage {
                     "<code title=\"\(e($0))\">\(e(StatusFormatting.shortCommit($0)))</code>"
                 } ?? "-"
                 return [
-                    "<strong>\(e("\(automation.namespace)/\(automation.name)"))</strong>",
+                    "<strong class=\"name\">\(e("\(automation.namespace)/\(automation.name)"))</strong>",
                     commit,
                     automation.lastPushTime.map { time($0, now: now) } ?? "-",
                     badge(ready), text,
@@ -174,14 +174,16 @@ public enum StatusPage {
     }
 
     static func table(id: String, _ headers: [String], _ rows: [[String]]) -> String {
-        var html = "<table id=\"\(id)\">\n<thead><tr>" + headers.map { "<th>\($0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        // Wide tables scroll sideways in their own box on narrow screens instead of squeezing
+        // messages to a letter a line.
+        var html = "<div class=\"scroll\">\n<table id=\"\(id)\">\n<thead><tr>" + headers.map { "<th>\($0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         if rows.isEmpty {
             html += "<tr><td colspan=\"\(headers.count)\" class=\"quiet\">none</td></tr>\n"
         }
         for row in rows {
             html += "<tr>" + row.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
         }
-        return html + "</tbody>\n</table>\n"
+        return html + "</tbody>\n</table>\n</div>\n"
     }
 
     static func badge(_ condition: Condition?) -> String {
@@ -214,9 +216,13 @@ public enum StatusPage {
         th,td{text-align:left;vertical-align:top;padding:6px 10px;border-bottom:1px solid var(--line)}
         th{background:var(--head);font-weight:600;white-space:nowrap}
         tbody tr:nth-child(even){background:color-mix(in srgb,var(--head) 60%,transparent)}
-        td{overflow-wrap:anywhere}
+        td{overflow-wrap:break-word}
+        .message,code{overflow-wrap:anywhere}
+        .name,.badge,time,td.when{white-space:nowrap}
         code{font:12.5px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-        .message{display:block;max-width:60ch}
+        .message{display:block;min-width:24ch;max-width:60ch}
+        .scroll{overflow-x:auto}
+        @media (max-width:800px){table{width:max-content}.message{max-width:40ch}}
         .badge{display:inline-block;padding:0 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;background:var(--muted)}
         .badge.ok{background:var(--ok)}
         .badge.bad{background:var(--bad)}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Automation
+import Registry
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `imagebot status`: what a running daemon (`imagebot run`) reports, as `flux get images all`
+/// shows it: repositories, policies, automations.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a running daemon's image repositories, policies and automations.",
+        discussion: """
+            Reads GET <server>/api/v1/status. --output json prints the daemon's JSON as it is. \
+            Tables are cut to the terminal's width (or $COLUMNS) with …. \
+            Exit status 3 when the daemon cannot be reached or does not answer with a status report.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The daemon's HTTP address (its --listen).", valueName: "url"))
+    var server = "http://127.0.0.1:8080"
+
+    @Option(help: "Output format: text (tables) or json.")
+    var output: OutputFormat = .text
+
+    func run() async throws {
+        let url = statusURL
+        let response: HTTPClient.Response
+        do {
+            var options = HTTPClient.Options()
+            options.timeout = 10
+            options.connectTimeout = 3
+            response = try await HTTPClient().send(HTTPClient.Request(url: url, headers: [("Accept", "application/json")]), options: options)
+        } catch {
+            throw failure("cannot reach \(url): \(error.curlError ?? error.message)")
+        }
+        guard response.status == 200 else {
+            throw failure("\(url) answered HTTP \(response.status), not a status report")
+        }
+        let report: StatusReport
+        do {
+            report = try StatusReport.decode(response.body)
+        } catch {
+            throw failure("\(url) did not answer with a status report: \(error)")
+        }
+        switch output {
+        case .json:
+            // The daemon's document as it is, so scripts see the API's own schema.
+            var text = String(decoding: response.body, as: UTF8.self)
+            if !text.hasSuffix("\n") { text += "\n" }
+            print(text, terminator: "")
+        case .text:
+            print(StatusTable.render(report, now: Date(), width: terminalWidth), terminator: "")
+        }
+    }
+
+    /// `--server` with the API path; a trailing slash on the server is allowed.
+    var statusURL: String {
+        var base = server
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + "/api/v1/status"
+    }
+
+    private func failure(_ message: String) -> ExitCode {
+        printToStandardError("imagebot status: \(message)")
+        return ExitStatus.runtime
+    }
+
+    /// `$COLUMNS` when set, else the terminal's width; nil (no cutting) when piped.
+    private var terminalWidth: Int? {
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        guard standardOutputIsTerminal else { return nil }
+        var size = winsize()
+        let result = withUnsafeMutablePointer(to: &size) { ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), $0) }
+        return result == 0 && size.ws_col > 0 ? Int(size.ws_col) : nil
+    }
+}
