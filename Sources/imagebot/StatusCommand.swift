@@ -40,7 +40,7 @@ struct Status: AsyncParsableCommand {
             options.connectTimeout = 3
             response = try await HTTPClient().send(HTTPClient.Request(url: url, headers: [("Accept", "application/json")]), options: options)
         } catch {
-            throw failure("cannot reach \(url): \(error.curlError ?? error.message)")
+            throw failure("cannot reach \(url): \(Self.cause(of: error, url: url))")
         }
         guard response.status == 200 else {
             throw failure("\(url) answered HTTP \(response.status), not a status report")
@@ -67,6 +67,18 @@ struct Status: AsyncParsableCommand {
         var base = server
         while base.hasSuffix("/") { base.removeLast() }
         return base + "/api/v1/status"
+    }
+
+    /// The cause without what the line already says: libcurl's detail (its error text is
+    /// `<strerror>: <detail>`, and the detail is the specific part), or the error's message
+    /// without its `GET <url>: ` prefix.
+    static func cause(of error: RegistryError, url: String) -> String {
+        if let curl = error.curlError {
+            let parts = curl.split(separator: ": ", maxSplits: 1)
+            return parts.count == 2 ? String(parts[1]) : curl
+        }
+        let prefix = "GET \(url): "
+        return error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
     }
 
     private func failure(_ message: String) -> ExitCode {
