@@ -145,7 +145,7 @@ chromium --headless --no-sandbox --disable-gpu --dump-dom "$server/" 2>/dev/null
 [ -s "$out/status-page.png" ] || fail "no screenshot"
 
 dom=$out/status-page.dom.html
-for table in repositories policies automations failures; do
+for table in repositories policies automations failures recent-failures; do
     grep -q "<table id=\"$table\">" "$dom" || fail "the DOM has no table#$table"
 done
 grep -q "${head:0:12}" "$dom" || fail "the pushed commit ${head:0:12} is not on the page"

@@ -39,12 +39,21 @@ enum StatusFixture {
                 PolicyStatus(
                     namespace: "flux-system", name: "evil", imageRepositoryRef: "flux-system/evil",
                     conditions: [condition("False", "DependencyNotReady", "tag \(hostile)")]),
+                PolicyStatus(namespace: "flux-system", name: "waiting", imageRepositoryRef: "flux-system/evil"),
             ],
             imageUpdateAutomations: [
                 AutomationStatus(
                     namespace: "flux-system", name: "apps", lastPushCommit: "0123456789abcdef0123456789abcdef01234567",
                     lastPushTime: now.addingTimeInterval(-3_700), conditions: [condition("True", "Succeeded", "repository up-to-date")],
                     nextRun: now.addingTimeInterval(540), shard: 0)
+            ],
+            recentFailures: [
+                FailureRecord(
+                    kind: "ImageRepository", namespace: "flux-system", name: "evil", reason: "ScanFailed", message: "again \(hostile)",
+                    time: now.addingTimeInterval(-30)),
+                FailureRecord(
+                    kind: "ImageUpdateAutomation", namespace: "flux-system", name: "apps", reason: "ReconciliationFailed",
+                    message: "push rejected", time: now.addingTimeInterval(-7_200)),
             ])
     }
 }
@@ -115,6 +124,7 @@ struct StatusTextTests {
         #expect(lines.contains { $0.contains("registry.example/acme/app:1.1.0@sha256:0123") && $0.contains("selected 1.1.0") })
         #expect(lines.contains { $0.contains("0123456789ab ") && $0.contains("1h1m ago") && $0.contains("in 9m") }, "\(text)")
         #expect(lines.contains { $0.hasPrefix("flux-system/evil") && $0.contains("False") && $0.contains("ScanFailed: registry said <script>") })
+        #expect(lines.contains { $0.hasPrefix("flux-system/waiting") && $0.contains("waiting for ImageRepository flux-system/evil") })
         #expect(!text.contains("\u{1B}"), "no escape sequence from a message reaches the terminal")
         #expect(!text.contains("\nsecond line"), "a message stays on its row")
     }
@@ -134,6 +144,11 @@ struct StatusTextTests {
         #expect(decoded.imageRepositories.map(\.name) == ["app", "evil"])
         #expect(decoded.imagePolicies.first?.latestRef?.digest == "sha256:0123")
         #expect(decoded.imageUpdateAutomations.first?.lastPushTime == StatusFixture.now.addingTimeInterval(-3_700))
+        #expect(decoded.recentFailures?.map(\.name) == ["evil", "apps"])
+        // An older daemon's report, without the failure history, still reads.
+        var json = try JSONSerialization.jsonObject(with: Data(try StatusFixture.report.json())) as? [String: Any] ?? [:]
+        json["recentFailures"] = nil
+        #expect(try StatusReport.decode(Array(JSONSerialization.data(withJSONObject: json))).recentFailures == nil)
     }
 }
 
@@ -151,7 +166,9 @@ struct StatusPageTests {
         let page = StatusPage.render(StatusFixture.report, now: StatusFixture.now)
         #expect(page.hasPrefix("<!doctype html>"))
         #expect(page.contains(#"<meta http-equiv="refresh" content="5">"#))
-        for id in ["repositories", "policies", "automations", "failures"] { #expect(page.contains(#"<table id="\#(id)">"#)) }
+        for id in ["repositories", "policies", "automations", "failures", "recent-failures"] {
+            #expect(page.contains(#"<table id="\#(id)">"#))
+        }
         #expect(page.contains("registry.example/acme/app:1.1.0@sha256:0123"))
         #expect(page.contains("0123456789ab"))
         #expect(page.contains("in 9m"), "the automation's next run")
@@ -175,10 +192,23 @@ struct StatusPageTests {
         #expect(!failures.contains("ImageUpdateAutomation"), "a ready automation is no failure")
     }
 
+    @Test func recentFailuresKeepThoseSinceRecoveredNewestFirst() throws {
+        let page = StatusPage.render(StatusFixture.report, now: StatusFixture.now)
+        let start = try #require(page.range(of: #"<table id="recent-failures">"#))
+        let recent = String(page[start.lowerBound...].prefix { _ in true }.split(separator: "</table>").first ?? "")
+        let evil = try #require(recent.range(of: "again &lt;script&gt;"))
+        let apps = try #require(recent.range(of: "push rejected"))
+        #expect(evil.lowerBound < apps.lowerBound, "newest first")
+        #expect(recent.contains("2h ago") && recent.contains(">recovered<") && recent.contains(">failing<"))
+        var old = StatusFixture.report
+        old.recentFailures = nil
+        #expect(!StatusPage.render(old, now: StatusFixture.now).contains("recent-failures"), "an older daemon has no history")
+    }
+
     @Test func aHealthyFleetSaysSoAndAConfigErrorIsShown() {
         var report = StatusFixture.report
-        report.imageRepositories.removeLast()
-        report.imagePolicies.removeLast()
+        report.imageRepositories.removeAll { $0.name != "app" }
+        report.imagePolicies.removeAll { $0.name != "app" }
         report.config.lastError = "fleet.yaml:3: <b>bad</b>"
         let page = StatusPage.render(report, now: StatusFixture.now)
         #expect(page.contains("No object is failing."))

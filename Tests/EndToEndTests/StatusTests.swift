@@ -91,12 +91,14 @@ struct StatusTests {
         #expect(automation?["lastPushCommit"] as? String == pushed)
         let policy = (document["imagePolicies"] as? [[String: Any]])?.first
         #expect((policy?["latestRef"] as? [String: Any])?["tag"] as? String == "1.1.0")
+        let history = document["recentFailures"] as? [[String: Any]] ?? []
+        #expect(history.contains { $0["name"] as? String == "broken" && ($0["message"] as? String)?.contains("<script>") == true }, "\(history)")
 
         // The page: HTML, the same facts, refreshed, the hostile URL escaped.
         let (page, contentType) = try await get(server + "/")
         #expect(contentType == "text/html; charset=utf-8")
         #expect(page.contains(#"<meta http-equiv="refresh" content="5">"#))
-        for id in ["repositories", "policies", "automations", "failures"] { #expect(page.contains(#"<table id="\#(id)">"#), "\(id)") }
+        for id in ["repositories", "policies", "automations", "failures", "recent-failures"] { #expect(page.contains(#"<table id="\#(id)">"#), "\(id)") }
         #expect(page.contains("\(registry.host)/acme/app:1.1.0"))
         #expect(page.contains("selected 1.1.0"))
         #expect(page.contains(String(pushed.prefix(12))))

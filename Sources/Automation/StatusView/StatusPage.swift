@@ -30,10 +30,13 @@ public enum StatusPage {
 
             """
         html += header(report, now: now)
+        // What needs attention first, then the three tables of `flux get images all`, then
+        // the history (failures since recovered included).
         html += failures(report, now: now)
         html += section("Image repositories", id: "repositories", repositories(report, now: now))
         html += section("Image policies", id: "policies", policies(report, now: now))
         html += section("Image update automations", id: "automations", automations(report, now: now))
+        html += recentFailures(report, now: now)
         html += "</body>\n</html>\n"
         return html
     }
@@ -89,19 +92,36 @@ public enum StatusPage {
                 attempts: automation.consecutiveFailures, next: StatusFormatting.next(automation.nextRun, now: now)))
         }
         guard !list.isEmpty else {
-            return section("Failures", id: "failures", "<p class=\"quiet\">No object is failing.</p>\n")
+            return section("Failing now", id: "failures", "<p class=\"quiet\">No object is failing.</p>\n")
         }
         list.sort { $0.condition.lastTransitionTime > $1.condition.lastTransitionTime }
         let rows = list.map { failure in
             [
                 e(failure.kind), "<strong class=\"name\">\(e(failure.name))</strong>", e(failure.condition.reason),
                 "<span class=\"message\">\(e(failure.condition.message))</span>", time(failure.condition.lastTransitionTime, now: now),
-                failure.attempts.map { "\($0)" } ?? "-", e(failure.next),
+                failure.attempts.map { "\($0)" } ?? "-", when(failure.next),
             ]
         }
         return section(
-            "Failures", id: "failures",
+            "Failing now", id: "failures",
             table(id: "failures", ["Kind", "Name", "Reason", "Message", "Failing since", "Failures in a row", "Next try"], rows))
+    }
+
+    /// The daemon's failure history, newest first, with whether each object has recovered.
+    static func recentFailures(_ report: StatusReport, now: Date) -> String {
+        guard let records = report.recentFailures, !records.isEmpty else { return "" }
+        let rows = records.map { record in
+            let current = report.readiness(kind: record.kind, namespace: record.namespace, name: record.name)
+            let state = current?.status == "True" ? "<span class=\"badge ok\">recovered</span>"
+                : current?.status == "False" ? "<span class=\"badge bad\">failing</span>" : "<span class=\"badge unknown\">unknown</span>"
+            return [
+                time(record.time, now: now), e(record.kind), "<strong class=\"name\">\(e("\(record.namespace)/\(record.name)"))</strong>",
+                e(record.reason), "<span class=\"message\">\(e(record.message))</span>", state,
+            ]
+        }
+        return section(
+            "Recent failures", id: "recent-failures",
+            table(id: "recent-failures", ["When", "Kind", "Name", "Reason", "Message", "Now"], rows))
     }
 
     static func repositories(_ report: StatusReport, now: Date) -> String {
@@ -115,7 +135,7 @@ public enum StatusPage {
                     repository.lastScanResult.map { "\($0.tagCount)" } ?? "-",
                     repository.lastScanResult.map { time($0.scanTime, now: now) } ?? "-",
                     badge(ready), message(ready),
-                    e(StatusFormatting.next(repository.nextScan, now: now, busy: "scanning")),
+                    when(StatusFormatting.next(repository.nextScan, now: now, busy: "scanning")),
                 ]
             })
     }
@@ -131,8 +151,8 @@ public enum StatusPage {
                     "<strong class=\"name\">\(e("\(policy.namespace)/\(policy.name)"))</strong>",
                     latest + since,
                     badge(ready),
-                    "<span class=\"message\">\(e(StatusTable.decision(policy)))</span>",
-                    e(nextEvaluation(policy, report, now: now)),
+                    "<span class=\"message\">\(e(StatusTable.decision(policy, in: report)))</span>",
+                    when(nextEvaluation(policy, report, now: now)),
                 ]
             })
     }
@@ -154,7 +174,7 @@ public enum StatusPage {
                     commit,
                     automation.lastPushTime.map { time($0, now: now) } ?? "-",
                     badge(ready), text,
-                    e(StatusFormatting.next(automation.nextRun, now: now)),
+                    when(StatusFormatting.next(automation.nextRun, now: now)),
                 ]
             })
     }
@@ -184,6 +204,11 @@ public enum StatusPage {
             html += "<tr>" + row.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
         }
         return html + "</tbody>\n</table>\n</div>\n"
+    }
+
+    /// A scheduled time, kept on one line.
+    static func when(_ text: String) -> String {
+        "<span class=\"when\">\(e(text))</span>"
     }
 
     static func badge(_ condition: Condition?) -> String {
@@ -218,7 +243,7 @@ public enum StatusPage {
         tbody tr:nth-child(even){background:color-mix(in srgb,var(--head) 60%,transparent)}
         td{overflow-wrap:break-word}
         .message,code{overflow-wrap:anywhere}
-        .name,.badge,time,td.when{white-space:nowrap}
+        .name,.badge,.when,time{white-space:nowrap}
         code{font:12.5px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
         .message{display:block;min-width:24ch;max-width:60ch}
         .scroll{overflow-x:auto}

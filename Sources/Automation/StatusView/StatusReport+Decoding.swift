@@ -18,6 +18,22 @@ extension StatusReport {
     }
 }
 
+extension StatusReport {
+    /// The current `Ready` condition of an object named in a failure record.
+    func readiness(kind: String, namespace: String, name: String) -> Condition? {
+        switch kind {
+        case "ImageRepository":
+            imageRepositories.first { $0.namespace == namespace && $0.name == name }?.conditions.ready
+        case "ImagePolicy":
+            imagePolicies.first { $0.namespace == namespace && $0.name == name }?.conditions.ready
+        case "ImageUpdateAutomation":
+            imageUpdateAutomations.first { $0.namespace == namespace && $0.name == name }?.conditions.ready
+        default:
+            nil
+        }
+    }
+}
+
 extension Array where Element == Condition {
     /// The `Ready` condition, as Flux reports it first.
     var ready: Condition? { first { $0.type == "Ready" } }

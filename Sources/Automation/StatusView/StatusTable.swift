@@ -54,7 +54,7 @@ public enum StatusTable {
                     "\(policy.namespace)/\(policy.name)",
                     StatusFormatting.image(policy.latestRef),
                     StatusFormatting.readiness(ready),
-                    decision(policy),
+                    decision(policy, in: report),
                 ]
             })
     }
@@ -79,10 +79,17 @@ public enum StatusTable {
             })
     }
 
-    /// The decision record's summary; when the policy is not ready, the condition says why.
-    static func decision(_ policy: PolicyStatus) -> String {
+    /// The decision record's summary; when the policy is not ready, the condition says why;
+    /// before its first evaluation, what it waits for.
+    static func decision(_ policy: PolicyStatus, in report: StatusReport) -> String {
         let ready = policy.conditions.ready
         if ready?.status == "False" { return StatusFormatting.reasonAndMessage(ready) }
-        return policy.decision?.summary ?? StatusFormatting.reasonAndMessage(ready)
+        if let summary = policy.decision?.summary { return summary }
+        let reason = StatusFormatting.reasonAndMessage(ready)
+        if !reason.isEmpty { return reason }
+        if report.repository(of: policy)?.conditions.ready?.status != "True" {
+            return "waiting for ImageRepository \(policy.imageRepositoryRef)"
+        }
+        return "not evaluated yet"
     }
 }
