@@ -49,7 +49,7 @@ struct Status: AsyncParsableCommand {
         do {
             report = try StatusReport.decode(response.body)
         } catch {
-            throw failure("\(url) did not answer with a status report: \(error)")
+            throw failure("\(url) did not answer with a status report: \(Self.summary(of: error))")
         }
         switch output {
         case .json:
@@ -79,6 +79,21 @@ struct Status: AsyncParsableCommand {
         }
         let prefix = "GET \(url): "
         return error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
+    }
+
+    /// A decoding failure in a few words (DecodingError's own description is a struct dump).
+    static func summary(of error: any Error) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.isEmpty ? "the document" : context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case DecodingError.keyNotFound(let key, let context): return "no \(key.stringValue) in \(path(context))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "unexpected value at \(path(context))"
+        case DecodingError.dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not JSON" : "unreadable value at \(path(context))"
+        default: return "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+        }
     }
 
     private func failure(_ message: String) -> ExitCode {

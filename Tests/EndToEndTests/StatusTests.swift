@@ -109,6 +109,10 @@ struct StatusTests {
         let wrong = try ImagebotBinary.run(["status", "--server", server + "/healthz"])
         #expect(wrong.status == 3)
         #expect(wrong.stderr.split(separator: "\n").count == 1 && wrong.stderr.contains("404"), "\(wrong.stderr)")
+        // A 200 that is not a status report (the query string swallows the API path): exit 3, one line.
+        let metrics = try ImagebotBinary.run(["status", "--server", server + "/metrics?x="])
+        #expect(metrics.status == 3)
+        #expect(metrics.stderr.split(separator: "\n").count == 1 && metrics.stderr.contains("did not answer with a status report: not JSON"), "\(metrics.stderr)")
         #expect(try daemon.stop() == 0)
     }
 
