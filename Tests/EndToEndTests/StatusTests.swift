@@ -95,8 +95,9 @@ struct StatusTests {
         #expect(history.contains { $0["name"] as? String == "broken" && ($0["message"] as? String)?.contains("<script>") == true }, "\(history)")
 
         // The page: HTML, the same facts, refreshed, the hostile URL escaped.
-        let (page, contentType) = try await get(server + "/")
-        #expect(contentType == "text/html; charset=utf-8")
+        let (page, headers) = try await get(server + "/")
+        #expect(headers["Content-Type"] == "text/html; charset=utf-8")
+        #expect(headers["Content-Security-Policy"]?.hasPrefix("default-src 'none'") == true, "\(headers)")
         #expect(page.contains(#"<meta http-equiv="refresh" content="5">"#))
         for id in ["repositories", "policies", "automations", "failures", "recent-failures"] { #expect(page.contains(#"<table id="\#(id)">"#), "\(id)") }
         #expect(page.contains("\(registry.host)/acme/app:1.1.0"))
@@ -145,9 +146,13 @@ struct StatusTests {
         return false
     }
 
-    func get(_ url: String) async throws -> (String, String?) {
+    func get(_ url: String) async throws -> (String, [String: String]) {
         let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
-        return (String(decoding: data, as: UTF8.self), (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type"))
+        let http = response as? HTTPURLResponse
+        let headers = ["Content-Type", "Content-Security-Policy"].reduce(into: [String: String]()) { result, name in
+            result[name] = http?.value(forHTTPHeaderField: name)
+        }
+        return (String(decoding: data, as: UTF8.self), headers)
     }
 
     /// A loopback port that was free a moment ago: bound, then closed.
