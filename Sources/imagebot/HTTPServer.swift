@@ -10,8 +10,8 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The daemon's one HTTP port: health, readiness, Prometheus metrics, the status API and the
-/// registry webhooks.
+/// The daemon's one HTTP port: health, readiness, Prometheus metrics, the status API and its
+/// HTML page, and the registry webhooks.
 enum DaemonHTTP {
     /// Largest webhook body read (registries send a few KiB of JSON; the body is not needed).
     static let maxHookBody = 64 << 10
@@ -33,6 +33,10 @@ enum DaemonHTTP {
             let body = (try? await controller.status().json()) ?? Array("{}".utf8)
             return Response(
                 status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        router.get("/") { _, _ -> Response in
+            let page = StatusPage.render(await controller.status(), now: Date())
+            return Response(status: .ok, headers: pageHeaders, body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
         }
         let hook: @Sendable (Request, BasicRequestContext, String) async throws -> Response = { request, _, name in
             var request = request
@@ -60,6 +64,15 @@ enum DaemonHTTP {
         }
         return router
     }
+
+    /// The status page's headers. The page escapes every value; the policy is the second line
+    /// of defence: no script, no frame, nothing fetched but the page's own inline style.
+    static let pageHeaders: HTTPFields = [
+        .contentType: "text/html; charset=utf-8",
+        .cacheControl: "no-store",
+        .init("Content-Security-Policy")!: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        .init("X-Content-Type-Options")!: "nosniff",
+    ]
 
     static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))

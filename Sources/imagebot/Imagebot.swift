@@ -8,7 +8,7 @@ enum ExitStatus {
     static let nothing = ExitCode(1)
     /// Usage or configuration error: bad flags, ranges, patterns, files.
     static let usage = ExitCode(2)
-    /// Runtime failure talking to a registry or a Git remote.
+    /// Runtime failure talking to a registry, a Git remote or (`status`) the daemon.
     static let runtime = ExitCode(3)
 }
 
@@ -17,7 +17,7 @@ struct Imagebot: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imagebot",
         abstract: "Keeps the container images in a Git repository of Kubernetes YAML up to date.",
-        subcommands: [Select.self, Scan.self, DryRun.self, Update.self, Explain.self, Run.self, Validate.self]
+        subcommands: [Select.self, Scan.self, DryRun.self, Update.self, Explain.self, Run.self, Status.self, Validate.self]
     )
 
     /// Runs the command line, mapping ArgumentParser's validation failures (64) to our usage

@@ -121,6 +121,10 @@ public actor AutomationController {
     private var evaluationTasks: [ObjectKey: Task<Void, Never>] = [:]
     private var runTasks: [ObjectKey: Task<Void, Never>] = [:]
     private var draining = false
+    /// The latest failures, oldest first, at most `failureHistory`.
+    private var failures: [FailureRecord] = []
+    /// How many failures the status keeps (a page's worth; each is one line).
+    public static let failureHistory = 20
 
     public init(options: Options, logger: Logger, notifier: Notifier? = nil) {
         self.options = options
@@ -193,7 +197,8 @@ public actor AutomationController {
                 var status = entry.status
                 status.nextRun = entry.running ? nil : date(entry.nextRun)
                 return status
-            })
+            },
+            recentFailures: failures.reversed())
     }
 
     // MARK: - The loop
@@ -339,7 +344,7 @@ public actor AutomationController {
             entry.status.consecutiveFailures += 1
             logger.error("scan failed", metadata: ["imagerepository": "\(key)", "error": "\(error)"])
             if setCondition(&entry.status.conditions, ok: false, reason: "ReadOperationFailed", message: error) {
-                notify("ImageRepository", key, severity: "error", reason: "ReadOperationFailed", message: error)
+                failed("ImageRepository", key, reason: "ReadOperationFailed", message: error)
             }
         } else {
             let changed = entry.status.lastScanResult?.revision != scan.revision
@@ -455,7 +460,7 @@ public actor AutomationController {
             entry.lastError = error
             logger.warning("policy selected nothing", metadata: ["imagepolicy": "\(key)", "reason": "\(error)"])
             if setCondition(&entry.status.conditions, ok: false, reason: "ReconciliationFailed", message: error) {
-                notify("ImagePolicy", key, severity: "error", reason: "ReconciliationFailed", message: error)
+                failed("ImagePolicy", key, reason: "ReconciliationFailed", message: error)
             }
         }
         policies[key] = entry
@@ -543,7 +548,7 @@ public actor AutomationController {
             entry.status.consecutiveFailures += 1
             logger.error("automation failed", metadata: metadata)
             if setCondition(&entry.status.conditions, ok: false, reason: "ReconciliationFailed", message: outcome.summary) {
-                notify("ImageUpdateAutomation", key, severity: "error", reason: "ReconciliationFailed", message: outcome.summary)
+                failed("ImageUpdateAutomation", key, reason: "ReconciliationFailed", message: outcome.summary)
             }
         } else {
             entry.status.consecutiveFailures = 0
@@ -726,6 +731,13 @@ public actor AutomationController {
         }
         conditions = [Condition(status: status, reason: reason, message: message, lastTransitionTime: Date())]
         return true
+    }
+
+    /// Remembers a failure for the status (bounded) and sends it to the notification URLs.
+    private func failed(_ kind: String, _ key: ObjectKey, reason: String, message: String) {
+        failures.append(FailureRecord(kind: kind, namespace: key.namespace, name: key.name, reason: reason, message: message, time: Date()))
+        if failures.count > Self.failureHistory { failures.removeFirst(failures.count - Self.failureHistory) }
+        notify(kind, key, severity: "error", reason: reason, message: message)
     }
 
     private func notify(

@@ -75,6 +75,17 @@ public struct AutomationStatus: Sendable, Codable {
     public var shard: Int
 }
 
+/// One failure as it happened: an object's `Ready` condition turning `False`, or its failure
+/// changing reason or message. Kept after the object recovers, so the status page can say what
+/// went wrong in the last hours.
+public struct FailureRecord: Sendable, Codable, Hashable {
+    /// `ImageRepository`, `ImagePolicy` or `ImageUpdateAutomation`.
+    public var kind: String
+    public var namespace, name: String
+    public var reason, message: String
+    public var time: Date
+}
+
 /// The body of `GET /api/v1/status`.
 public struct StatusReport: Sendable, Codable {
     public struct ConfigState: Sendable, Codable {
@@ -90,6 +101,9 @@ public struct StatusReport: Sendable, Codable {
     public var imageRepositories: [RepositoryStatus]
     public var imagePolicies: [PolicyStatus]
     public var imageUpdateAutomations: [AutomationStatus]
+    /// The latest failures, newest first (at most `AutomationController.failureHistory`),
+    /// including those of objects that have since recovered. Optional: older daemons omit it.
+    public var recentFailures: [FailureRecord]?
 
     public struct ShardAssignmentReport: Sendable, Codable {
         public var index, count: Int
