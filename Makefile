@@ -18,7 +18,7 @@ DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpc
 PYTHON_MODULES := moto.server flask_cors jwt cryptography
 PYTHON_PACKAGES := 'moto[server]==5.2.1' 'pyjwt[crypto]'
 
-.PHONY: deps build test bench demo fuzz reliability test-sanitizers image image-deps test-container clean
+.PHONY: deps build test bench demo fuzz reliability test-sanitizers image image-deps test-container check-status-page clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
@@ -104,6 +104,13 @@ image: image-deps
 # of `make test`: the release build and the Debian base take most of half an hour on 2 cores.
 test-container: image
 	scripts/test-container.sh
+
+# The status page in headless Chromium: a screenshot (.build/status-page/status-page.png) and
+# DOM checks (scripts/check-status-page.sh; slow, not part of `make test`).
+check-status-page: deps
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	$(SWIFT) build --product imagebot
+	scripts/check-status-page.sh
 
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan .build-image
