@@ -104,8 +104,16 @@ public final class SOCKSProxy {
 
             """
         try config.write(to: directory.appendingPathComponent("danted.conf"), atomically: true, encoding: .utf8)
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/danted")
-        process.arguments = ["-f", directory.appendingPathComponent("danted.conf").path, "-p", directory.appendingPathComponent("danted.pid").path]
+        // danted closes every inherited descriptor at start-up, including the one Foundation's
+        // Process watches to learn that a child exited: Foundation then blocks in waitpid() on
+        // the still-running danted and every later Process in the test hangs. A shell parent
+        // keeps that descriptor; `stop()` kills danted by its pid file.
+        let conf = directory.appendingPathComponent("danted.conf").path
+        let pidFile = directory.appendingPathComponent("danted.pid").path
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = [
+            "-c", "/usr/sbin/danted -f '\(conf)' -p '\(pidFile)' & wait",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -117,9 +125,14 @@ public final class SOCKSProxy {
         (try? String(contentsOf: directory.appendingPathComponent("danted.log"), encoding: .utf8)) ?? ""
     }
 
-    /// Stops the proxy (its children follow their parent) and removes the directory.
+    /// Stops the proxy and removes the directory. danted is killed by the pid it wrote (its
+    /// children exit when their parent is gone), then the shell around it.
     public func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        let pidFile = directory.appendingPathComponent("danted.pid")
+        if let text = try? String(contentsOf: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            kill(pid, SIGKILL)
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
     }
