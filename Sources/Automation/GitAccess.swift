@@ -33,6 +33,8 @@ extension AutomationRunner {
         guard let source = configuration.gitRepositories[automation.sourceRef] else { return .success(GitAccess()) }
         var access = GitAccess()
         access.connection.timeout = source.timeout.duration
+        // Every http(s) remote goes through libcurl (TLS material, proxies, timeouts).
+        access.connection.http = CurlGitHTTP()
         let namespace = source.key.namespace
         let isHTTP = source.url.hasPrefix("https://") || source.url.hasPrefix("http://")
         func failure(_ message: String) -> Result<GitAccess, AutomationFailure> {
@@ -47,10 +49,10 @@ extension AutomationRunner {
             guard let address = text("address"), !address.isEmpty else {
                 return failure("invalid proxy secret '\(name)': key 'address' is missing")
             }
-            let scheme = address.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
-            guard scheme == "http" || scheme == "https" else {
-                return failure("proxy secret '\(name)': '\(scheme)' proxies are not supported for Git by the linked libgit2 "
-                    + "(1.5 speaks HTTP CONNECT only); use an http:// proxy")
+            let scheme = address.firstRange(of: "://").map { address[..<$0.lowerBound].lowercased() } ?? ""
+            guard ["http", "https", "socks5", "socks5h"].contains(scheme) else {
+                return failure("invalid proxy secret '\(name)': address must be an http, https or socks5 URL, "
+                    + "not '\(scheme.isEmpty ? "no scheme" : scheme)'")
             }
             if isHTTP {
                 access.connection.proxy = GitConnection.Proxy(url: address, username: text("username"), password: text("password"))
@@ -78,11 +80,9 @@ extension AutomationRunner {
         if GitHubApp.hasAppID(appData) {
             return failure(GitHubApp.providerNotGitHubMessage(secret: "\(namespace)/\(name)"))
         }
-        let tlsKeys = ["ca.crt", "tls.crt", "tls.key"].filter { bytes($0) != nil }
-        if isHTTP && !tlsKeys.isEmpty {
-            access.warnings.append("GitRepository \(source.key): secret '\(name)' has \(tlsKeys.joined(separator: ", ")), "
-                + "which imagebot cannot use for Git over HTTPS yet (libgit2 1.5): the system trust store is used "
-                + "and no client certificate is sent")
+        switch applyTLS(secret: name, bytes: bytes, to: &access, url: source.url) {
+        case .failure(let refusal): return failure(refusal.message)
+        case .success(let warning): if let warning { access.warnings.append("GitRepository \(source.key): \(warning)") }
         }
         if let identity = bytes("identity") {
             guard let knownHosts = bytes("known_hosts") else {
@@ -124,4 +124,34 @@ extension AutomationRunner {
             return .failure(AutomationFailure("GitRepository \(source.key): GitHub App: \(error)"))
         }
     }
+
+    /// Flux's TLS keys of a GitRepository Secret for https remotes: `ca.crt` (or the older
+    /// `caFile`) is trusted in addition to the system roots (go-git appends it to the system
+    /// pool), `tls.crt` with `tls.key` is the client certificate. Returns a warning when the
+    /// keys cannot apply (a non-https remote), or the one-line refusal.
+    private func applyTLS(secret name: String, bytes: (String) -> [UInt8]?, to access: inout GitAccess, url: String)
+        -> Result<String?, TLSRefusal>
+    {
+        let ca = bytes("ca.crt") ?? bytes("caFile")
+        let cert = bytes("tls.crt")
+        let key = bytes("tls.key")
+        let present = [("ca.crt", ca), ("tls.crt", cert), ("tls.key", key)].filter { $0.1 != nil }.map(\.0)
+        guard !present.isEmpty else { return .success(nil) }
+        guard url.hasPrefix("https://") else {
+            return .success("secret '\(name)' has \(present.joined(separator: ", ")), which applies to https:// remotes only; ignored")
+        }
+        if (cert == nil) != (key == nil) {
+            return .failure(TLSRefusal("secret '\(name)': tls.crt and tls.key must be given together for a client certificate"))
+        }
+        access.connection.caCertificatePEM = ca
+        access.connection.clientCertificatePEM = cert
+        access.connection.clientKeyPEM = key
+        return .success(nil)
+    }
+}
+
+/// Why a GitRepository's TLS keys cannot be used (the message of the run's failure line).
+struct TLSRefusal: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
 }

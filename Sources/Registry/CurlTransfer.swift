@@ -82,23 +82,9 @@ final class CurlTransfer {
             HTTPResponse(status: status, headers: headers, body: body, effectiveURL: url, httpVersion: major))
     }
 
-    private func setLong(_ option: CURLoption, _ value: Int) -> Bool {
-        imagebot_easy_setopt_long(handle, option, value) == CURLE_OK
-    }
-
-    private func setString(_ option: CURLoption, _ value: String) -> Bool {
-        // libcurl copies string options (CURLOPT_* STRINGPOINT, curl_easy_setopt(3)).
-        value.withCString { imagebot_easy_setopt_str(handle, option, $0) } == CURLE_OK
-    }
-
-    private func setBlob(_ option: CURLoption, _ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var blob = curl_blob(
-                data: UnsafeMutableRawPointer(mutating: raw.baseAddress), len: raw.count,
-                flags: UInt32(CURL_BLOB_COPY))  // libcurl copies: the Swift buffer may go away
-            return imagebot_easy_setopt_blob(handle, option, &blob) == CURLE_OK
-        }
-    }
+    private var curlOptions: CurlOptions { CurlOptions(handle: handle) }
+    private func setLong(_ option: CURLoption, _ value: Int) -> Bool { curlOptions.setLong(option, value) }
+    private func setString(_ option: CURLoption, _ value: String) -> Bool { curlOptions.setString(option, value) }
 
     private func configure(_ request: HTTPRequest) -> Bool {
         let context = Unmanaged.passUnretained(self).toOpaque()
@@ -192,27 +178,8 @@ final class CurlTransfer {
     }
 
     private func configureTLSAndProxy() -> RegistryError? {
-        var ok = true
-        // Verification is always on: Flux's `insecure` means plain HTTP, not unverified TLS.
-        ok = ok && setLong(CURLOPT_SSL_VERIFYPEER, 1)
-        ok = ok && setLong(CURLOPT_SSL_VERIFYHOST, 2)
-        // A CA blob replaces the default CA *file*, but the default CA *path* (Debian:
-        // /etc/ssl/certs, hashed) still supplies the system roots, so the CA is effectively
-        // added to the system pool as in Flux. A libcurl built without a CA path would differ.
-        if let ca = options.caCertificatePEM { ok = ok && setBlob(CURLOPT_CAINFO_BLOB, ca) }
-        if let cert = options.clientCertificatePEM {
-            ok = ok && setBlob(CURLOPT_SSLCERT_BLOB, cert) && setString(CURLOPT_SSLCERTTYPE, "PEM")
-        }
-        if let key = options.clientKeyPEM {
-            ok = ok && setBlob(CURLOPT_SSLKEY_BLOB, key) && setString(CURLOPT_SSLKEYTYPE, "PEM")
-        }
-        if let proxy = options.proxy {
-            // An explicit proxy overrides the environment (curl otherwise reads *_proxy / NO_PROXY).
-            ok = ok && setString(CURLOPT_PROXY, proxy.url)
-            if let user = proxy.username { ok = ok && setString(CURLOPT_PROXYUSERNAME, user) }
-            if let pass = proxy.password { ok = ok && setString(CURLOPT_PROXYPASSWORD, pass) }
-        }
-        return ok ? nil : RegistryError(code: .invalidOptions, message: "cannot apply TLS or proxy options to libcurl")
+        curlOptions.applyTLSAndProxy(options)
+            ? nil : RegistryError(code: .invalidOptions, message: "cannot apply TLS or proxy options to libcurl")
     }
 
     fileprivate func headerLine(_ raw: UnsafeRawBufferPointer) {

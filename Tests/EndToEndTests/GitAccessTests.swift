@@ -57,8 +57,10 @@ struct GitAccessTests {
     }
 
     @Test(arguments: [
-        (", proxySecretRef: {name: proxy}", ["address": "socks5://127.0.0.1:1080"],
-         "GitRepository flux-system/fleet: proxy secret 'proxy': 'socks5' proxies are not supported for Git"),
+        (", proxySecretRef: {name: proxy}", ["address": "ftp://127.0.0.1:1080"],
+         "GitRepository flux-system/fleet: invalid proxy secret 'proxy': address must be an http, https or socks5 URL, not 'ftp'"),
+        (", secretRef: {name: app}", ["tls.crt": "x"],
+         "GitRepository flux-system/fleet: secret 'app': tls.crt and tls.key must be given together"),
         (", proxySecretRef: {name: proxy}", ["username": "u"],
          "GitRepository flux-system/fleet: invalid proxy secret 'proxy': key 'address' is missing"),
         (", secretRef: {name: app}", ["githubAppID": "1", "githubAppPrivateKey": "x"],
@@ -71,7 +73,8 @@ struct GitAccessTests {
         try registry.push("acme/app", ["1.0.0", "1.1.0"])
         let root = try makeWorkspace()
         defer { try? FileManager.default.removeItem(at: root) }
-        let fleet = try Fleet(registry: registry, root: root, gitURL: "http://127.0.0.1:9/remote.git", gitSpec: gitSpec)
+        let url = secret["tls.crt"] == nil ? "http://127.0.0.1:9/remote.git" : "https://127.0.0.1:9/remote.git"
+        let fleet = try Fleet(registry: registry, root: root, gitURL: url, gitSpec: gitSpec)
         let name = gitSpec.contains("secretRef: {name: app}") ? "app" : "proxy"
         if !secret.isEmpty { try fleet.writeSecret(name: name, secret.mapValues { Data($0.utf8) }) }
         let seed = try git(["--git-dir", fleet.remote.path, "rev-parse", "main"])

@@ -48,6 +48,14 @@ public final class GitCache {
                 code: .invalidArgument, message: "cannot create cache directory \(directory) for \(redactedURL): \(error.message)",
                 function: "createDirectory")
         }
+        let isHTTP = remoteURL.hasPrefix("http://") || remoteURL.hasPrefix("https://")
+        if isHTTP && connection.http == nil && !connection.needsHTTPClient.isEmpty {
+            throw GitError(
+                code: .invalidArgument,
+                message: "\(redactedURL): \(connection.needsHTTPClient.joined(separator: ", ")) needs an HTTP client (libgit2's own HTTP cannot apply it)",
+                function: "GitCache.init")
+        }
+        try check(smartHTTPRegistration, "git_transport_register", ErrorContext(subject: redactedURL, secrets: []), what: "registering the HTTP transport for")
         self.repository = try RepositoryHandle(bareAt: directory, context: ErrorContext(subject: redactedURL, secrets: credentials.secrets + connection.secrets))
     }
 
@@ -58,7 +66,8 @@ public final class GitCache {
     public func remoteHeads() throws(GitError) -> [String: String] {
         let remote = try RemoteHandle(repository: repository, url: remoteURL, context: context)
         let session = RemoteSession(credentials: credentials, redactedURL: redactedURL, connection: connection)
-        return try withExtendedLifetime(session) { () throws(GitError) -> [String: String] in
+        let binding = RemoteBinding(remote: remote, session: session)
+        return try withExtendedLifetime(binding) { () throws(GitError) -> [String: String] in
             try connect(remote, session, direction: GIT_DIRECTION_FETCH, what: "listing refs of")
             defer { git_remote_disconnect(remote.pointer) }
             return try listHeads(remote, session)
@@ -83,9 +92,10 @@ public final class GitCache {
     func fetch(refspecs: [String], required: [String]) throws(GitError) -> [String: String] {
         let remote = try RemoteHandle(repository: repository, url: remoteURL, context: context)
         let session = RemoteSession(credentials: credentials, redactedURL: redactedURL, connection: connection)
+        let binding = RemoteBinding(remote: remote, session: session)
         let headers = CStringArray(session.customHeaders)
         let specs = CStringArray(refspecs)
-        return try withExtendedLifetime((session, headers, specs)) { () throws(GitError) -> [String: String] in
+        return try withExtendedLifetime((binding, headers, specs)) { () throws(GitError) -> [String: String] in
             try connect(remote, session, direction: GIT_DIRECTION_FETCH, what: "fetching from", headers: headers)
             defer { git_remote_disconnect(remote.pointer) }
             let heads = try listHeads(remote, session)
@@ -97,7 +107,6 @@ public final class GitCache {
             var options = git_fetch_options()
             try check(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
             options.callbacks = session.callbacks()
-            options.proxy_opts = session.proxyOptions()
             options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
             options.custom_headers = headers.strarray
             var specArray = specs.strarray
@@ -144,13 +153,13 @@ public final class GitCache {
     private func pushRefspec(_ spec: String, remoteRef: String, newID: String?) throws(GitError) -> PushResult {
         let remote = try RemoteHandle(repository: repository, url: remoteURL, context: context)
         let session = RemoteSession(credentials: credentials, redactedURL: redactedURL, connection: connection)
+        let binding = RemoteBinding(remote: remote, session: session)
         let headers = CStringArray(session.customHeaders)
         let specs = CStringArray([spec])
-        return try withExtendedLifetime((session, headers, specs)) { () throws(GitError) -> PushResult in
+        return try withExtendedLifetime((binding, headers, specs)) { () throws(GitError) -> PushResult in
             var options = git_push_options()
             try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
             options.callbacks = session.callbacks()
-            options.proxy_opts = session.proxyOptions()
             options.custom_headers = headers.strarray
             var specArray = specs.strarray
             let rc = git_remote_push(remote.pointer, &specArray, &options)
@@ -393,7 +402,6 @@ public final class GitCache {
             var options = git_remote_connect_options()
             try check(git_remote_connect_options_init(&options, UInt32(GIT_REMOTE_CONNECT_OPTIONS_VERSION)), "git_remote_connect_options_init")
             options.callbacks = session.callbacks()
-            options.proxy_opts = session.proxyOptions()
             options.custom_headers = ownHeaders.strarray
             try checkRemote(git_remote_connect_ext(remote.pointer, direction, &options), "git_remote_connect_ext", session, what: what)
         }
@@ -403,7 +411,9 @@ public final class GitCache {
     private func checkRemote(_ rc: Int32, _ function: String, _ session: RemoteSession, what: String) throws(GitError) {
         guard rc < 0 else { return }
         var error = lastError(rc, function, context, what: what)
-        if session.timedOut {
+        if let code = session.failureCode {
+            error.code = code
+        } else if session.timedOut {
             error.code = .timeout
         } else if session.hostKeyRefusal != nil {
             error.code = .certificate

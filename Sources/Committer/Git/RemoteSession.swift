@@ -25,63 +25,28 @@ final class RemoteSession {
 
     /// The SSH port from the URL, when not 22 (known_hosts then records `[host]:port`).
     let sshPort: Int?
-    let proxy: GitConnection.Proxy?
-    /// libgit2 keeps the proxy URL pointer for the whole operation: owned here, freed in deinit.
-    private let proxyURL: UnsafeMutablePointer<CChar>?
-    private var proxyCredentialAttempts = 0
+    /// The HTTP client, TLS material, proxy and time bound (read by the HTTP subtransport).
+    let connection: GitConnection
     /// When the operation must have finished (GitRepository `timeout`).
     let deadline: ContinuousClock.Instant?
     /// Set when a progress callback aborted the transfer at the deadline.
-    private(set) var timedOut = false
+    var timedOut = false
+    /// Set by the HTTP subtransport: how its failure classifies (timeout, certificate, …).
+    var failureCode: GitError.Code?
 
     init(credentials: GitCredentials, redactedURL: String, connection: GitConnection = GitConnection()) {
         self.credentials = credentials
         self.redactedURL = redactedURL
         self.sshPort = RemoteSession.port(of: redactedURL)
-        proxy = connection.proxy
-        proxyURL = connection.proxy.map { strdup($0.url) }
+        self.connection = connection
         deadline = connection.timeout.map { ContinuousClock.now + $0 }
-    }
-
-    deinit {
-        free(proxyURL)
-    }
-
-    /// Proxy options for libgit2: the configured proxy with its credentials, or none (libgit2
-    /// then ignores `http.proxy` and the environment, as before).
-    func proxyOptions() -> git_proxy_options {
-        var options = git_proxy_options()
-        git_proxy_options_init(&options, UInt32(GIT_PROXY_OPTIONS_VERSION))
-        guard let proxyURL else { return options }
-        options.type = GIT_PROXY_SPECIFIED
-        options.url = UnsafePointer(proxyURL)
-        options.credentials = { out, _, _, allowed, payload in
-            guard let out, let payload else { return -1 }
-            let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
-            return session.acquireProxyCredentials(out, allowed: allowed)
-        }
-        options.payload = Unmanaged.passUnretained(self).toOpaque()
-        return options
-    }
-
-    private func acquireProxyCredentials(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, allowed: UInt32) -> Int32 {
-        proxyCredentialAttempts += 1
-        guard let proxy, let username = proxy.username, proxyCredentialAttempts == 1,
-            allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0
-        else {
-            let why = proxy?.username == nil ? "the proxy asks for credentials but none are configured"
-                : "the proxy rejected the credentials for user '\(proxy?.username ?? "")'"
-            git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "proxy authentication failed: \(why)")
-            return GIT_EAUTH.rawValue
-        }
-        return git_credential_userpass_plaintext_new(out, username, proxy.password ?? "")
     }
 
     /// Aborts a transfer that runs past the deadline (called from libgit2's progress callbacks).
     func checkDeadline() -> Int32 {
         guard let deadline, ContinuousClock.now >= deadline else { return 0 }
         timedOut = true
-        git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "the operation took longer than the GitRepository's timeout")
+        git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "the operation took longer than the GitRepository's timeout of \(connection.timeout.map(formatDuration) ?? "?")")
         return -1
     }
 
@@ -115,14 +80,7 @@ final class RemoteSession {
         if credentialAttempts > 1 {
             // libgit2 asks again after a rejection; stop here instead of looping.
             authenticationRejected = true
-            let what: String
-            switch credentials {
-            case .basic(let username, _): what = "credentials for user '\(username)' were rejected"
-            case .sshKey: what = "SSH key was rejected"
-            case .bearer: what = "bearer token was rejected"
-            case .none: what = "anonymous access was rejected"
-            }
-            git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "authentication failed: \(what)")
+            git_error_set_str(Int32(GIT_ERROR_NET.rawValue), rejectionMessage)
             return GIT_EAUTH.rawValue
         }
         switch credentials {
