@@ -8,11 +8,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # (docker-registry) with htpasswd auth (apache2-utils), openssl for test certificates, python3
 # for the fault-injecting registry and the smart-HTTP Git server, sshd and ssh-keygen
 # (openssh-server/-client) for Git over SSH and SSH signing, gnupg for GPG signing.
-# tinyproxy for Git through an HTTP proxy.
+# tinyproxy (HTTP proxy), dante-server (SOCKS5) and stunnel4 (a TLS front requiring client
+# certificates) for Git over HTTPS through proxies and with mutual TLS.
 # Benchmarks and the demo: hyperfine, GNU time, curl.
 DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git \
 	docker-registry apache2-utils openssl python3 python3-pip openssh-server openssh-client gnupg hyperfine time curl \
-	tinyproxy
+	tinyproxy dante-server stunnel4
 # Python modules for the cloud-identity tests: moto in server mode (AWS STS and ECR, with request
 # signatures checked) and PyJWT (the loopback GitHub API verifies the app's RS256 JWT).
 PYTHON_MODULES := moto.server flask_cors jwt cryptography
@@ -28,7 +29,9 @@ deps:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 	@# Packages start their services on install; the tests start their own on random loopback ports.
-	@if pgrep -x tinyproxy >/dev/null; then $(SUDO) systemctl stop tinyproxy 2>/dev/null || $(SUDO) pkill -9 -x tinyproxy || true; fi
+	@for service in tinyproxy danted stunnel4; do \
+		if pgrep -x $$service >/dev/null; then $(SUDO) systemctl stop $$service 2>/dev/null || $(SUDO) pkill -9 -x $$service || true; fi; \
+	done
 	@python3 -c "import $$(echo $(PYTHON_MODULES) | tr ' ' ,)" 2>/dev/null || { \
 		echo "make deps: installing $(PYTHON_PACKAGES) (pip)"; \
 		python3 -m pip install -q $(PYTHON_PACKAGES) 2>/dev/null \
