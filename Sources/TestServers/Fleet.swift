@@ -126,6 +126,30 @@ public struct Fleet {
         try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
     }
 
+    /// A GitRepository `name` (flux-system) on `url`'s main branch and an ImageUpdateAutomation
+    /// `name` writing `path` of it and pushing to main, as manifest text for the config dir.
+    public static func automationManifests(name: String, url: String, path: String, messageTemplate: String? = nil) -> String {
+        """
+        apiVersion: source.toolkit.fluxcd.io/v1
+        kind: GitRepository
+        metadata: {name: \(name), namespace: flux-system}
+        spec: {url: "\(url)", interval: 1m, ref: {branch: main}}
+        ---
+        apiVersion: image.toolkit.fluxcd.io/v1
+        kind: ImageUpdateAutomation
+        metadata: {name: \(name), namespace: flux-system}
+        spec:
+          interval: 10m
+          sourceRef: {kind: GitRepository, name: \(name)}
+          git:
+            commit:
+              author: {name: imagebot, email: bot@example.com}\(messageTemplate.map { "\n      messageTemplate: \"\($0)\"" } ?? "")
+            push: {branch: main}
+          update: {path: \(path), strategy: Setters}
+
+        """
+    }
+
     /// Writes Secret `name` as a mounted Secret volume would: one file per key under `secrets/<name>/`.
     public func writeSecret(name: String, _ entries: [String: Data]) throws {
         let directory = secrets.appendingPathComponent(name)

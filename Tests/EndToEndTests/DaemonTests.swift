@@ -227,23 +227,8 @@ struct DaemonTests {
         try git(["add", "."], in: seed)
         try git(["commit", "-qm", "seed"], in: seed)
         try git(["push", "-q", second.path, "main"], in: seed)
-        try """
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: GitRepository
-            metadata: {name: second, namespace: flux-system}
-            spec: {url: "file://\(second.path)", interval: 1m, ref: {branch: main}}
-            ---
-            apiVersion: image.toolkit.fluxcd.io/v1
-            kind: ImageUpdateAutomation
-            metadata: {name: second, namespace: flux-system}
-            spec:
-              interval: 10m
-              sourceRef: {kind: GitRepository, name: second}
-              git:
-                commit: {author: {name: imagebot, email: bot@example.com}}
-                push: {branch: main}
-              update: {path: ./, strategy: Setters}
-            """.write(to: fleet.config.appendingPathComponent("second.yaml"), atomically: true, encoding: .utf8)
+        try Fleet.automationManifests(name: "second", url: "file://\(second.path)", path: "./")
+            .write(to: fleet.config.appendingPathComponent("second.yaml"), atomically: true, encoding: .utf8)
         let reached = try eventually(seconds: 30) {
             try git(["--git-dir", second.path, "show", "main:app.yaml"]).contains("acme/app:1.1.0")
         }

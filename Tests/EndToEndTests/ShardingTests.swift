@@ -45,29 +45,11 @@ struct ShardingTests {
             spec: {imageRepositoryRef: {name: app}, policy: {semver: {range: "1.x"}}}
             """,
         ]
-        for (index, remote) in remotes.enumerated() {
-            documents.append("""
-                apiVersion: source.toolkit.fluxcd.io/v1
-                kind: GitRepository
-                metadata: {name: fleet-\(index), namespace: flux-system}
-                spec: {url: "file://\(remote.path)", interval: 1m, ref: {branch: main}}
-                """)
-        }
+        // Each automation has its GitRepository (named after it) on one of the two remotes.
         for (position, name) in Self.automations.enumerated() {
-            documents.append("""
-                apiVersion: image.toolkit.fluxcd.io/v1
-                kind: ImageUpdateAutomation
-                metadata: {name: \(name), namespace: flux-system}
-                spec:
-                  interval: 1h
-                  sourceRef: {kind: GitRepository, name: fleet-\(position % 2)}
-                  git:
-                    commit:
-                      author: {name: imagebot, email: bot@example.com}
-                      messageTemplate: "{{ .AutomationObject }}: {{ range .Changed.Changes }}{{ .NewValue }}{{ end }}"
-                    push: {branch: main}
-                  update: {path: ./apps/\(name)}
-                """)
+            documents.append(Fleet.automationManifests(
+                name: name, url: "file://\(remotes[position % 2].path)", path: "./apps/\(name)",
+                messageTemplate: "{{ .AutomationObject }}: {{ range .Changed.Changes }}{{ .NewValue }}{{ end }}"))
         }
         let config = root.appendingPathComponent("policies")
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)

@@ -18,24 +18,8 @@ struct StatusTests {
         let fleet = try Fleet(registry: registry)
         defer { try? FileManager.default.removeItem(at: fleet.root) }
         // A second automation whose Git remote cannot exist: a failure with a hostile message.
-        try """
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: GitRepository
-            metadata: {name: elsewhere, namespace: flux-system}
-            spec: {url: "\(Self.hostileURL)", interval: 1m, ref: {branch: main}}
-            ---
-            apiVersion: image.toolkit.fluxcd.io/v1
-            kind: ImageUpdateAutomation
-            metadata: {name: broken, namespace: flux-system}
-            spec:
-              interval: 10m
-              sourceRef: {kind: GitRepository, name: elsewhere}
-              git:
-                commit:
-                  author: {name: imagebot, email: bot@example.com}
-                push: {branch: main}
-              update: {path: ./apps, strategy: Setters}
-            """.write(to: fleet.config.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+        try Fleet.automationManifests(name: "broken", url: Self.hostileURL, path: "./apps")
+            .write(to: fleet.config.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
         let daemon = try DaemonProcess(
             ["--config", fleet.config.path, "--secrets-dir", fleet.secrets.path, "--state-dir", fleet.root.appendingPathComponent("state").path],
             log: fleet.root.appendingPathComponent("daemon.log"))
@@ -118,7 +102,7 @@ struct StatusTests {
     }
 
     @Test func anUnreachableDaemonIsExitThreeWithOneLine() throws {
-        let port = try closedPort()
+        let port = try freeLocalPort()  // free a moment ago: nothing listens there
         let result = try ImagebotBinary.run(["status", "--server", "http://127.0.0.1:\(port)"])
         #expect(result.status == 3)
         #expect(result.stdout.isEmpty)
@@ -153,21 +137,5 @@ struct StatusTests {
             result[name] = http?.value(forHTTPHeaderField: name)
         }
         return (String(decoding: data, as: UTF8.self), headers)
-    }
-
-    /// A loopback port that was free a moment ago: bound, then closed.
-    func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw DaemonTestError("cannot bind a loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
