@@ -35,9 +35,8 @@ public struct PolicyResultStore: Sendable {
         return PolicyResolution.LatestRef(name: name, tag: tag, digest: fields["digest"])
     }
 
-    /// Stores `latest` atomically, unless it is what is stored already.
+    /// Stores `latest` atomically (callers skip it when `load` already gives the same).
     public func store(_ latest: PolicyResolution.LatestRef, for key: ObjectKey) throws(StateError) {
-        guard load(key) != latest else { return }
         var text = "\(Self.formatLine)\nimage \(latest.name)\ntag \(latest.tag)\n"
         if let digest = latest.digest { text += "digest \(digest)\n" }
         try StateFile.write(Array(text.utf8), to: path(for: key))

@@ -235,7 +235,8 @@ public struct Scanner: Sendable {
             return resolution
         }
         var resolution = await evaluateAfresh(policy, scan: scan, stored: stored)
-        if let latest = resolution.latest {
+        // Written only when it changed: a steady-state evaluation costs no disk write.
+        if let latest = resolution.latest, latest != stored {
             do {
                 try results?.store(latest, for: policy.key)
             } catch {
