@@ -24,9 +24,21 @@ extension RegistryClient {
         transfer.totalTimeout = min(transfer.totalTimeout, remaining)
         transfer.connectTimeout = min(transfer.connectTimeout, remaining)
         transfer.followRedirects = false
-        let probe = HTTPRequest(url: "https://\(registry)/v2/")
-        let result = await semaphore(for: registry).withPermit { await transport.send(probe, options: transfer) }
-        Self.recordRequest(registry: registry, result: result)
+        let options = transfer
+        // One probe per registry at a time: the scans that start together share it.
+        let probe = probes.withLock { probes in
+            if let running = probes[registry] { return running }
+            let request = HTTPRequest(url: "https://\(registry)/v2/")
+            let task = Task { [transport, semaphore = semaphore(for: registry)] in
+                let result = await semaphore.withPermit { await transport.send(request, options: options) }
+                Self.recordRequest(registry: registry, result: result)
+                return result
+            }
+            probes[registry] = task
+            return task
+        }
+        let result = await probe.value
+        probes.withLock { _ = $0.removeValue(forKey: registry) }
         switch result {
         case .success:
             schemes.withLock { $0[registry] = "https" }

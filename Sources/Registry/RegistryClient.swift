@@ -15,6 +15,8 @@ public final class RegistryClient: Sendable {
     let pageSizes = Mutex<[String: Int?]>([:])
     /// `http` or `https` per registry, for hosts that may be either (see `resolveScheme`).
     let schemes = Mutex<[String: String]>([:])
+    /// The HTTPS probe in flight per registry (`resolveScheme`).
+    let probes = Mutex<[String: Task<Result<HTTPResponse, RegistryError>, Never>]>([:])
 
     /// Creates a client. `logger` receives debug events (retries, token refreshes); the library
     /// never creates its own logger and never logs credentials.
