@@ -27,6 +27,9 @@ public final class GitCache {
     private let credentials: GitCredentials
     private let connection: GitConnection
     private let repository: RepositoryHandle
+    /// Held while this cache is in use, when no other one is; makes libgit2's leftover lock
+    /// files safe to remove.
+    private let cacheLock: CacheLock?
     private var secrets: [String] { credentials.secrets + connection.secrets }
     private var context: ErrorContext { ErrorContext(subject: redactedURL, secrets: secrets) }
 
@@ -48,6 +51,7 @@ public final class GitCache {
                 code: .invalidArgument, message: "cannot create cache directory \(directory) for \(redactedURL): \(error.message)",
                 function: "createDirectory")
         }
+        cacheLock = CacheLock(directory: directory)
         let isHTTP = remoteURL.hasPrefix("http://") || remoteURL.hasPrefix("https://")
         if isHTTP && connection.http == nil && !connection.needsHTTPClient.isEmpty {
             throw GitError(
