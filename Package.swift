@@ -56,6 +56,8 @@ let package = Package(
         .target(name: "Registry", dependencies: ["CCurl", "Basics", logging, metrics], swiftSettings: strict),
         .target(name: "Setters", dependencies: ["YAML", "Basics"], swiftSettings: strict),
         .target(name: "Committer", dependencies: ["CGit2", "Basics"], swiftSettings: strict),
+        // Go text/template with Sprig's hermetic functions; knows nothing of Flux's data.
+        .target(name: "Template", dependencies: ["Basics"], swiftSettings: strict),
 
         // Workload identities: registry logins for spec.provider aws/gcp/azure and GitHub App
         // installation tokens for Git. Its HTTP goes through Registry's libcurl client.
@@ -66,7 +68,8 @@ let package = Package(
         .target(
             name: "Automation",
             dependencies: [
-                "YAML", "Basics", "Policy", "Registry", "Setters", "Committer", "CloudIdentity", logging, metrics,
+                "YAML", "Basics", "Policy", "Registry", "Setters", "Committer", "Template", "CloudIdentity", logging,
+                metrics,
             ],
             swiftSettings: strict),
 
@@ -98,10 +101,11 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Basics", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Basics", logging], swiftSettings: strict),
         .testTarget(name: "CommitterTests", dependencies: ["Committer", "TestServers"], swiftSettings: strict),
+        .testTarget(name: "TemplateTests", dependencies: ["Template"], swiftSettings: strict),
         .testTarget(name: "CloudIdentityTests", dependencies: ["CloudIdentity", "Registry", "Basics", "TestServers"], swiftSettings: strict),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strict),
         .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AutomationTests", dependencies: ["Automation", "Committer"], swiftSettings: strict),
+        .testTarget(name: "AutomationTests", dependencies: ["Automation", "Committer", "Template"], swiftSettings: strict),
         .testTarget(name: "CommandTests", dependencies: ["imagebot", "TestServers"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["imagebot", "TestServers", "TestSupport"], swiftSettings: strict),
         // deploy/: the Kubernetes manifests parse and say what the daemon needs.
@@ -117,7 +121,7 @@ if ProcessInfo.processInfo.environment["IMAGEBOT_FUZZ"] != nil {
         .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport", "Automation"], swiftSettings: strict),
         .executableTarget(name: "FuzzSemver", dependencies: ["FuzzSupport", "Policy"], swiftSettings: strict),
         .executableTarget(name: "FuzzFilter", dependencies: ["FuzzSupport", "Policy", "Basics"], swiftSettings: strict),
-        .executableTarget(name: "FuzzTemplate", dependencies: ["FuzzSupport", "Committer"], swiftSettings: strict),
+        .executableTarget(name: "FuzzTemplate", dependencies: ["FuzzSupport", "Template", "Automation"], swiftSettings: strict),
         .executableTarget(name: "FuzzDockerConfig", dependencies: ["FuzzSupport", "Registry"], swiftSettings: strict),
         // The Link check compares with libcurl's own URL parser (an oracle, not production use).
         .executableTarget(name: "FuzzHeaders", dependencies: ["FuzzSupport", "Registry", "CCurl"], swiftSettings: strict),

@@ -1,6 +1,7 @@
 import Basics
 public import CloudIdentity
 import Committer
+import Template
 public import Setters
 
 #if canImport(FoundationEssentials)
@@ -238,7 +239,7 @@ private struct GitWork: Sendable {
             let target = try self.target()
             outcome.branch = target.pushBranch
             let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: target.source.url, access: access.get())
-            let template = try MessageTemplate.forSpec(automation.messageTemplate)
+            let template = try CommitMessageData.template(forSpec: automation.messageTemplate)
             let (base, _) = try fetchBase(cache, target)
             if try proposeChange(cache, base: base, template: template, outcome: &outcome) != nil {
                 outcome.summary = "would commit \(outcome.rewrites.count) file\(outcome.rewrites.count == 1 ? "" : "s") on \(base.prefix(7)) to branch '\(target.pushBranch)'"
@@ -343,7 +344,7 @@ private struct GitWork: Sendable {
                 return
             }
         }
-        let template = try MessageTemplate.forSpec(automation.messageTemplate)
+        let template = try CommitMessageData.template(forSpec: automation.messageTemplate)
         // The keyring (a private GNUPGHOME) lives as long as this run and is removed after it.
         var keyring: GPGKeyring?
         var signer: (any CommitSigner)?

@@ -11,7 +11,8 @@
 // - rendering is hermetic: a second render gives the same message or the same error;
 // - a template without `{{` renders as its own text.
 import FuzzSupport
-import Committer
+import Automation
+import Template
 
 let limits = TemplateLimits()
 /// The data model, built for each input: a global would hold it through enum payload

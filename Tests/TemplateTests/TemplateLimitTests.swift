@@ -1,5 +1,5 @@
 import Testing
-@testable import Committer
+@testable import Template
 
 struct LimitCase: Sendable, CustomStringConvertible {
     var template: String
@@ -58,56 +58,6 @@ let limitCases: [LimitCase] = [
     @Test func withinLimitsRendersFully() throws {
         let out = try MessageTemplate("{{ range 1000 }}x{{ end }}").render(.null)
         #expect(out.count == 1000)
-    }
-}
-
-struct RemovedCase: Sendable, CustomStringConvertible {
-    var template: String
-    var updated: Bool
-    var atParse: Bool
-    var description: String { template }
-}
-
-let removedCases: [RemovedCase] = [
-    RemovedCase(template: "{{ range .Updated.Images }}- {{ . }}\n{{ end }}", updated: true, atParse: true),
-    RemovedCase(template: "{{ .Updated }}", updated: true, atParse: true),
-    RemovedCase(template: "{{ if .Changed }}{{ range .Updated.Files }}{{ end }}{{ end }}", updated: true, atParse: true),
-    RemovedCase(template: "{{ range .Changed.Changes }}{{ $.Updated }}{{ end }}", updated: true, atParse: true),
-    RemovedCase(template: "{{ .Changed.ImageResult }}", updated: false, atParse: true),
-    RemovedCase(template: "{{ range $f, $_ := .Changed.ImageResult.Files }}{{ end }}", updated: false, atParse: true),
-    RemovedCase(template: "{{ with $ }}{{ .Updated }}{{ end }}", updated: true, atParse: false),
-    RemovedCase(template: "{{ with .Changed }}{{ .ImageResult }}{{ end }}", updated: false, atParse: false),
-    RemovedCase(template: #"{{ define "t" }}{{ .Updated.Images }}{{ end }}{{ template "t" . }}"#, updated: true, atParse: false),
-]
-
-@Suite struct TemplateRemovedFieldTests {
-    static let updatedMessage = "template uses removed '.Updated' field. Please use '.Changed' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template"
-    static let imageResultMessage = "template uses removed '.Changed.ImageResult' field. Please use '.Changed.FileChanges' or '.Changed.Objects' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template"
-
-    @Test(arguments: removedCases)
-    func removedField(_ c: RemovedCase) throws {
-        let expected = c.updated ? Self.updatedMessage : Self.imageResultMessage
-        do {
-            let t = try MessageTemplate(c.template)
-            #expect(!c.atParse, "expected a parse-time failure")
-            _ = try t.render(fluxData.templateValue)
-            Issue.record("expected a removed-field error")
-        } catch {
-            #expect(error.kind == .removedField)
-            #expect(error.description == expected)
-        }
-    }
-
-    @Test func fieldNamedUpdatedElsewhereIsNotRemoved() throws {
-        // `.Updated` on a value that is not the root is an ordinary field access.
-        let out = try MessageTemplate("{{ range $k, $v := .Values }}{{ $k }}{{ end }}").render(fluxData.templateValue)
-        #expect(out == "clustertesting")
-        do {
-            _ = try MessageTemplate("{{ range .Values }}{{ .Updated }}{{ end }}").render(fluxData.templateValue)
-        } catch {
-            #expect(error.kind == .execute)
-            #expect(error.description.hasSuffix("can't evaluate field Updated in type string"))
-        }
     }
 }
 

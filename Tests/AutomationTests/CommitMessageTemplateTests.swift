@@ -1,5 +1,6 @@
 import Testing
-@testable import Committer
+@testable import Automation
+import Template
 
 /// The single change of Flux's controller test fixture (testdata/appconfig).
 let fluxChange = CommitMessageData.Change(
@@ -123,7 +124,7 @@ let fluxExamples: [FluxExample] = [
     FluxExample(name: "Gerrit Change-Id (sha256sum | trunc | toString)",
                 template: "Update\n\nChange-Id: I{{ .Changed.Changes | toString | sha256sum | trunc 40 }}",
                 expected: "Update\n\nChange-Id: I860f98071cdaaff5b50944b9e26073ae8dc39bb0"),
-    FluxExample(name: "default message", template: MessageTemplate.defaultCommitMessage,
+    FluxExample(name: "default message", template: CommitMessageData.defaultCommitMessage,
                 expected: "Update from image update automation"),
 ]
 
@@ -135,8 +136,8 @@ let fluxExamples: [FluxExample] = [
     }
 
     @Test func emptySpecUsesDefaultMessage() throws {
-        #expect(try MessageTemplate.forSpec(nil).render(fluxData.templateValue) == CommitMessageData.defaultCommitMessage)
-        #expect(try MessageTemplate.forSpec("").render(.null) == "Update from image update automation")
+        #expect(try CommitMessageData.template(forSpec: nil).render(fluxData.templateValue) == CommitMessageData.defaultCommitMessage)
+        #expect(try CommitMessageData.template(forSpec: "").render(.null) == "Update from image update automation")
     }
 
     @Test func dataModelPrinting() throws {
@@ -169,5 +170,55 @@ let fluxExamples: [FluxExample] = [
             1>2,3>4,5>6,
             a.yaml b.yaml z.yaml 
             """)
+    }
+}
+
+struct RemovedCase: Sendable, CustomStringConvertible {
+    var template: String
+    var updated: Bool
+    var atParse: Bool
+    var description: String { template }
+}
+
+let removedCases: [RemovedCase] = [
+    RemovedCase(template: "{{ range .Updated.Images }}- {{ . }}\n{{ end }}", updated: true, atParse: true),
+    RemovedCase(template: "{{ .Updated }}", updated: true, atParse: true),
+    RemovedCase(template: "{{ if .Changed }}{{ range .Updated.Files }}{{ end }}{{ end }}", updated: true, atParse: true),
+    RemovedCase(template: "{{ range .Changed.Changes }}{{ $.Updated }}{{ end }}", updated: true, atParse: true),
+    RemovedCase(template: "{{ .Changed.ImageResult }}", updated: false, atParse: true),
+    RemovedCase(template: "{{ range $f, $_ := .Changed.ImageResult.Files }}{{ end }}", updated: false, atParse: true),
+    RemovedCase(template: "{{ with $ }}{{ .Updated }}{{ end }}", updated: true, atParse: false),
+    RemovedCase(template: "{{ with .Changed }}{{ .ImageResult }}{{ end }}", updated: false, atParse: false),
+    RemovedCase(template: #"{{ define "t" }}{{ .Updated.Images }}{{ end }}{{ template "t" . }}"#, updated: true, atParse: false),
+]
+
+@Suite struct TemplateRemovedFieldTests {
+    static let updatedMessage = "template uses removed '.Updated' field. Please use '.Changed' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template"
+    static let imageResultMessage = "template uses removed '.Changed.ImageResult' field. Please use '.Changed.FileChanges' or '.Changed.Objects' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template"
+
+    @Test(arguments: removedCases)
+    func removedField(_ c: RemovedCase) throws {
+        let expected = c.updated ? Self.updatedMessage : Self.imageResultMessage
+        do {
+            let t = try CommitMessageData.template(forSpec: c.template)
+            #expect(!c.atParse, "expected a parse-time failure")
+            _ = try t.render(fluxData.templateValue)
+            Issue.record("expected a removed-field error")
+        } catch {
+            #expect(error.kind == .removedField)
+            #expect(error.description == expected)
+        }
+    }
+
+    @Test func fieldNamedUpdatedElsewhereIsNotRemoved() throws {
+        // `.Updated` on a value that is not the root is an ordinary field access.
+        let out = try MessageTemplate("{{ range $k, $v := .Values }}{{ $k }}{{ end }}").render(fluxData.templateValue)
+        #expect(out == "clustertesting")
+        do {
+            _ = try MessageTemplate("{{ range .Values }}{{ .Updated }}{{ end }}").render(fluxData.templateValue)
+        } catch {
+            #expect(error.kind == .execute)
+            #expect(error.description.hasSuffix("can't evaluate field Updated in type string"))
+        }
     }
 }

@@ -1,5 +1,5 @@
 import Testing
-@testable import Committer
+@testable import Template
 
 extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral,

@@ -34,13 +34,18 @@ public struct TemplateRecord: Sendable, Hashable {
     public var fieldOrder: [String]
     /// Result of a Go `String()` method; used whenever the value is printed.
     public var stringValue: String?
+    /// Fields the data model no longer has, with the error a template reading one gets
+    /// (`.removedField`), e.g. Flux's message for `.Updated`.
+    public var removedFields: [String: String]
 
     /// Creates a record.
-    public init(typeName: String, fields: [String: TemplateValue], fieldOrder: [String], stringValue: String? = nil) {
+    public init(typeName: String, fields: [String: TemplateValue], fieldOrder: [String], stringValue: String? = nil,
+                removedFields: [String: String] = [:]) {
         self.typeName = typeName
         self.fields = fields
         self.fieldOrder = fieldOrder
         self.stringValue = stringValue
+        self.removedFields = removedFields
     }
 }
 
@@ -71,7 +76,7 @@ public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible 
         case parse
         /// Evaluation failed (wrong types, nil field access, function errors, ...).
         case execute
-        /// The template reads a field Flux removed (`.Updated`, `.Changed.ImageResult`).
+        /// The template reads a field the data model removed (`TemplateRecord.removedFields`).
         case removedField
         /// A `TemplateLimits` bound was exceeded.
         case limit

@@ -1,5 +1,5 @@
 import Testing
-@testable import Committer
+@testable import Template
 
 /// Inputs found by the libFuzzer targets (`scripts/fuzz.sh`), fed to the same APIs.
 @Suite struct TemplateFuzzFindingsTests {

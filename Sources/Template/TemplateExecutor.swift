@@ -291,12 +291,7 @@ final class TemplateExecutor {
                 if hasArgs { throw error(pos, ctx, "\(name) has arguments but cannot be invoked as function") }
                 return f
             }
-            if r.typeName == CommitMessageData.rootTypeName && name == "Updated" {
-                throw error(pos, ctx, CommitMessageData.removedUpdatedMessage, kind: .removedField)
-            }
-            if r.typeName == CommitMessageData.resultTypeName && name == "ImageResult" {
-                throw error(pos, ctx, CommitMessageData.removedImageResultMessage, kind: .removedField)
-            }
+            if let message = r.removedFields[name] { throw error(pos, ctx, message, kind: .removedField) }
             throw error(pos, ctx, "can't evaluate field \(name) in type \(r.typeName)")
         case .map(let m):
             let stringKeys = m.keys.allSatisfy { if case .string = $0 { return true } else { return false } }

@@ -1,8 +1,5 @@
 /// A parsed commit message template: Go `text/template` plus Sprig's hermetic functions.
 public struct MessageTemplate: Sendable {
-    /// Flux's commit message when `messageTemplate` is empty.
-    public static let defaultCommitMessage = "Update from image update automation"
-
     /// Template name used in error messages (`template: <name>:line:col: ...`).
     public let name: String
     /// The template source.
@@ -13,9 +10,10 @@ public struct MessageTemplate: Sendable {
     static let functions: [String: TemplateFunction] = TemplateBuiltins.all.merging(TemplateSprig.all) { a, _ in a }
     static let functionNames: Set<String> = Set(functions.keys).union(["and", "or"])
 
-    /// Parses `source`. Throws `.parse` for syntax errors and `.removedField` when the template
-    /// reads `.Updated` or `.Changed.ImageResult` from the root data (Flux's exact messages).
-    public init(_ source: String, name: String = "message") throws(TemplateError) {
+    /// Parses `source`. Throws `.parse` for syntax errors and `.removedField` with the given
+    /// message when the template reads one of `removedRootFields` (a field path from the root
+    /// data, e.g. `["Updated"]`) where `.` is known to be the root.
+    public init(_ source: String, name: String = "message", removedRootFields: [[String]: String] = [:]) throws(TemplateError) {
         self.name = name
         self.source = source
         let located = { (pos: Int, message: String, kind: TemplateError.Kind) -> TemplateError in
@@ -31,14 +29,9 @@ public struct MessageTemplate: Sendable {
             root = try parser.parseMain()
             defines = parser.defines
         } catch { throw located(error.pos, error.message, error.kind) }
-        if let (pos, message) = RemovedFieldCheck.scan(root) { throw located(pos, message, .removedField) }
-    }
-
-    /// Flux's behaviour for `spec.git.commit.messageTemplate`: an empty or absent template
-    /// means `defaultCommitMessage`.
-    public static func forSpec(_ template: String?) throws(TemplateError) -> MessageTemplate {
-        let text = template ?? ""
-        return try MessageTemplate(text.isEmpty ? defaultCommitMessage : text)
+        if !removedRootFields.isEmpty, let (pos, message) = RemovedFieldCheck(removed: removedRootFields).scan(root) {
+            throw located(pos, message, .removedField)
+        }
     }
 
     /// Executes the template against `data` (`.null` behaves like Go's nil data).
@@ -58,22 +51,21 @@ public struct MessageTemplate: Sendable {
     }
 }
 
-/// Static detection of Flux's removed template fields in the main template body, where `.`
-/// is known to be the root data (outside `range`/`with` bodies) or via `$`.
-enum RemovedFieldCheck {
-    static func scan(_ list: [TNode]) -> (Int, String)? {
+/// Static detection of removed fields in the main template body, where `.` is known to be
+/// the root data (outside `range`/`with` bodies) or via `$`.
+struct RemovedFieldCheck {
+    let removed: [[String]: String]
+
+    func scan(_ list: [TNode]) -> (Int, String)? {
         walk(list, dotIsRoot: true)
     }
 
-    private static func check(_ names: [String], _ pos: Int) -> (Int, String)? {
-        if names.first == "Updated" { return (pos, CommitMessageData.removedUpdatedMessage) }
-        if names.count >= 2, names[0] == "Changed", names[1] == "ImageResult" {
-            return (pos, CommitMessageData.removedImageResultMessage)
-        }
+    private func check(_ names: [String], _ pos: Int) -> (Int, String)? {
+        for (path, message) in removed where names.starts(with: path) { return (pos, message) }
         return nil
     }
 
-    private static func arg(_ a: Arg, _ root: Bool) -> (Int, String)? {
+    private func arg(_ a: Arg, _ root: Bool) -> (Int, String)? {
         switch a {
         case .field(let pos, let names): return root ? check(names, pos) : nil
         case .variable(let pos, let name, let names): return name == "$" ? check(names, pos) : nil
@@ -83,13 +75,13 @@ enum RemovedFieldCheck {
         }
     }
 
-    private static func pipe(_ p: Pipe?, _ root: Bool) -> (Int, String)? {
+    private func pipe(_ p: Pipe?, _ root: Bool) -> (Int, String)? {
         guard let p else { return nil }
         for c in p.cmds { for a in c.args { if let hit = arg(a, root) { return hit } } }
         return nil
     }
 
-    private static func walk(_ list: [TNode]?, dotIsRoot: Bool) -> (Int, String)? {
+    private func walk(_ list: [TNode]?, dotIsRoot: Bool) -> (Int, String)? {
         for node in list ?? [] {
             let hit: (Int, String)?
             switch node {

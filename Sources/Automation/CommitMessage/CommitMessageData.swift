@@ -1,3 +1,5 @@
+public import Template
+
 /// Flux's commit message data model (`source.TemplateData`), built from a change list.
 ///
 /// Orders (documented deviations from Flux, where Go map iteration makes them random):
@@ -38,13 +40,23 @@ public struct CommitMessageData: Sendable {
         }
     }
 
-    /// Flux's default commit message.
-    public static let defaultCommitMessage = MessageTemplate.defaultCommitMessage
+    /// Flux's commit message when `messageTemplate` is empty.
+    public static let defaultCommitMessage = "Update from image update automation"
 
-    static let rootTypeName = "source.TemplateData"
-    static let resultTypeName = "update.Result"
     static let removedUpdatedMessage = "template uses removed '.Updated' field. Please use '.Changed' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template"
     static let removedImageResultMessage = "template uses removed '.Changed.ImageResult' field. Please use '.Changed.FileChanges' or '.Changed.Objects' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template"
+
+    /// Fields Flux removed from its data model, as paths from the root, with Flux's messages.
+    static let removedRootFields: [[String]: String] = [
+        ["Updated"]: removedUpdatedMessage, ["Changed", "ImageResult"]: removedImageResultMessage,
+    ]
+
+    /// Flux's behaviour for `spec.git.commit.messageTemplate`: an empty or absent template
+    /// means `defaultCommitMessage`; reading a removed field is an error with Flux's message.
+    public static func template(forSpec template: String?) throws(TemplateError) -> MessageTemplate {
+        let text = template ?? ""
+        return try MessageTemplate(text.isEmpty ? defaultCommitMessage : text, removedRootFields: removedRootFields)
+    }
 
     /// The root value templates see (`.AutomationObject`, `.Changed`, `.Values`).
     public var templateValue: TemplateValue
@@ -75,15 +87,15 @@ public struct CommitMessageData: Sendable {
         }
         let fileMap = TemplateValue.map(fileChanges.mapValues { .map($0.mapValues { .list($0) }) })
         let result = TemplateRecord(
-            typeName: Self.resultTypeName,
+            typeName: "update.Result",
             fields: ["FileChanges": fileMap, "Objects": .map(objects.mapValues { .list($0) }), "Changes": .list(unique)],
-            fieldOrder: ["FileChanges"])
+            fieldOrder: ["FileChanges"], removedFields: ["ImageResult": Self.removedImageResultMessage])
         var valueMap: [TemplateValue: TemplateValue] = [:]
         for (k, v) in values { valueMap[.string(k)] = .string(v) }
         templateValue = .record(TemplateRecord(
-            typeName: Self.rootTypeName,
+            typeName: "source.TemplateData",
             fields: ["AutomationObject": .record(automation), "Changed": .record(result), "Values": .map(valueMap)],
-            fieldOrder: ["AutomationObject", "Changed", "Values"]))
+            fieldOrder: ["AutomationObject", "Changed", "Values"], removedFields: ["Updated": Self.removedUpdatedMessage]))
     }
 
     /// `update.ObjectIdentifier` (embeds kyaml `ResourceIdentifier`); prints like Go's nested struct.
