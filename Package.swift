@@ -36,6 +36,8 @@ let package = Package(
         // command (start-up +10 ms, +9 MB RSS) and "ConfigurationSupport" swift-configuration;
         // imagebot needs neither.
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        // Deque for AsyncSemaphore's waiters; the version Hummingbird's graph already resolves.
+        .package(url: "https://github.com/apple/swift-collections", exact: "1.6.0"),
     ],
     targets: [
         // C declarations; headers and link flags come from pkg-config (`make deps` installs them).
@@ -49,7 +51,9 @@ let package = Package(
 
         // What several stages need and none owns: digests, base64, bytewise string order,
         // atomic file replacement.
-        .target(name: "Basics", swiftSettings: strict),
+        .target(
+            name: "Basics", dependencies: [.product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: strict),
 
         // Pipeline stages.
         .target(name: "Policy", dependencies: ["CPCRE2", "Basics"], swiftSettings: strict),
@@ -99,7 +103,7 @@ let package = Package(
         // (they depend on it so it is built first).
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Basics", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Basics", logging], swiftSettings: strict),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Basics", "TestSupport", logging], swiftSettings: strict),
         .testTarget(name: "CommitterTests", dependencies: ["Committer", "TestServers"], swiftSettings: strict),
         .testTarget(name: "TemplateTests", dependencies: ["Template"], swiftSettings: strict),
         .testTarget(name: "CloudIdentityTests", dependencies: ["CloudIdentity", "Registry", "Basics", "TestServers"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+import DequeModule
 import Synchronization
 
 /// A counting semaphore for tasks: `acquire` suspends (without blocking a thread) until a
@@ -6,8 +7,7 @@ import Synchronization
 public final class AsyncSemaphore: Sendable {
     private struct State {
         var permits: Int
-        var waiters: [CheckedContinuation<Void, Never>] = []
-        var head = 0
+        var waiters: Deque<CheckedContinuation<Void, Never>> = []
     }
     private let state: Mutex<State>
 
@@ -34,15 +34,7 @@ public final class AsyncSemaphore: Sendable {
     /// Frees a slot, waking the longest waiter.
     public func release() {
         let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            if s.head < s.waiters.count {
-                let c = s.waiters[s.head]
-                s.head += 1
-                if s.head > 64 && s.head * 2 > s.waiters.count {  // compact the consumed prefix
-                    s.waiters.removeFirst(s.head)
-                    s.head = 0
-                }
-                return c  // the permit passes straight to the waiter
-            }
+            if let c = s.waiters.popFirst() { return c }  // the permit passes straight to the waiter
             s.permits += 1
             return nil
         }
@@ -54,5 +46,10 @@ public final class AsyncSemaphore: Sendable {
         await acquire()
         defer { release() }
         return await body()
+    }
+
+    /// Free permits and suspended waiters, for tests and diagnostics.
+    package var snapshot: (permits: Int, waiters: Int) {
+        state.withLock { ($0.permits, $0.waiters.count) }
     }
 }

@@ -53,6 +53,21 @@ public enum ChildProcess {
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
 
+        // The calling thread's signal mask and ignored signals would pass to the child: Swift's
+        // task threads block SIGTERM, SIGINT, SIGHUP and SIGPIPE, and a helper started with those
+        // blocked cannot be stopped by them. The child starts with none blocked, these at default.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var defaultSignals = sigset_t()
+        sigemptyset(&defaultSignals)
+        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&defaultSignals, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
         var pid: pid_t = 0
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
@@ -61,8 +76,8 @@ public enum ChildProcess {
         let rc = cEnvironment.withUnsafeBufferPointer { merged in
             let envp = merged.isEmpty ? environ : UnsafeMutablePointer(mutating: merged.baseAddress)
             return program.contains("/")
-                ? posix_spawn(&pid, program, &actions, nil, cArgs, envp)
-                : posix_spawnp(&pid, program, &actions, nil, cArgs, envp)
+                ? posix_spawn(&pid, program, &actions, &attributes, cArgs, envp)
+                : posix_spawnp(&pid, program, &actions, &attributes, cArgs, envp)
         }
         close(inPipe[0])
         close(outPipe[1])

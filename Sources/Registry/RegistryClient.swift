@@ -7,7 +7,7 @@ import Synchronization
 /// whole process so connections and tokens are reused.
 public final class RegistryClient: Sendable {
     let transport = Transport()
-    let tokens = TokenCache()
+    let tokens: TokenCache
     let logger: Logger?
     private let permitsPerRegistry: Int
     private let semaphores = Mutex<[String: AsyncSemaphore]>([:])
@@ -20,9 +20,15 @@ public final class RegistryClient: Sendable {
 
     /// Creates a client. `logger` receives debug events (retries, token refreshes); the library
     /// never creates its own logger and never logs credentials.
-    public init(maxConcurrentRequestsPerRegistry: Int = 4, logger: Logger? = nil) {
+    public convenience init(maxConcurrentRequestsPerRegistry: Int = 4, logger: Logger? = nil) {
+        self.init(maxConcurrentRequestsPerRegistry: maxConcurrentRequestsPerRegistry, logger: logger, tokens: TokenCache())
+    }
+
+    /// A client whose token cache is given (tests pass one on a clock they control).
+    init(maxConcurrentRequestsPerRegistry: Int = 4, logger: Logger? = nil, tokens: TokenCache) {
         permitsPerRegistry = max(1, maxConcurrentRequestsPerRegistry)
         self.logger = logger
+        self.tokens = tokens
     }
 
     /// Forgets cached tokens and auth schemes for a registry (e.g. when its ImageRepository is deleted).

@@ -9,13 +9,20 @@ final class TokenCache: Sendable {
     private let entries = Mutex<[String: Entry]>([:])
     /// Which registries answered with a Basic challenge, so later requests send Basic at once.
     private let basicRegistries = Mutex<Set<String>>([])
+    /// The clock expiries are measured on; tests pass one they advance by hand.
+    private let now: @Sendable () -> ContinuousClock.Instant
+
+    init(now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
+        self.now = now
+    }
 
     static func key(registry: String, scope: String, credentials: RegistryCredentials) -> String {
         "\(registry)|\(scope)|\(credentials.cacheKey)"
     }
 
-    func token(for key: String, now: ContinuousClock.Instant = .now) -> String? {
-        entries.withLock { e in
+    func token(for key: String) -> String? {
+        let now = self.now()
+        return entries.withLock { e in
             guard let entry = e[key] else { return nil }
             if entry.expires <= now {
                 e[key] = nil
@@ -28,11 +35,11 @@ final class TokenCache: Sendable {
     func store(_ token: String, for key: String, expiresIn seconds: Double) {
         // Renew a little early on long-lived tokens so a request never races the expiry.
         let margin = seconds >= 60 ? 10.0 : 0
-        let expires = ContinuousClock.now.advanced(by: .milliseconds(Int64(max(0, seconds - margin) * 1000)))
+        let now = self.now()
+        let expires = now.advanced(by: .milliseconds(Int64(max(0, seconds - margin) * 1000)))
         entries.withLock { e in
             // A daemon sees many (registry, scope) pairs: prune expired ones now and then.
             if e.count >= 1024 {
-                let now = ContinuousClock.now
                 e = e.filter { $0.value.expires > now }
             }
             e[key] = Entry(token: token, expires: expires)

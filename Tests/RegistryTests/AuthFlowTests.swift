@@ -66,10 +66,13 @@ struct AuthFlowTests {
     @Test func tokenExpiryForcesANewToken() async throws {
         let server = try await FakeRegistry.start()
         defer { server.stop() }
-        let client = RegistryClient()
+        let clock = ManualClock()
+        let client = RegistryClient(tokens: TokenCache(now: clock.now))
         let options = RegistryOptions(credentials: alice)
         _ = try await client.listTags(server.reference("tokenshort"), options: options)  // expires_in: 1
-        try await Task.sleep(for: .milliseconds(1500))
+        _ = try await client.listTags(server.reference("tokenshort"), options: options)
+        #expect(try await server.stats()["token:repository:tokenshort/app:pull"] == 1)  // still fresh
+        clock.advance(by: .milliseconds(1500))
         _ = try await client.listTags(server.reference("tokenshort"), options: options)
         #expect(try await server.stats()["token:repository:tokenshort/app:pull"] == 2)
     }

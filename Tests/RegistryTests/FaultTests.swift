@@ -90,7 +90,7 @@ struct FaultTests {
         let ref = ImageReference(registry: server.origin, repository: "slow/app", scheme: "http")
         let start = ContinuousClock.now
         let task = Task { try await RegistryClient().listTags(ref) }
-        try await Task.sleep(for: .milliseconds(300))
+        try await server.waitForRequests("slow:tags/list")  // the transfer is under way: the server stalls it
         task.cancel()
         let result = await task.result
         #expect(ContinuousClock.now - start < .seconds(15), "the server stalls 30 s")

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Registry
@@ -112,19 +113,30 @@ struct HeaderParserTests {
         #expect(RetryAfter.delay(header, now: 784_111_767) == expected)
     }
 
-    /// Random input must never crash or hang the parsers.
-    @Test func fuzz() {
-        var rng = SystemRandomNumberGenerator()
+    /// Random input must never crash or hang the parsers, and what they accept keeps their
+    /// promises. Seeded (`IMAGEBOT_TEST_SEED` replays another run); failures name seed and case.
+    @Test func fuzz() throws {
+        let seed = TestSeed.value(default: 0x4EAD_E25)
+        var rng = SplitMix(seed: seed)
         let alphabet = Array(#"Bearer realm="\,;<>=: /?#@[]abcXYZ019-_."#.utf8) + [0, 0x0D, 0x0A, 0xFF, 0xC3]
-        for _ in 0..<3000 {
+        let base = "https://r.io/v2/x/tags/list"
+        let origin = try #require(URLParts(base))
+        for round in 0..<3000 {
             let count = Int.random(in: 0..<80, using: &rng)
             let bytes = (0..<count).map { _ in alphabet.randomElement(using: &rng) ?? 0 }
             let s = String(decoding: bytes, as: UTF8.self)
+            let replay = "\(TestSeed.variable)=\(seed), round \(round), input \(String(reflecting: s))"
             _ = AuthChallenge.parse(s)
-            _ = LinkHeader.firstTarget(s).map {
-                try? LinkHeader.resolveNext($0, against: "https://r.io/v2/x/tags/list")
+            if let target = LinkHeader.firstTarget(s), let next = try? LinkHeader.resolveNext(target, against: base) {
+                let parts = URLParts(next)
+                #expect(
+                    parts?.scheme == origin.scheme && parts?.host.lowercased() == origin.host
+                        && parts?.port == origin.port && parts?.hasUserinfo == false,
+                    "next page \(String(reflecting: next)) left \(origin.origin); \(replay)")
             }
-            _ = RetryAfter.delay(s, now: 0)
+            if let delay = RetryAfter.delay(s, now: 0) {
+                #expect(delay >= 0 && delay.isFinite, "Retry-After delay \(delay); \(replay)")
+            }
             _ = try? ImageReference(parsing: s)
             _ = DockerConfig.normalise(s)
         }

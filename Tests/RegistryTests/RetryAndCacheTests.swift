@@ -40,7 +40,8 @@ struct RetryAndCacheTests {
     }
 
     @Test func tokenCacheExpiresAndSeparatesKeys() {
-        let cache = TokenCache()
+        let clock = ManualClock()
+        let cache = TokenCache(now: clock.now)
         let alice = TokenCache.key(registry: "r.io", scope: "s", credentials: .basic(username: "a", password: "1"))
         let bob = TokenCache.key(registry: "r.io", scope: "s", credentials: .basic(username: "a", password: "2"))
         #expect(alice != bob)
@@ -49,10 +50,16 @@ struct RetryAndCacheTests {
         #expect(cache.token(for: alice) == "t1")
         #expect(cache.token(for: bob) == nil)
         // 300 s tokens are renewed 10 s early; 30 s tokens are used to the end.
-        #expect(cache.token(for: alice, now: .now.advanced(by: .seconds(289))) == "t1")
-        #expect(cache.token(for: alice, now: .now.advanced(by: .seconds(291))) == nil)
+        clock.advance(by: .seconds(289))
+        #expect(cache.token(for: alice) == "t1")
+        clock.advance(by: .seconds(1))
+        #expect(cache.token(for: alice) == nil)
         cache.store("t2", for: bob, expiresIn: 30)
-        #expect(cache.token(for: bob, now: .now.advanced(by: .seconds(29))) == "t2")
+        clock.advance(by: .seconds(29))
+        #expect(cache.token(for: bob) == "t2")
+        clock.advance(by: .seconds(1))
+        #expect(cache.token(for: bob) == nil)
+        cache.store("t3", for: bob, expiresIn: 30)
         cache.markBasic("r.io")
         cache.removeAll(registry: "r.io")
         #expect(cache.token(for: bob) == nil)

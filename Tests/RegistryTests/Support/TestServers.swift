@@ -93,6 +93,18 @@ struct TestCertificates: Sendable {
 
 let sharedTransport = Transport()
 
+/// Polls `condition` until it holds. The limit only stops a test that would otherwise hang
+/// (it is far beyond any wait a passing run makes); nothing is asserted about how long it took.
+func waitUntil(
+    _ what: String, limit: Duration = .seconds(60), _ condition: () async throws -> Bool
+) async throws {
+    let giveUp = ContinuousClock.now + limit
+    while try await !condition() {
+        guard ContinuousClock.now < giveUp else { throw TestServerError.failed("gave up waiting for \(what)") }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+}
+
 /// `scripts/fake_registry.py`, one per test; dies with the test process (stdin EOF).
 final class FakeRegistry: @unchecked Sendable {  // immutable after init; stop() is idempotent under `lock`
     let port: Int
@@ -137,6 +149,14 @@ final class FakeRegistry: @unchecked Sendable {  // immutable after init; stop()
         let r = try await rawRequest("GET", "http://\(origin)/_stats")
         let any = try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any] ?? [:]
         return any.compactMapValues { $0 as? Int }
+    }
+
+    /// Waits until the server has counted `count` requests under `key` (a `_stats` key such as
+    /// `slow:tags/list`): a test acts once the server saw the request, not after a guessed sleep.
+    func waitForRequests(_ key: String, count: Int = 1) async throws {
+        try await waitUntil("\(count) request(s) counted as \(key) on \(origin)") {
+            try await stats()[key, default: 0] >= count
+        }
     }
 
     func stop() {
