@@ -360,7 +360,9 @@ struct ControllerStateResultTests {
         #expect(entry?.status.conditions.first?.status == "False")
         #expect(entry?.nextScan == F.t(6), "5 s backoff after the first failure")
         #expect(state.failures.map(\.reason) == [c.reason])
+        #expect(state.failures.map(\.code) == [c.code.label])
         #expect(state.outbox.map(\.reason) == [c.reason])
+        #expect(state.outbox.first?.metadata["code"] == c.code.label)
         #expect(state.outbox.first?.severity == "error")
 
         // The same failure again: no second event; a success: recovered, one info event.

@@ -344,7 +344,7 @@ struct ControllerState {
             logger.error("scan failed", metadata: [
                 "imagerepository": "\(key)", "error": "\(error)", "code": "\(scan.failureCode ?? .other)"])
             if entry.status.conditions.setReady(false, reason: reason, message: error, at: time) {
-                failed(.imageRepository, key, reason: reason, message: error, at: time)
+                failed(.imageRepository, key, code: scan.failureCode ?? .other, reason: reason, message: error, at: time)
             }
         } else {
             let changed = entry.status.lastScanResult?.revision != scan.revision
@@ -432,7 +432,7 @@ struct ControllerState {
             let reason = ConditionReason.of(code, kind: .imagePolicy)
             logger.warning("policy selected nothing", metadata: ["imagepolicy": "\(key)", "reason": "\(error)", "code": "\(code)"])
             if entry.status.conditions.setReady(false, reason: reason, message: error, at: time) {
-                failed(.imagePolicy, key, reason: reason, message: error, at: time)
+                failed(.imagePolicy, key, code: code, reason: reason, message: error, at: time)
             }
             policies[key] = entry
             return
@@ -541,7 +541,7 @@ struct ControllerState {
             metadata["code"] = "\(outcome.failureCode ?? .other)"
             logger.error("automation failed", metadata: metadata)
             if entry.status.conditions.setReady(false, reason: reason, message: outcome.summary, at: time) {
-                failed(.imageUpdateAutomation, key, reason: reason, message: outcome.summary, at: time)
+                failed(.imageUpdateAutomation, key, code: outcome.failureCode ?? .other, reason: reason, message: outcome.summary, at: time)
             }
         } else {
             entry.status.consecutiveFailures = 0
@@ -609,10 +609,13 @@ struct ControllerState {
     }
 
     /// Remembers a failure for the status (bounded) and queues it for the notification URLs.
-    private mutating func failed(_ kind: ObjectKind, _ key: ObjectKey, reason: String, message: String, at time: Date) {
-        failures.append(FailureRecord(kind: kind.rawValue, namespace: key.namespace, name: key.name, reason: reason, message: message, time: time))
+    private mutating func failed(
+        _ kind: ObjectKind, _ key: ObjectKey, code: FailureCode, reason: String, message: String, at time: Date
+    ) {
+        failures.append(FailureRecord(
+            kind: kind.rawValue, namespace: key.namespace, name: key.name, reason: reason, message: message, time: time, code: code.label))
         if failures.count > Self.failureHistory { failures.removeFirst(failures.count - Self.failureHistory) }
-        notify(kind, key, severity: "error", reason: reason, message: message, at: time)
+        notify(kind, key, severity: "error", reason: reason, message: message, at: time, metadata: ["code": code.label])
     }
 
     private mutating func notify(

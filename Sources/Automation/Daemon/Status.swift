@@ -101,6 +101,9 @@ public struct FailureRecord: Sendable, Codable, Hashable {
     public var namespace, name: String
     public var reason, message: String
     public var time: Date
+    /// The failure's code (`FailureCode.label`: `registry.unauthorized`, `git.authentication`, …),
+    /// finer than the reason. Optional: older daemons omit it.
+    public var code: String? = nil
 }
 
 /// The body of `GET /api/v1/status`.
