@@ -115,3 +115,34 @@ struct ControllerLoopTests {
         await loop.value
     }
 }
+
+@Suite("the config watcher's fingerprint")
+struct ConfigFingerprintTests {
+    enum Edit: String, CaseIterable, Sendable {
+        case none, content, rename, addFile, nonManifest
+    }
+
+    @Test(arguments: Edit.allCases)
+    func changesWithTheManifestsOnly(_ edit: Edit) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fingerprint-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let file = root.appendingPathComponent("fleet.yaml")
+        try "kind: ImageRepository\n".write(to: file, atomically: true, encoding: .utf8)
+        let before = ConfigWatcher.fingerprint(of: root.path)
+        switch edit {
+        case .none: break
+        case .content: try "kind: ImagePolicy\n".write(to: file, atomically: true, encoding: .utf8)
+        case .rename: try FileManager.default.moveItem(at: file, to: root.appendingPathComponent("other.yaml"))
+        case .addFile: try "kind: ImagePolicy\n".write(to: root.appendingPathComponent("more.yml"), atomically: true, encoding: .utf8)
+        case .nonManifest: try "notes\n".write(to: root.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        }
+        let after = ConfigWatcher.fingerprint(of: root.path)
+        #expect((before != after) == [.content, .rename, .addFile].contains(edit))
+        #expect(before.count == 64)
+    }
+
+    @Test func aMissingDirectory() {
+        #expect(ConfigWatcher.fingerprint(of: "/nonexistent-\(UUID().uuidString)") == "missing")
+    }
+}
