@@ -27,6 +27,8 @@ public struct AutomationOutcome: Sendable {
     /// One line: what happened, or why nothing was pushed.
     public var summary: String
     public var failed = false
+    /// What kind of failure it was, when `failed`.
+    public var failureCode: FailureCode?
     /// Warnings and errors about markers and policies (one line each).
     public var diagnostics: [String] = []
     /// Push attempts (more than one when another writer moved the branch).
@@ -104,15 +106,14 @@ public struct AutomationRunner: Sendable {
             resolutions = given  // the daemon applies its own flapping guard
         } else {
             resolutions = await scanner.resolve(policies(of: automation)).policies
-            // The flapping guard: a tag this automation replaced within the hour goes back only
-            // when the previous scan gave it too.
+            // The flapping guard, with the previous scan as the evidence of a second scan.
             let loaded = FlappingMemory.load(stateDirectory: stateDirectory, key: automation.key)
             memory = loaded
             resolutions = resolutions.map { resolution in
-                guard let latest = resolution.latest, loaded.wasReplaced(policy: resolution.key.markerKey, tag: latest.tag, now: now),
-                    resolution.previousTag != latest.tag
-                else { return resolution }
-                return FlappingMemory.held(resolution.key, tag: latest.tag)
+                guard let latest = resolution.latest else { return resolution }
+                let consecutiveScans = resolution.previousTag == latest.tag ? 2 : 1
+                return loaded.holds(policy: resolution.key.markerKey, tag: latest.tag, consecutiveScans: consecutiveScans, now: now)
+                    ? FlappingMemory.held(resolution.key, tag: latest.tag) : resolution
             }
         }
         let (results, unresolved) = PolicyResolution.markerResults(resolutions)
@@ -161,19 +162,19 @@ public struct AutomationRunner: Sendable {
         guard let name = automation.signingKeySecret else { return .success(nil) }
         let namespace = automation.key.namespace
         guard secrets.exists(namespace: namespace, name: name) else {
-            return .failure(AutomationFailure("could not find signing key secret '\(name)'"))
+            return .failure(AutomationFailure("could not find signing key secret '\(name)'", code: .credentials))
         }
         let passphrase = secrets.value(namespace: namespace, name: name, key: automation.signingKeyType == .gpg ? "passphrase" : "password")
             .map { String(decoding: $0, as: UTF8.self) }
         switch automation.signingKeyType {
         case .gpg:
             guard let key = secrets.value(namespace: namespace, name: name, key: "git.asc") else {
-                return .failure(AutomationFailure("signing key secret '\(name)' does not contain a 'git.asc' key"))
+                return .failure(AutomationFailure("signing key secret '\(name)' does not contain a 'git.asc' key", code: .credentials))
             }
             return .success(SigningKey(type: .gpg, secretName: name, key: key, passphrase: passphrase))
         case .ssh:
             guard let key = secrets.value(namespace: namespace, name: name, key: "identity") else {
-                return .failure(AutomationFailure("signing key secret '\(name)' does not contain an 'identity' key"))
+                return .failure(AutomationFailure("signing key secret '\(name)' does not contain an 'identity' key", code: .credentials))
             }
             return .success(SigningKey(type: .ssh, secretName: name, key: key, passphrase: passphrase))
         }
@@ -201,7 +202,11 @@ extension PolicyResolution {
 /// A failure of one automation, one line naming the cause (never a credential).
 public struct AutomationFailure: Error, Sendable, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    public let code: FailureCode
+    public init(_ description: String, code: FailureCode = .other) {
+        self.description = description
+        self.code = code
+    }
 }
 
 /// Key material for signing commits (never printed).
@@ -228,6 +233,7 @@ private struct GitWork: Sendable {
             try attempt(&outcome)
         } catch {
             outcome.failed = true
+            outcome.failureCode = FailureCode.of(error)
             outcome.summary = "\(error)"
         }
         return outcome
@@ -238,7 +244,7 @@ private struct GitWork: Sendable {
         do {
             let target = try self.target()
             outcome.branch = target.pushBranch
-            let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: target.source.url, access: access.get())
+            let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: target.source.url, access: gitAccess())
             let template = try CommitMessageData.template(forSpec: automation.messageTemplate)
             let (base, _) = try fetchBase(cache, target)
             if try proposeChange(cache, base: base, template: template, outcome: &outcome) != nil {
@@ -246,6 +252,7 @@ private struct GitWork: Sendable {
             }
         } catch {
             outcome.failed = true
+            outcome.failureCode = FailureCode.of(error)
             outcome.summary = "\(error)"
         }
         return outcome
@@ -263,7 +270,7 @@ private struct GitWork: Sendable {
 
     private func target() throws -> Target {
         guard let source else {
-            throw AutomationFailure("referenced git repository does not exist: GitRepository \(automation.sourceRef)")
+            throw AutomationFailure("referenced git repository does not exist: GitRepository \(automation.sourceRef)", code: .missingReference)
         }
         let checkout = automation.checkout ?? source.reference ?? GitReference(branch: "master")
         let checkoutIsBranch = checkout.commit == nil && checkout.name == nil && checkout.tag == nil && checkout.semver == nil
@@ -271,7 +278,8 @@ private struct GitWork: Sendable {
         // Flux pushes to the checkout's `branch` even when a tag or commit is what is checked out.
         guard let pushBranch = automation.pushBranch ?? checkoutBranch ?? checkout.branch else {
             throw AutomationFailure(
-                "push spec not provided, and cannot be inferred from .spec.git.checkout.ref or GitRepository .spec.ref")
+                "push spec not provided, and cannot be inferred from .spec.git.checkout.ref or GitRepository .spec.ref",
+                code: .invalidSource)
         }
         return Target(source: source, checkout: checkout, checkoutBranch: checkoutBranch, pushBranch: pushBranch)
     }
@@ -333,7 +341,7 @@ private struct GitWork: Sendable {
         let (source, checkoutBranch, pushBranch) = (target.source, target.checkoutBranch, target.pushBranch)
         let checkoutIsBranch = checkoutBranch != nil
         outcome.branch = pushBranch
-        let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: source.url, access: access.get())
+        let cache = try GitCache(stateDirectory: stateDirectory, remoteURL: source.url, access: gitAccess())
         // Same policy results and same remote heads as the last successful run: nothing to do.
         let watched = Set(["refs/heads/\(pushBranch)"] + (checkoutBranch.map { ["refs/heads/\($0)"] } ?? []))
         let previous = AutomationState.load(stateDirectory: stateDirectory, key: automation.key)
@@ -399,9 +407,16 @@ private struct GitWork: Sendable {
             if outcome.summary.isEmpty { outcome.summary = "up to date" }
         case .rejectedNonFastForward:
             outcome.failed = true
+            outcome.failureCode = .pushConflict
             outcome.commit = nil
             outcome.summary = "push to '\(pushBranch)' was rejected \(outcome.attempts) times: another writer keeps moving the branch"
         }
+    }
+
+    /// The GitRepository's credentials and connection settings; a failure to assemble them is a
+    /// credentials failure (a secret missing or incomplete).
+    private func gitAccess() throws -> GitAccess {
+        try access.mapError { AutomationFailure($0.description, code: $0.code == .other ? .credentials : $0.code) }.get()
     }
 
     /// `./apps/` → `apps`, `.` → `` (the repository root).

@@ -85,7 +85,15 @@ struct FlappingMemory {
         PolicyResolution(
             key: policy,
             error: "held by the flapping guard: \(tag) was replaced by this automation within the hour; "
-                + "it goes back once the policy gives it for two consecutive scans")
+                + "it goes back once the policy gives it for two consecutive scans",
+            failureCode: .heldByFlappingGuard)
+    }
+
+    /// The flapping rule, one for the daemon and `run --once`: a tag this automation replaced
+    /// within the window goes back only once the policy has given it for two consecutive scans
+    /// (`consecutiveScans`: the daemon counts them; `run --once` knows the previous scan's).
+    func holds(policy: String, tag: String, consecutiveScans: Int, now: Double) -> Bool {
+        consecutiveScans < 2 && wasReplaced(policy: policy, tag: tag, now: now)
     }
 
     func wasReplaced(policy: String, tag: String, now: Double) -> Bool {

@@ -24,6 +24,8 @@ public struct RepositoryScan: Sendable {
     public var excluded = 0
     /// Why the scan failed: one line naming the image and the cause. Nil on success.
     public var error: String?
+    /// What kind of failure `error` is (nil on success).
+    public var failureCode: FailureCode?
 }
 
 /// A policy's result, Flux's `status.latestRef`, with the decision that produced it.
@@ -35,14 +37,20 @@ public struct PolicyResolution: Sendable {
     public var decision: PolicyDecision?
     /// Why nothing was selected: the engine's failure, the repository's error, a digest error.
     public var error: String?
+    /// What kind of failure `error` is (nil when something was selected).
+    public var failureCode: FailureCode?
     /// The tag the policy selected on the previous scan's tag list (nil: no previous scan).
     public var previousTag: String?
 
-    public init(key: ObjectKey, latest: LatestRef? = nil, decision: PolicyDecision? = nil, error: String? = nil) {
+    public init(
+        key: ObjectKey, latest: LatestRef? = nil, decision: PolicyDecision? = nil, error: String? = nil,
+        failureCode: FailureCode? = nil
+    ) {
         self.key = key
         self.latest = latest
         self.decision = decision
         self.error = error
+        self.failureCode = failureCode ?? error.map { _ in .other }
     }
 
     public struct LatestRef: Sendable, Hashable, Codable {
@@ -132,6 +140,7 @@ public struct Scanner: Sendable {
                 scan.revision = cached.revision
             } else {
                 scan.error = "\(repository.image): suspended and never scanned"
+                scan.failureCode = .suspended
             }
             return scan
         }
@@ -165,12 +174,17 @@ public struct Scanner: Sendable {
             }
         } catch let error as RegistryError {
             scan.error = error.description
+            scan.failureCode = .registry(error.code)
         } catch let error as PolicyError {
+            // The exclusion list: a spec error, not a read failure, but Flux has no reason for it.
             scan.error = "\(repository.image): \(error.message)"
+            scan.failureCode = .other
         } catch let error as StateError {
             scan.error = "\(repository.image): scanned, but the tag cache could not be written: \(error)"
+            scan.failureCode = .stateDirectory
         } catch {
             scan.error = "\(repository.image): \(error)"
+            scan.failureCode = FailureCode.of(error)
         }
         return scan
     }
@@ -231,7 +245,10 @@ public struct Scanner: Sendable {
         let stored = results?.load(policy.key)
         if policy.suspend {
             var resolution = PolicyResolution(key: policy.key, latest: stored)
-            if stored == nil { resolution.error = "the ImagePolicy is suspended and has no earlier result" }
+            if stored == nil {
+                resolution.error = "the ImagePolicy is suspended and has no earlier result"
+                resolution.failureCode = .suspended
+            }
             return resolution
         }
         var resolution = await evaluateAfresh(policy, scan: scan, stored: stored)
@@ -241,6 +258,7 @@ public struct Scanner: Sendable {
                 try results?.store(latest, for: policy.key)
             } catch {
                 resolution.error = "selected \(latest.tag), but the result could not be stored: \(error)"
+                resolution.failureCode = .stateDirectory
                 resolution.latest = nil
             }
         }
@@ -253,14 +271,17 @@ public struct Scanner: Sendable {
         var resolution = PolicyResolution(key: policy.key)
         guard let repository = configuration.repositories[policy.repository], let scan else {
             resolution.error = "referenced ImageRepository \(policy.repository) does not exist"
+            resolution.failureCode = .missingReference
             return resolution
         }
         if let error = scan.error {
             resolution.error = error
+            resolution.failureCode = .dependencyNotReady
             return resolution
         }
         guard let rule = policy.rule else {
             resolution.error = "the policy is invalid (see imagebot validate)"
+            resolution.failureCode = .invalidPolicy
             return resolution
         }
         let engine: ImagePolicy
@@ -271,6 +292,7 @@ public struct Scanner: Sendable {
             engine = try ImagePolicy(rule: rule, filter: filter)
         } catch {
             resolution.error = error.message
+            resolution.failureCode = FailureCode.of(error)
             return resolution
         }
         let decision = engine.evaluate(scan.tags)
@@ -281,6 +303,7 @@ public struct Scanner: Sendable {
         }
         guard let tag = decision.selected else {
             resolution.error = decision.failure?.message ?? "nothing selected"
+            resolution.failureCode = decision.failure.map { FailureCode.of($0) } ?? .nothingSelected
             return resolution
         }
         var latest = PolicyResolution.LatestRef(name: repository.image, tag: tag)
@@ -296,6 +319,7 @@ public struct Scanner: Sendable {
                     of: reference, tag: tag, options: try await registryOptions(for: repository, reference: reference))
             } catch {
                 resolution.error = "failed fetching digest of \(repository.image):\(tag): \(error)"
+                resolution.failureCode = FailureCode.of(error)
                 return resolution
             }
         }

@@ -340,7 +340,8 @@ struct DaemonTests {
         let (fleet, seeded, hook, daemon) = try startMidPush(registry: registry, root: root, server: server)
         _ = try daemon.stop(SIGKILL)
         try FileManager.default.removeItem(at: hook)
-        usleep(2_500_000)  // let the orphaned receive-pack finish or die
+        // The orphaned receive-pack (and its hook) finish or die before the restart.
+        #expect(eventually(seconds: 30) { processesInside(fleet.remote).isEmpty } != nil, "\(processesInside(fleet.remote))")
 
         let restarted = try DaemonProcess(daemonArguments(fleet), log: fleet.root.appendingPathComponent("daemon2.log"))
         #expect(try eventually(seconds: 30) { try head(fleet) != seeded } != nil, "\(restarted.logText)")
@@ -350,6 +351,20 @@ struct DaemonTests {
         #expect(log.split(separator: "\n").count == 2, "exactly one commit on top of the seed: \(log)")
         #expect(try git(["--git-dir", fleet.remote.path, "show", "main:apps/deploy.yaml"]).contains("acme/app:1.1.0"))
     }
+}
+
+/// The processes whose working directory is `directory` or under it (a bare repository's
+/// receive-pack and hooks run there), from /proc.
+func processesInside(_ directory: URL) -> [Int32] {
+    let root = directory.resolvingSymlinksInPath().path
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { entry in
+        guard let pid = Int32(entry),
+            let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/cwd"),
+            cwd == root || cwd.hasPrefix(root + "/")
+        else { return nil }
+        return pid
+    }.sorted()
 }
 
 /// Polls an async condition every 100 ms for up to `seconds`.

@@ -1,9 +1,5 @@
-import Basics
-import Committer
 public import Logging
-import Policy
 import Registry
-import Setters
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -20,8 +16,10 @@ import Glibc
 /// scan that saw it. Keeps every object's status, reloads the config dir when it changes and
 /// drains on shutdown (in-flight pushes finish, bounded).
 ///
-/// One event loop on this actor decides what to start; the work itself (registry requests,
-/// libgit2) runs in tasks off the actor and reports back.
+/// Every decision is `ControllerState`'s; this actor is the loop around it: it starts the work
+/// the state hands out in tasks off the actor (registry requests, libgit2), reports the results
+/// back, and sleeps until the next due time or the next event (work finished, a webhook, a
+/// config change).
 public actor AutomationController {
     public struct Options: Sendable {
         public var configDirectory: String
@@ -47,91 +45,40 @@ public actor AutomationController {
         }
     }
 
-    enum Event: Sendable {
-        case tick
-        case configChanged(String)
-        case shutdown
-    }
-
-    private struct RepositoryEntry {
-        var config: ImageRepositoryConfig
-        var status: RepositoryStatus
-        var generation = 0
-        /// The last successful scan (its tags are what policies are evaluated against).
-        var scan: RepositoryScan?
-        var nextScan: ContinuousClock.Instant
-        var scanning = false
-        /// Set when a scan finished, successfully or not: its policies have been tried.
-        var attempted = false
-    }
-
-    private struct PolicyEntry {
-        var config: ImagePolicyConfig
-        var status: PolicyStatus
-        var generation = 0
-        /// The last result with a selection (kept when a later evaluation fails, as Flux keeps
-        /// `latestRef`): automations apply it.
-        var resolution: PolicyResolution?
-        var lastError: String?
-        /// The tag list revision the policy was last evaluated against; nil = evaluate again.
-        var evaluatedRevision: String?
-        var nextDigestCheck: ContinuousClock.Instant?
-        var evaluating = false
-        /// The `latestRef` whose tag-to-commit latency was already recorded.
-        var latencyRecordedFor: PolicyResolution.LatestRef?
-        /// Consecutive successful scans that gave the current `latestRef` (the flapping guard's
-        /// evidence that a result is not a blip).
-        var stableScans = 0
-    }
-
-    private struct AutomationEntry {
-        var config: ImageUpdateAutomationConfig
-        var status: AutomationStatus
-        var generation = 0
-        var nextRun: ContinuousClock.Instant
-        var running = false
-        /// A policy changed while it ran: run again as soon as it finishes.
-        var rerun = false
-        /// Tags this automation replaced, with when: the flapping guard's memory.
-        var replaced = FlappingMemory()
-        /// Policies whose result was held back by the flapping guard in the last run.
-        var held: Set<ObjectKey> = []
-    }
-
-
     private let options: Options
     private let logger: Logger
     private let notifier: Notifier?
-    private let clock = ContinuousClock()
+    private let clock: any DaemonClock
     private let registryClient: RegistryClient
-    private let events: AsyncStream<Event>
-    private let continuation: AsyncStream<Event>.Continuation
+    private let watcher: ConfigWatcher
 
+    /// Every decision: what is tracked, due, running, and each object's status.
+    private var state: ControllerState
     /// Runs automations and (through its scanner) scans, for the configuration in effect;
     /// rebuilt when a new configuration is applied.
     private var runner: AutomationRunner
-    private var scanner: Scanner { runner.scanner }
-    private var configuration: Configuration { runner.configuration }
     private var configState: StatusReport.ConfigState
     private var loadedFingerprint: String?
-    private var repositories: [ObjectKey: RepositoryEntry] = [:]
-    private var policies: [ObjectKey: PolicyEntry] = [:]
-    private var automations: [ObjectKey: AutomationEntry] = [:]
     private var scanTasks: [ObjectKey: Task<Void, Never>] = [:]
     private var evaluationTasks: [ObjectKey: Task<Void, Never>] = [:]
     private var runTasks: [ObjectKey: Task<Void, Never>] = [:]
     private var draining = false
-    /// The latest failures, oldest first, at most `failureHistory`.
-    private var failures: [FailureRecord] = []
+    /// Something happened since the loop last looked (work finished, a webhook, a config change).
+    private var woken = false
+    /// The loop, while it waits for the next due time or an event.
+    private var waiting: CheckedContinuation<Void, Never>?
+    /// Tells a wait's timer apart from an earlier wait's.
+    private var waitNumber = 0
     /// How many failures the status keeps (a page's worth; each is one line).
-    public static let failureHistory = 20
+    public static let failureHistory = ControllerState.failureHistory
 
-    public init(options: Options, logger: Logger, notifier: Notifier? = nil) {
+    public init(options: Options, logger: Logger, notifier: Notifier? = nil, clock: any DaemonClock = SystemDaemonClock()) {
         self.options = options
         self.logger = logger
         self.notifier = notifier
+        self.clock = clock
         registryClient = RegistryClient(logger: logger)
-        (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        watcher = ConfigWatcher(directory: options.configDirectory, interval: options.configPollInterval)
         runner = AutomationRunner(
             configuration: Configuration(),
             scanner: Scanner(
@@ -139,12 +86,26 @@ public actor AutomationController {
                 client: registryClient, cache: nil),
             secrets: SecretStore(directory: nil, configuration: Configuration()), stateDirectory: options.stateDirectory)
         configState = StatusReport.ConfigState(directory: options.configDirectory, loadedAt: nil, lastError: nil, warnings: [])
+        state = ControllerState(logger: logger)
+        state.shard = options.shard
+        state.schedule = options.schedule
+        state.maxConcurrentScans = options.maxConcurrentScans
+        state.maxConcurrentAutomations = options.maxConcurrentAutomations
+        state.allowFileRemotes = options.allowFileRemotes
+        state.instance = options.instance
     }
 
     // MARK: - Control from outside (HTTP server, signals)
 
     /// Stops starting work; `run()` returns once in-flight runs finished or the grace passed.
-    public nonisolated func shutdown() { continuation.yield(.shutdown) }
+    public nonisolated func shutdown() {
+        Task { await self.beginShutdown() }
+    }
+
+    private func beginShutdown() {
+        draining = true
+        wake()
+    }
 
     /// Config loaded and the state dir writable.
     public func isReady() -> Bool {
@@ -162,81 +123,85 @@ public actor AutomationController {
 
     /// Scans the ImageRepositories named `name` (in any namespace) or `namespace/name` now.
     public func requestScan(_ name: String) -> ScanRequest {
-        let parts = name.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        let matches: (ObjectKey) -> Bool = { key in
-            parts.count == 2 ? key.namespace == parts[0] && key.name == parts[1] : key.name == name
+        switch state.requestScan(name, now: clock.now) {
+        case .scheduled(let keys):
+            DaemonMetrics.webhook(found: true)
+            logger.info("scan requested by webhook", metadata: ["repositories": "\(keys.map(\.description).joined(separator: ","))"])
+            wake()
+            return .scheduled(keys)
+        case .otherShard:
+            DaemonMetrics.webhook(found: false)
+            return .otherShard
+        case .unknown:
+            DaemonMetrics.webhook(found: false)
+            return .unknown
         }
-        let keys = repositories.keys.filter(matches).sorted()
-        DaemonMetrics.webhook(found: !keys.isEmpty)
-        guard !keys.isEmpty else {
-            return configuration.repositories.keys.contains(where: matches) ? .otherShard : .unknown
-        }
-        let now = clock.now
-        for key in keys { repositories[key]?.nextScan = now }
-        logger.info("scan requested by webhook", metadata: ["repositories": "\(keys.map(\.description).joined(separator: ","))"])
-        continuation.yield(.tick)
-        return .scheduled(keys)
     }
 
     /// Every object's last result, for `GET /api/v1/status`.
     public func status() -> StatusReport {
-        let now = clock.now
-        func date(_ instant: ContinuousClock.Instant) -> Date {
-            Date().addingTimeInterval(Self.seconds(instant - now))
-        }
+        let statuses = state.statuses(now: clock.now, date: clock.date)
         return StatusReport(
             config: configState,
             shard: .init(index: options.shard.index, count: options.shard.count),
-            imageRepositories: repositories.values.sorted { $0.config.key < $1.config.key }.map { entry in
-                var status = entry.status
-                status.nextScan = entry.scanning ? nil : date(entry.nextScan)
-                return status
-            },
-            imagePolicies: policies.values.sorted { $0.config.key < $1.config.key }.map(\.status),
-            imageUpdateAutomations: automations.values.sorted { $0.config.key < $1.config.key }.map { entry in
-                var status = entry.status
-                status.nextRun = entry.running ? nil : date(entry.nextRun)
-                return status
-            },
-            recentFailures: failures.reversed())
+            imageRepositories: statuses.repositories, imagePolicies: statuses.policies, imageUpdateAutomations: statuses.automations,
+            recentFailures: state.failures.reversed())
     }
 
     // MARK: - The loop
 
-    /// Runs until `shutdown()`: loads the config, then schedules until told to stop.
+    /// Runs until `shutdown()`: loads the config, then starts what is due and sleeps until the
+    /// next due time or the next event (work finished, webhook, config change).
     public func run() async {
-        reloadIfChanged(Self.fingerprint(of: options.configDirectory))
-        let continuation = self.continuation
-        let ticker = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(250))
-                continuation.yield(.tick)
-            }
+        let initial = watcher.fingerprint()
+        reloadIfChanged(initial)
+        let watcherTask = Task { [watcher, clock] in
+            await watcher.watch(from: initial, clock: clock) { fingerprint in await self.configChanged(fingerprint) }
         }
-        let watcher = Task { [options] in
-            var last = Self.fingerprint(of: options.configDirectory)
-            while !Task.isCancelled {
-                try? await Task.sleep(for: options.configPollInterval)
-                let current = Self.fingerprint(of: options.configDirectory)
-                if current != last {
-                    last = current
-                    continuation.yield(.configChanged(current))
-                }
-            }
+        while !draining {
+            // One `now` for both: work that falls due in between is not skipped.
+            let now = clock.now
+            start(state.startDueWork(now: now, date: clock.date))
+            sendNotifications()
+            await wait(until: state.nextDue(after: now))
         }
-        startDueWork()
-        for await event in events {
-            switch event {
-            case .tick: break
-            case .configChanged(let fingerprint): reloadIfChanged(fingerprint)
-            case .shutdown: draining = true
-            }
-            if draining { break }
-            startDueWork()
-        }
-        ticker.cancel()
-        watcher.cancel()
+        watcherTask.cancel()
         await drain()
+    }
+
+    private func configChanged(_ fingerprint: String) {
+        reloadIfChanged(fingerprint)
+        wake()
+    }
+
+    /// Returns at `deadline` (nil: none) or as soon as `wake()` is called, whichever is first.
+    private func wait(until deadline: ContinuousClock.Instant?) async {
+        if woken {
+            woken = false
+            return
+        }
+        waitNumber += 1
+        let number = waitNumber
+        let timer = deadline.map { deadline in
+            Task { [clock] in
+                guard (try? await clock.sleep(until: deadline)) != nil else { return }
+                self.timerFired(number)
+            }
+        }
+        await withCheckedContinuation { waiting = $0 }
+        timer?.cancel()
+        woken = false
+    }
+
+    private func timerFired(_ number: Int) {
+        if number == waitNumber { wake() }
+    }
+
+    /// Lets the loop look again now.
+    private func wake() {
+        woken = true
+        waiting?.resume()
+        waiting = nil
     }
 
     private func drain() async {
@@ -246,354 +211,94 @@ public actor AutomationController {
         for task in evaluationTasks.values { task.cancel() }
         let deadline = clock.now + options.shutdownGrace
         while !runTasks.isEmpty && clock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
+            await wait(until: deadline)
         }
+        sendNotifications()
         if !runTasks.isEmpty {
             logger.warning("shutdown grace passed with runs in flight; the next start redoes them",
                            metadata: ["automations": "\(runTasks.keys.map(\.description).sorted().joined(separator: ","))"])
         }
     }
 
-    private func startDueWork() {
-        guard !draining else { return }
-        let now = clock.now
-        for key in repositories.keys.sorted() where scanTasks.count < options.maxConcurrentScans {
-            if let entry = repositories[key], !entry.scanning, entry.nextScan <= now { startScan(key) }
-        }
-        for (key, entry) in policies where !entry.evaluating {
-            guard let due = entry.nextDigestCheck, due <= now,
-                let repository = repositories[entry.config.repository], !repository.scanning, let scan = repository.scan
-            else { continue }
-            startEvaluation(key, scan: scan)
-        }
-        var busyBranches = Set(runTasks.keys.compactMap { automations[$0].map { branchKey($0.config) } })
-        for key in automations.keys.sorted() where runTasks.count < options.maxConcurrentAutomations {
-            guard let entry = automations[key], !entry.running, entry.nextRun <= now, !entry.config.suspend,
-                policiesAttempted(entry.config), !busyBranches.contains(branchKey(entry.config))
-            else { continue }
-            busyBranches.insert(branchKey(entry.config))
-            startRun(key)
-        }
+    // MARK: - Doing the work ControllerState hands out
+
+    private func start(_ work: ControllerState.DueWork) {
+        for job in work.scans { startScan(job) }
+        for job in work.evaluations { startEvaluation(job) }
+        for job in work.runs { startRun(job) }
     }
 
-    /// Automations writing the same repository and branch run one at a time.
-    private func branchKey(_ automation: ImageUpdateAutomationConfig) -> String {
-        let source = configuration.gitRepositories[automation.sourceRef]
-        let branch = automation.pushBranch ?? automation.checkout?.branch ?? source?.reference?.branch ?? "master"
-        return "\(source?.url ?? automation.sourceRef.description) \(branch)"
-    }
-
-    /// An automation waits for the first scan of every repository its policies use, so it does
-    /// not start by "reverting" to nothing.
-    private func policiesAttempted(_ automation: ImageUpdateAutomationConfig) -> Bool {
-        AutomationRunner.policies(of: automation, in: configuration).allSatisfy { policy in
-            repositories[policy.repository]?.attempted ?? true
-        }
-    }
-
-    // MARK: - Scans and evaluations
-
-    private func startScan(_ key: ObjectKey) {
-        guard var entry = repositories[key] else { return }
-        entry.scanning = true
-        repositories[key] = entry
-        let (scanner, repository, generation) = (self.scanner, entry.config, entry.generation)
-        // A suspended policy's evaluation only reads its stored result (Scanner.evaluate).
-        let toEvaluate = policies.values.filter { $0.config.repository == key }
-            .map { (config: $0.config, revision: $0.evaluatedRevision, generation: $0.generation) }
-        let clock = self.clock
+    private func startScan(_ job: ControllerState.ScanJob) {
+        let (scanner, clock, key) = (runner.scanner, clock, job.key)
         scanTasks[key] = Task {
-            let seenAt = Date()
+            let seenAt = clock.date
             let start = clock.now
-            var scan = await scanner.scan([repository]).first ?? RepositoryScan(key: key, image: repository.image)
-            if Task.isCancelled, scan.error == nil { scan.error = "cancelled" }
+            var scan = await scanner.scan([job.repository]).first ?? RepositoryScan(key: key, image: job.repository.image)
+            if Task.isCancelled, scan.error == nil {
+                scan.error = "cancelled"
+                scan.failureCode = .registry(.cancelled)
+            }
             // The daemon counts stable scans itself: no second evaluation over the previous list.
             scan.previousTags = nil
             let scanDuration = clock.now - start
-            var results: [(resolution: PolicyResolution, generation: Int, duration: Duration)] = []
+            var evaluations: [ControllerState.Evaluation] = []
             if scan.error == nil {
-                for policy in toEvaluate where policy.revision != scan.revision {
+                for policy in job.policies where policy.revision != scan.revision {
                     let evaluationStart = clock.now
                     let resolution = await scanner.evaluate(policy.config, scan: scan)
-                    results.append((resolution, policy.generation, clock.now - evaluationStart))
+                    evaluations.append(.init(resolution: resolution, generation: policy.generation, duration: clock.now - evaluationStart))
                 }
             }
-            await self.scanFinished(key, generation: generation, scan: scan, duration: scanDuration, results: results, seenAt: seenAt)
+            self.scanFinished(job, scan: scan, duration: scanDuration, evaluations: evaluations, seenAt: seenAt)
         }
     }
 
     private func scanFinished(
-        _ key: ObjectKey, generation: Int, scan: RepositoryScan, duration: Duration,
-        results: [(resolution: PolicyResolution, generation: Int, duration: Duration)], seenAt: Date
+        _ job: ControllerState.ScanJob, scan: RepositoryScan, duration: Duration, evaluations: [ControllerState.Evaluation], seenAt: Date
     ) {
-        scanTasks[key] = nil
-        // A slot is free: let the loop start the next due work now, not at the next tick.
-        continuation.yield(.tick)
-        guard var entry = repositories[key] else { return }
-        entry.scanning = false
-        let now = clock.now
-        guard entry.generation == generation else {
-            // The repository changed while it was scanned: scan the new one now.
-            entry.nextScan = now
-            repositories[key] = entry
-            return
-        }
-        DaemonMetrics.scanned(key, failed: scan.error != nil, tags: scan.tags.count, duration: duration)
-        let interval = entry.config.interval.duration
-        if let error = scan.error {
-            entry.status.consecutiveFailures += 1
-            logger.error("scan failed", metadata: ["imagerepository": "\(key)", "error": "\(error)"])
-            if setCondition(&entry.status.conditions, ok: false, reason: "ReadOperationFailed", message: error) {
-                failed("ImageRepository", key, reason: "ReadOperationFailed", message: error)
-            }
-        } else {
-            let changed = entry.status.lastScanResult?.revision != scan.revision
-            entry.status.consecutiveFailures = 0
-            entry.status.lastScanResult = .init(
-                tagCount: scan.tags.count, scanTime: seenAt, latestTags: Array(scan.tags.prefix(10)), revision: scan.revision)
-            entry.scan = scan
-            let message = "successful scan: found \(scan.tags.count) tags"
-            let recovered = entry.status.conditions.first?.status == "False"
-            if setCondition(&entry.status.conditions, ok: true, reason: "Succeeded", message: message), recovered {
-                notify("ImageRepository", key, severity: "info", reason: "Succeeded", message: message)
-            }
-            if changed {
-                logger.info("scanned", metadata: [
-                    "imagerepository": "\(key)", "tags": "\(scan.tags.count)", "new_tags": "\(scan.newTags.prefix(5).joined(separator: ","))",
-                    "revision": "\(scan.revision)"])
-            }
-        }
-        entry.attempted = true
-        entry.nextScan = now + options.schedule.delay(
-            interval: interval, failures: entry.status.consecutiveFailures, random: Double.random(in: 0..<1))
-        repositories[key] = entry
-        for result in results {
-            apply(result.resolution, generation: result.generation, revision: scan.revision, duration: result.duration, seenAt: seenAt)
-        }
-        // Policies not re-evaluated saw the same tag list, so the same result: one more stable scan.
-        if scan.error == nil {
-            let evaluated = Set(results.map(\.resolution.key))
-            for (policyKey, policy) in policies where policy.config.repository == key && !evaluated.contains(policyKey) && policy.resolution != nil {
-                countStableScan(policyKey)
-            }
-        }
+        scanTasks[job.key] = nil
+        state.scanFinished(
+            job.key, generation: job.generation, scan: scan, duration: duration, evaluations: evaluations, seenAt: seenAt,
+            at: clock.date, now: clock.now)
+        sendNotifications()
+        wake()
     }
 
-    private func countStableScan(_ key: ObjectKey) {
-        guard var entry = policies[key] else { return }
-        entry.stableScans += 1
-        policies[key] = entry
-        // A result held back by the flapping guard may go out now.
-        if entry.stableScans == 2 {
-            let now = clock.now
-            for (automationKey, automation) in automations where automation.held.contains(key) {
-                if automation.running { automations[automationKey]?.rerun = true } else { automations[automationKey]?.nextRun = now }
-            }
-        }
-    }
-
-    private func startEvaluation(_ key: ObjectKey, scan: RepositoryScan) {
-        guard var entry = policies[key] else { return }
-        entry.evaluating = true
-        policies[key] = entry
-        let (scanner, config, generation, clock) = (self.scanner, entry.config, entry.generation, self.clock)
-        evaluationTasks[key] = Task {
+    private func startEvaluation(_ job: ControllerState.EvaluationJob) {
+        let (scanner, clock) = (runner.scanner, clock)
+        evaluationTasks[job.key] = Task {
             let start = clock.now
-            let resolution = await scanner.evaluate(config, scan: scan)
-            await self.evaluationFinished(key, resolution, generation: generation, revision: scan.revision, duration: clock.now - start)
+            let resolution = await scanner.evaluate(job.policy, scan: job.scan)
+            self.evaluationFinished(job, resolution, duration: clock.now - start)
         }
     }
 
-    private func evaluationFinished(
-        _ key: ObjectKey, _ resolution: PolicyResolution, generation: Int, revision: String, duration: Duration
-    ) {
-        evaluationTasks[key] = nil
-        continuation.yield(.tick)
-        policies[key]?.evaluating = false
-        apply(resolution, generation: generation, revision: revision, duration: duration, seenAt: Date())
+    private func evaluationFinished(_ job: ControllerState.EvaluationJob, _ resolution: PolicyResolution, duration: Duration) {
+        evaluationTasks[job.key] = nil
+        state.evaluationFinished(
+            job.key, resolution, generation: job.generation, revision: job.scan.revision, duration: duration, at: clock.date, now: clock.now)
+        sendNotifications()
+        wake()
     }
 
-    /// Records a policy's evaluation; a new `latestRef` triggers the automations that use it.
-    private func apply(_ resolution: PolicyResolution, generation: Int, revision: String, duration: Duration, seenAt: Date) {
-        let key = resolution.key
-        guard var entry = policies[key] else { return }
-        guard entry.generation == generation else {
-            // Evaluated with an older spec: evaluate the current one with the next scan, now.
-            repositories[entry.config.repository]?.nextScan = clock.now
-            return
-        }
-        DaemonMetrics.evaluated(key, selected: resolution.latest != nil, duration: duration)
-        entry.status.decision = resolution.decision.map(Self.decisionRecord)
-        if entry.config.digestReflection == .always {
-            let interval = (entry.config.interval ?? repositories[entry.config.repository]?.config.interval ?? .seconds(600)).duration
-            entry.nextDigestCheck = clock.now + options.schedule.delay(interval: interval, failures: 0, random: Double.random(in: 0..<1))
-        }
-        if let latest = resolution.latest {
-            entry.evaluatedRevision = revision
-            entry.lastError = nil
-            entry.resolution = resolution
-            let previous = entry.status.latestRef
-            if previous != latest {
-                entry.stableScans = 1
-                entry.status.observedPreviousRef = previous
-                entry.status.latestRef = latest
-                entry.status.latestRefSince = seenAt
-                let message = previous.map { "Latest image tag for \(latest.name) updated from \($0.tag) to \(latest.tag)" }
-                    ?? "Latest image tag for \(latest.name) resolved to \(latest.tag)"
-                logger.info("policy selected a new image", metadata: [
-                    "imagepolicy": "\(key)", "previous": "\(previous.map { "\($0.name):\($0.tag)" } ?? "none")",
-                    "latest": "\(latest.name):\(latest.tag)\(latest.digest.map { "@\($0)" } ?? "")",
-                    "decision": "\(resolution.decision?.summary ?? "")"])
-                setCondition(&entry.status.conditions, ok: true, reason: "Succeeded", message: message)
-                policies[key] = entry
-                triggerAutomations(using: key)
+    private func startRun(_ job: ControllerState.RunJob) {
+        let (runner, clock) = (runner, clock)
+        runTasks[job.key] = Task {
+            if let refused = job.refused {
+                self.runFinished(job, outcome: refused, duration: .zero)
                 return
             }
-            setCondition(&entry.status.conditions, ok: true, reason: "Succeeded", message: "Latest image tag for \(latest.name) resolved to \(latest.tag)")
-            policies[key] = entry
-            countStableScan(key)
-            return
-        } else {
-            // Tried again with the next scan (a digest error, say, may pass then).
-            entry.evaluatedRevision = nil
-            let error = resolution.error ?? "nothing selected"
-            entry.lastError = error
-            logger.warning("policy selected nothing", metadata: ["imagepolicy": "\(key)", "reason": "\(error)"])
-            if setCondition(&entry.status.conditions, ok: false, reason: "ReconciliationFailed", message: error) {
-                failed("ImagePolicy", key, reason: "ReconciliationFailed", message: error)
-            }
-        }
-        policies[key] = entry
-    }
-
-    private func triggerAutomations(using policy: ObjectKey) {
-        let now = clock.now
-        for (key, entry) in automations {
-            guard AutomationRunner.policies(of: entry.config, in: configuration).contains(where: { $0.key == policy }) else { continue }
-            if entry.running {
-                automations[key]?.rerun = true
-            } else {
-                automations[key]?.nextRun = now
-            }
-        }
-    }
-
-    static func decisionRecord(_ decision: PolicyDecision) -> PolicyStatus.Decision {
-        PolicyStatus.Decision(
-            candidates: decision.candidates, excluded: decision.excluded, filteredOut: decision.filteredOut,
-            invalid: decision.invalid, outsideRange: decision.outsideRange, eligible: decision.eligible,
-            selected: decision.selected, tiedWith: decision.tiedWith, summary: decision.summary)
-    }
-
-    // MARK: - Automation runs
-
-    private func startRun(_ key: ObjectKey) {
-        guard var entry = automations[key] else { return }
-        entry.running = true
-        entry.rerun = false
-        automations[key] = entry
-        let automation = entry.config
-        let generation = entry.generation
-        let clock = self.clock
-        if !options.allowFileRemotes, let url = configuration.gitRepositories[automation.sourceRef]?.url, url.lowercased().hasPrefix("file:") {
-            var outcome = AutomationOutcome(key: key, summary: "file:// remotes are disabled in this daemon (--allow-file-remotes=false): GitRepository \(automation.sourceRef)")
-            outcome.failed = true
-            runTasks[key] = Task { await self.runFinished(key, generation: generation, outcome: outcome, duration: .zero) }
-            return
-        }
-        let now = Date().timeIntervalSince1970
-        var held: Set<ObjectKey> = []
-        let resolutions = AutomationRunner.policies(of: automation, in: configuration).map { policy in
-            guard let entry = policies[policy.key], let resolution = entry.resolution, let latest = resolution.latest else {
-                return PolicyResolution(key: policy.key, error: policies[policy.key]?.lastError ?? "not evaluated yet")
-            }
-            // The flapping guard: a value this automation replaced within the hour goes back only
-            // once the policy has given it for two consecutive scans.
-            let recent = automations[key]?.replaced.wasReplaced(policy: policy.key.markerKey, tag: latest.tag, now: now) ?? false
-            if recent && entry.stableScans < 2 {
-                held.insert(policy.key)
-                logger.warning("flapping guard: result held", metadata: [
-                    "imageupdateautomation": "\(key)", "imagepolicy": "\(policy.key)", "tag": "\(latest.tag)",
-                    "stable_scans": "\(entry.stableScans)"])
-                return FlappingMemory.held(policy.key, tag: latest.tag)
-            }
-            return resolution
-        }
-        automations[key]?.held = held
-        let runner = self.runner
-        runTasks[key] = Task {
             let start = clock.now
-            let outcome = await runner.run(automation, resolutions: resolutions)
-            await self.runFinished(key, generation: generation, outcome: outcome, duration: clock.now - start)
+            let outcome = await runner.run(job.automation, resolutions: job.resolutions)
+            self.runFinished(job, outcome: outcome, duration: clock.now - start)
         }
     }
 
-    private func runFinished(_ key: ObjectKey, generation: Int, outcome: AutomationOutcome, duration: Duration) {
-        runTasks[key] = nil
-        continuation.yield(.tick)
-        guard var entry = automations[key] else { return }
-        entry.running = false
-        let now = clock.now
-        let pushed = outcome.commit != nil && !outcome.failed
-        DaemonMetrics.automationRan(
-            key, result: outcome.failed ? "failed" : (pushed ? "pushed" : "unchanged"), attempts: outcome.attempts,
-            pushed: pushed, duration: duration)
-        entry.status.lastAutomationRunTime = Date()
-        entry.status.lastResult = outcome.summary
-        entry.status.diagnostics = outcome.diagnostics
-        var metadata: Logger.Metadata = [
-            "imageupdateautomation": "\(key)", "result": "\(outcome.summary)", "attempts": "\(outcome.attempts)",
-            "duration_ms": "\(Int(Self.seconds(duration) * 1000))"]
-        if outcome.failed {
-            entry.status.consecutiveFailures += 1
-            logger.error("automation failed", metadata: metadata)
-            if setCondition(&entry.status.conditions, ok: false, reason: "ReconciliationFailed", message: outcome.summary) {
-                failed("ImageUpdateAutomation", key, reason: "ReconciliationFailed", message: outcome.summary)
-            }
-        } else {
-            entry.status.consecutiveFailures = 0
-            if pushed, let commit = outcome.commit {
-                entry.replaced.record(outcome.changes, now: Date().timeIntervalSince1970)
-                entry.status.lastPushCommit = commit
-                entry.status.lastPushTime = Date()
-                recordTagToCommit(outcome.changes)
-                metadata["commit"] = "\(commit)"
-                metadata["files"] = "\(outcome.files.joined(separator: ","))"
-                let message = "pushed commit '\(commit.prefix(7))' to branch '\(outcome.branch ?? "")'\n"
-                    + (outcome.commitMessage ?? "")
-                notify("ImageUpdateAutomation", key, severity: "info", reason: "Succeeded", message: message,
-                       metadata: ["revision": "\(outcome.branch ?? "")@sha1:\(commit)", "commit": commit])
-                setCondition(&entry.status.conditions, ok: true, reason: "Succeeded", message: "pushed commit '\(commit.prefix(7))'")
-            } else {
-                setCondition(&entry.status.conditions, ok: true, reason: "Succeeded", message: "repository up-to-date")
-            }
-            logger.info(pushed ? "automation pushed" : "automation ran", metadata: metadata)
-        }
-        for line in outcome.diagnostics {
-            logger.warning("marker problem", metadata: ["imageupdateautomation": "\(key)", "detail": "\(line)"])
-        }
-        if entry.rerun || entry.generation != generation {
-            entry.nextRun = now
-        } else {
-            entry.nextRun = now + options.schedule.delay(
-                interval: entry.config.interval.duration, failures: entry.status.consecutiveFailures, random: Double.random(in: 0..<1))
-        }
-        automations[key] = entry
-    }
-
-    /// `imagebot_tag_to_commit_seconds`: from the scan that first saw a policy's new result to
-    /// the push that applied it; once per result.
-    private func recordTagToCommit(_ changes: [SetterChange]) {
-        let now = Date()
-        var seen = Set<ObjectKey>()
-        for change in changes {
-            guard let key = ObjectKey(markerKey: change.policy), seen.insert(key).inserted, var entry = policies[key], let latest = entry.status.latestRef,
-                let since = entry.status.latestRefSince, entry.latencyRecordedFor != latest
-            else { continue }
-            DaemonMetrics.tagToCommit(.milliseconds(Int64(max(0, now.timeIntervalSince(since)) * 1000)))
-            entry.latencyRecordedFor = latest
-            policies[key] = entry
-        }
+    private func runFinished(_ job: ControllerState.RunJob, outcome: AutomationOutcome, duration: Duration) {
+        runTasks[job.key] = nil
+        state.runFinished(job.key, generation: job.generation, outcome: outcome, duration: duration, at: clock.date, now: clock.now)
+        sendNotifications()
+        wake()
     }
 
     // MARK: - Configuration
@@ -614,144 +319,30 @@ public actor AutomationController {
         }
         loadedFingerprint = fingerprint
         configState.lastError = nil
-        configState.loadedAt = Date()
+        configState.loadedAt = clock.date
         DaemonMetrics.configReloaded(ok: true)
-        apply(loaded)
-    }
-
-    private func apply(_ new: Configuration) {
-        let now = clock.now
-        let shard = options.shard
-        let owned = new.automations.values.filter { shard.owns($0.key) }
-        var neededPolicies = Set<ObjectKey>()
-        var usedPolicies = Set<ObjectKey>()
-        for automation in new.automations.values {
-            let keys = AutomationRunner.policies(of: automation, in: new).map(\.key)
-            usedPolicies.formUnion(keys)
-            if shard.owns(automation.key) { neededPolicies.formUnion(keys) }
-        }
-        // Policies (and repositories) no automation uses are still tracked for the status
-        // page, by the shard their own key hashes to.
-        for key in new.policies.keys where !usedPolicies.contains(key) && shard.owns(key) { neededPolicies.insert(key) }
-        var neededRepositories = Set(neededPolicies.compactMap { new.policies[$0]?.repository })
-        let usedRepositories = Set(new.policies.values.map(\.repository))
-        for key in new.repositories.keys where !usedRepositories.contains(key) && shard.owns(key) { neededRepositories.insert(key) }
-
-        var nextRepositories: [ObjectKey: RepositoryEntry] = [:]
-        for key in neededRepositories {
-            guard let config = new.repositories[key] else { continue }
-            if var entry = repositories[key] {
-                if entry.config != config {
-                    entry.config = config
-                    entry.generation += 1
-                    entry.scan = nil
-                    entry.status.image = config.image
-                    entry.nextScan = now
-                }
-                nextRepositories[key] = entry
-            } else {
-                nextRepositories[key] = RepositoryEntry(
-                    config: config, status: RepositoryStatus(namespace: key.namespace, name: key.name, image: config.image), nextScan: now)
-            }
-        }
-        var nextPolicies: [ObjectKey: PolicyEntry] = [:]
-        for key in neededPolicies {
-            guard let config = new.policies[key] else { continue }
-            if var entry = policies[key] {
-                if entry.config != config {
-                    entry.config = config
-                    entry.generation += 1
-                    entry.evaluatedRevision = nil
-                    entry.status.imageRepositoryRef = config.repository.description
-                    nextRepositories[config.repository]?.nextScan = now
-                }
-                nextPolicies[key] = entry
-            } else {
-                nextPolicies[key] = PolicyEntry(
-                    config: config,
-                    status: PolicyStatus(namespace: key.namespace, name: key.name, imageRepositoryRef: config.repository.description))
-                nextRepositories[config.repository]?.nextScan = now
-            }
-        }
-        var nextAutomations: [ObjectKey: AutomationEntry] = [:]
-        for config in owned {
-            let key = config.key
-            if var entry = automations[key] {
-                if entry.config != config {
-                    entry.config = config
-                    entry.generation += 1
-                    entry.nextRun = now
-                }
-                nextAutomations[key] = entry
-            } else {
-                nextAutomations[key] = AutomationEntry(
-                    config: config, status: AutomationStatus(namespace: key.namespace, name: key.name, shard: shard.index), nextRun: now)
-            }
-        }
-        let summary: Logger.Metadata = [
-            "imagerepositories": "\(nextRepositories.count)", "imagepolicies": "\(nextPolicies.count)",
-            "imageupdateautomations": "\(nextAutomations.count)", "shard": "\(shard.index)/\(shard.count)"]
-        logger.info(configuration.automations.isEmpty && repositories.isEmpty ? "config loaded" : "config reloaded", metadata: summary)
-        repositories = nextRepositories
-        policies = nextPolicies
-        automations = nextAutomations
-        let secrets = SecretStore(directory: options.secretsDirectory, configuration: new)
+        let summary = state.apply(loaded, now: clock.now)
+        logger.info(summary.firstLoad ? "config loaded" : "config reloaded", metadata: [
+            "imagerepositories": "\(summary.repositories)", "imagepolicies": "\(summary.policies)",
+            "imageupdateautomations": "\(summary.automations)", "shard": "\(options.shard.index)/\(options.shard.count)"])
+        let secrets = SecretStore(directory: options.secretsDirectory, configuration: loaded)
         runner = AutomationRunner(
-            configuration: new,
+            configuration: loaded,
             scanner: Scanner(
-                configuration: new, secrets: secrets, client: registryClient, cache: TagCache(stateDirectory: options.stateDirectory),
+                configuration: loaded, secrets: secrets, client: registryClient, cache: TagCache(stateDirectory: options.stateDirectory),
                 maxConcurrentScans: options.maxConcurrentScans),
             secrets: secrets, stateDirectory: options.stateDirectory)
     }
 
-    /// A digest of the manifest files' paths and contents: cheap for a config dir, and it sees
-    /// a ConfigMap's atomic symlink swap as well as an edit in place.
-    static func fingerprint(of directory: String) -> String {
-        guard let files = ConfigLoader.manifestFiles(directory: directory) else { return "missing" }
-        var hash = SHA256()
-        for file in files {
-            hash.update(Array(file.utf8) + [0])
-            if let data = FileManager.default.contents(atPath: file) { hash.update(Array(data)) }
-            hash.update([0])
-        }
-        return hash.finalize().map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-    }
-
     // MARK: - Helpers
 
-    /// Sets the Ready condition; true when its status or message changed (worth an event).
-    @discardableResult
-    private func setCondition(_ conditions: inout [Condition], ok: Bool, reason: String, message: String) -> Bool {
-        let status = ok ? "True" : "False"
-        if let current = conditions.first(where: { $0.type == "Ready" }) {
-            if current.status == status && current.reason == reason && current.message == message { return false }
-            let transition = current.status == status ? current.lastTransitionTime : Date()
-            conditions = [Condition(status: status, reason: reason, message: message, lastTransitionTime: transition)]
-            return true
-        }
-        conditions = [Condition(status: status, reason: reason, message: message, lastTransitionTime: Date())]
-        return true
-    }
-
-    /// Remembers a failure for the status (bounded) and sends it to the notification URLs.
-    private func failed(_ kind: String, _ key: ObjectKey, reason: String, message: String) {
-        failures.append(FailureRecord(kind: kind, namespace: key.namespace, name: key.name, reason: reason, message: message, time: Date()))
-        if failures.count > Self.failureHistory { failures.removeFirst(failures.count - Self.failureHistory) }
-        notify(kind, key, severity: "error", reason: reason, message: message)
-    }
-
-    private func notify(
-        _ kind: String, _ key: ObjectKey, severity: String, reason: String, message: String, metadata: [String: String] = [:]
-    ) {
+    /// Sends the events the state queued to the notification URLs (off the actor).
+    private func sendNotifications() {
+        let events = state.outbox
+        state.outbox = []
         guard let notifier, !notifier.urls.isEmpty else { return }
-        let event = NotificationEvent(
-            kind: kind, key: key, severity: severity, reason: reason, message: message, metadata: metadata,
-            timestamp: Date(), instance: options.instance)
-        Task { await notifier.send(event) }
+        for event in events { Task { await notifier.send(event) } }
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
+    static func seconds(_ duration: Duration) -> Double { duration.seconds }
 }

@@ -22,6 +22,23 @@ public struct Condition: Sendable, Hashable, Codable {
     }
 }
 
+extension [Condition] {
+    /// Sets the `Ready` condition (the only one the daemon keeps); true when its status, reason
+    /// or message changed (worth an event). The transition time moves only with the status.
+    @discardableResult
+    mutating func setReady(_ ok: Bool, reason: String, message: String, at time: Date) -> Bool {
+        let status = ok ? "True" : "False"
+        let current = first { $0.type == "Ready" }
+        if let current, current.status == status, current.reason == reason, current.message == message { return false }
+        let transition = current.flatMap { $0.status == status ? $0.lastTransitionTime : nil } ?? time
+        self = [Condition(status: status, reason: reason, message: message, lastTransitionTime: transition)]
+        return true
+    }
+
+    /// Whether the `Ready` condition is `False`.
+    var isFailing: Bool { first { $0.type == "Ready" }?.status == "False" }
+}
+
 /// Flux's `ImageRepository.status` and what the scheduler knows about it.
 public struct RepositoryStatus: Sendable, Codable {
     public struct ScanResult: Sendable, Codable, Hashable {
@@ -84,6 +101,9 @@ public struct FailureRecord: Sendable, Codable, Hashable {
     public var namespace, name: String
     public var reason, message: String
     public var time: Date
+    /// The failure's code (`FailureCode.label`: `registry.unauthorized`, `git.authentication`, …),
+    /// finer than the reason. Optional: older daemons omit it.
+    public var code: String? = nil
 }
 
 /// The body of `GET /api/v1/status`.
