@@ -96,6 +96,8 @@ public actor AutomationController {
         var replaced = FlappingMemory()
         /// Policies whose result was held back by the flapping guard in the last run.
         var held: Set<ObjectKey> = []
+        /// Why the automation cannot run (its config error); it is not run while set.
+        var stalled: String?
     }
 
 
@@ -268,7 +270,7 @@ public actor AutomationController {
         }
         var busyBranches = Set(runTasks.keys.compactMap { automations[$0].map { branchKey($0.config) } })
         for key in automations.keys.sorted() where runTasks.count < options.maxConcurrentAutomations {
-            guard let entry = automations[key], !entry.running, entry.nextRun <= now, !entry.config.suspend,
+            guard let entry = automations[key], !entry.running, entry.nextRun <= now, !entry.config.suspend, entry.stalled == nil,
                 policiesAttempted(entry.config), !busyBranches.contains(branchKey(entry.config))
             else { continue }
             busyBranches.insert(branchKey(entry.config))
@@ -602,9 +604,11 @@ public actor AutomationController {
         guard fingerprint != loadedFingerprint else { return }
         let loaded = ConfigLoader.load(directory: options.configDirectory)
         configState.warnings = loaded.warnings.map(\.description)
-        guard loaded.errors.isEmpty else {
-            let first = loaded.errors.first.map(\.description) ?? ""
-            let message = "\(loaded.errors.count) configuration error\(loaded.errors.count == 1 ? "" : "s"), the last good config stays in effect; first: \(first)"
+        // An automation's own error (its message template cannot render) stops only that automation.
+        let blocking = loaded.blockingErrors
+        guard blocking.isEmpty else {
+            let first = blocking.first.map(\.description) ?? ""
+            let message = "\(blocking.count) configuration error\(blocking.count == 1 ? "" : "s"), the last good config stays in effect; first: \(first)"
             if configState.lastError != message {
                 logger.error("config rejected", metadata: ["directory": "\(options.configDirectory)", "error": "\(message)"])
             }
@@ -686,6 +690,21 @@ public actor AutomationController {
             } else {
                 nextAutomations[key] = AutomationEntry(
                     config: config, status: AutomationStatus(namespace: key.namespace, name: key.name, shard: shard.index), nextRun: now)
+            }
+            let stalled = new.stalledAutomations[key]
+            if let stalled, nextAutomations[key]?.stalled != stalled.message, var entry = nextAutomations[key] {
+                // Flux's reason for a removed template field; the same stop for any template that cannot render.
+                let reason = stalled.message.contains("template uses removed") ? "RemovedTemplateField" : "InvalidMessageTemplate"
+                logger.error("automation stalled", metadata: [
+                    "imageupdateautomation": "\(key)", "reason": "\(reason)", "error": "\(stalled.description)"])
+                if setCondition(&entry.status.conditions, ok: false, reason: reason, message: stalled.message) {
+                    failed("ImageUpdateAutomation", key, reason: reason, message: stalled.message)
+                }
+                entry.stalled = stalled.message
+                nextAutomations[key] = entry
+            } else if stalled == nil, nextAutomations[key]?.stalled != nil {
+                nextAutomations[key]?.stalled = nil
+                nextAutomations[key]?.nextRun = now
             }
         }
         let summary: Logger.Metadata = [
