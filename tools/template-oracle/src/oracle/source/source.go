@@ -39,7 +39,7 @@ type Outcome struct {
 }
 
 // FuncMap is Sprig's hermetic map plus the functions Debian's Sprig 3.2.3 lacks and
-// Flux's pinned 3.3.0 has (see README of the oracle).
+// Flux's pinned 3.3.0 has (sprig330.go; README.md lists the version differences).
 func FuncMap() template.FuncMap {
 	m := sprig.HermeticTxtFuncMap()
 	for k, v := range sprig330Additions {
