@@ -11,9 +11,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # tinyproxy (HTTP proxy), dante-server (SOCKS5) and stunnel4 (a TLS front requiring client
 # certificates) for Git over HTTPS through proxies and with mutual TLS.
 # Benchmarks and the demo: hyperfine, GNU time, curl.
+# The commit-message template differential test builds tools/template-oracle (Go text/template +
+# Sprig, the engine Flux uses) from golang-go and golang-github-masterminds-sprig-dev.
 DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpcre2-dev git \
 	docker-registry apache2-utils openssl python3 python3-pip openssh-server openssh-client gnupg hyperfine time curl \
-	tinyproxy dante-server stunnel4
+	tinyproxy dante-server stunnel4 golang-go golang-github-masterminds-sprig-dev
 # Python modules for the cloud-identity tests: moto in server mode (AWS STS and ECR, with request
 # signatures checked) and PyJWT (the loopback GitHub API verifies the app's RS256 JWT).
 PYTHON_MODULES := moto.server flask_cors jwt cryptography

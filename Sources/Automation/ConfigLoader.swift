@@ -37,6 +37,7 @@ public enum ConfigLoader {
             load(bytes: Array(data), file: file, into: &configuration)
         }
         validateReferences(&configuration)
+        validateMessageTemplates(&configuration)
         if configuration.objectCount == 0 {
             configuration.diagnostics.append(
                 ConfigDiagnostic(.warning, SourceLocation(file: directory, line: 1, column: 1), object: "",
@@ -486,6 +487,7 @@ enum ManifestDecoder {
                                                       as: ImageUpdateAutomationConfig.SigningKeyType.self) ?? .gpg
             }
             config.messageTemplate = r.string(commit, "messageTemplate", path: "spec.git.commit")
+            if let node = r.field(commit, "messageTemplate", path: "spec.git.commit") { config.messageTemplateLocation = r.location(node) }
             config.messageTemplateValues = r.stringMap(commit, "messageTemplateValues", path: "spec.git.commit") ?? [:]
         }
         if let push = r.field(git, "push", path: "spec.git"),

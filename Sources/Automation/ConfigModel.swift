@@ -175,6 +175,8 @@ public struct ImageUpdateAutomationConfig: Sendable, Hashable {
     public var signingKeySecret: String?
     public var signingKeyType = SigningKeyType.gpg
     public var messageTemplate: String?
+    /// Where `spec.git.commit.messageTemplate` is written (its value), for diagnostics.
+    public var messageTemplateLocation: SourceLocation?
     public var messageTemplateValues: [String: String] = [:]
     public var pushBranch: String?
     public var pushRefspec: String?
@@ -207,10 +209,19 @@ public struct Configuration: Sendable {
     public var namespaceLabels: [String: [String: String]] = [:]
     /// Warnings and errors, in file order.
     public var diagnostics: [ConfigDiagnostic] = []
+    /// Automations that cannot work however the rest of the configuration is (a message
+    /// template that cannot render), with their error, which is in `diagnostics` too. Flux
+    /// stops only such an automation; the daemon runs the others (see `blockingErrors`).
+    public var stalledAutomations: [ObjectKey: ConfigDiagnostic] = [:]
 
     public init() {}
 
     public var errors: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .error } }
+    /// The errors that stop the whole configuration: all but those of `stalledAutomations`.
+    public var blockingErrors: [ConfigDiagnostic] {
+        let stalled = Set(stalledAutomations.values)
+        return errors.filter { !stalled.contains($0) }
+    }
     /// How many Flux objects were read (Secrets and Namespaces not counted).
     public var objectCount: Int { repositories.count + policies.count + automations.count + gitRepositories.count }
     public var warnings: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .warning } }

@@ -29,13 +29,15 @@ struct ConfigOptions: ParsableArguments {
 
     var configDirectory: String { config ?? "./policies" }
 
-    /// Loads the configuration, printing its problems; exits 2 when any is an error.
+    /// Loads the configuration, printing its problems; exits 2 when any is an error (an
+    /// automation whose message template cannot render stops only itself, when it commits).
     func loadConfiguration() throws -> Configuration {
         let configuration = ConfigLoader.load(directory: configDirectory)
         for diagnostic in configuration.diagnostics { printToStandardError(diagnostic.description) }
-        guard configuration.errors.isEmpty else {
+        let blocking = configuration.blockingErrors
+        guard blocking.isEmpty else {
             printToStandardError(
-                "imagebot: \(configDirectory) has \(configuration.errors.count) configuration errors (see imagebot validate)")
+                "imagebot: \(configDirectory) has \(blocking.count) configuration errors (see imagebot validate)")
             throw ExitStatus.usage
         }
         return configuration

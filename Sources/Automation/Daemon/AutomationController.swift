@@ -307,9 +307,11 @@ public actor AutomationController {
         guard fingerprint != loadedFingerprint else { return }
         let loaded = ConfigLoader.load(directory: options.configDirectory)
         configState.warnings = loaded.warnings.map(\.description)
-        guard loaded.errors.isEmpty else {
-            let first = loaded.errors.first.map(\.description) ?? ""
-            let message = "\(loaded.errors.count) configuration error\(loaded.errors.count == 1 ? "" : "s"), the last good config stays in effect; first: \(first)"
+        // An automation's own error (its message template cannot render) stops only that automation.
+        let blocking = loaded.blockingErrors
+        guard blocking.isEmpty else {
+            let first = blocking.first.map(\.description) ?? ""
+            let message = "\(blocking.count) configuration error\(blocking.count == 1 ? "" : "s"), the last good config stays in effect; first: \(first)"
             if configState.lastError != message {
                 logger.error("config rejected", metadata: ["directory": "\(options.configDirectory)", "error": "\(message)"])
             }
@@ -321,7 +323,7 @@ public actor AutomationController {
         configState.lastError = nil
         configState.loadedAt = clock.date
         DaemonMetrics.configReloaded(ok: true)
-        let summary = state.apply(loaded, now: clock.now)
+        let summary = state.apply(loaded, now: clock.now, at: clock.date)
         logger.info(summary.firstLoad ? "config loaded" : "config reloaded", metadata: [
             "imagerepositories": "\(summary.repositories)", "imagepolicies": "\(summary.policies)",
             "imageupdateautomations": "\(summary.automations)", "shard": "\(options.shard.index)/\(options.shard.count)"])

@@ -63,6 +63,8 @@ struct ControllerState {
         var replaced = FlappingMemory()
         /// Policies whose result was held back by the flapping guard in the last run.
         var held: Set<ObjectKey> = []
+        /// Why the automation cannot run (its message template cannot render); not run while set.
+        var stalled: String?
     }
 
     /// A scan to start: the repository, and the policies to evaluate against its tags.
@@ -139,7 +141,7 @@ struct ControllerState {
 
     /// Takes a new configuration: the objects this shard tracks, each keeping its state when
     /// its spec is unchanged; a changed spec bumps the generation and is due now.
-    mutating func apply(_ new: Configuration, now: Instant) -> ConfigSummary {
+    mutating func apply(_ new: Configuration, now: Instant, at time: Date = Date()) -> ConfigSummary {
         let firstLoad = configuration.automations.isEmpty && repositories.isEmpty
         let owned = new.automations.values.filter { shard.owns($0.key) }
         var neededPolicies = Set<ObjectKey>()
@@ -197,8 +199,28 @@ struct ControllerState {
         policies = nextPolicies
         automations = nextAutomations
         configuration = new
+        for key in automations.keys.sorted() { applyStall(key, new.stalledAutomations[key], now: now, at: time) }
         return ConfigSummary(
             repositories: repositories.count, policies: policies.count, automations: automations.count, firstLoad: firstLoad)
+    }
+
+    /// An automation whose template cannot render is stopped, as Flux stalls it: Ready=False
+    /// with Flux's reason, one failure; it runs again (now) once a new config clears it.
+    private mutating func applyStall(_ key: ObjectKey, _ stall: ConfigDiagnostic?, now: Instant, at time: Date) {
+        guard var entry = automations[key], entry.stalled != stall?.message else { return }
+        entry.stalled = stall?.message
+        if let stall {
+            let code: FailureCode = stall.message.contains("template uses removed") ? .removedTemplateField : .template
+            let reason = ConditionReason.of(code, kind: .imageUpdateAutomation)
+            logger.error("automation stalled", metadata: [
+                "imageupdateautomation": "\(key)", "reason": "\(reason)", "error": "\(stall.description)"])
+            if entry.status.conditions.setReady(false, reason: reason, message: stall.message, at: time) {
+                failed(.imageUpdateAutomation, key, code: code, reason: reason, message: stall.message, at: time)
+            }
+        } else {
+            entry.nextRun = now
+        }
+        automations[key] = entry
     }
 
     /// The one "config changed → bump the generation" rule: entries whose config is unchanged
@@ -245,7 +267,7 @@ struct ControllerState {
         }
         var busyBranches = Set(runsInFlight.compactMap { automations[$0].map { branchKey($0.config) } })
         for key in automations.keys.sorted() where runsInFlight.count < maxConcurrentAutomations {
-            guard let entry = automations[key], !entry.running, entry.nextRun <= now, !entry.config.suspend,
+            guard let entry = automations[key], !entry.running, entry.nextRun <= now, !entry.config.suspend, entry.stalled == nil,
                 policiesAttempted(entry.config), !busyBranches.contains(branchKey(entry.config))
             else { continue }
             busyBranches.insert(branchKey(entry.config))
@@ -265,7 +287,9 @@ struct ControllerState {
         }
         for entry in repositories.values where !entry.scanning { consider(entry.nextScan) }
         for entry in policies.values where !entry.evaluating { consider(entry.nextDigestCheck) }
-        for entry in automations.values where !entry.running && !entry.config.suspend { consider(entry.nextRun) }
+        for entry in automations.values where !entry.running && !entry.config.suspend && entry.stalled == nil {
+            consider(entry.nextRun)
+        }
         return due
     }
 
