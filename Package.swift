@@ -77,11 +77,12 @@ let package = Package(
             ],
             swiftSettings: strict),
 
-        // The executable and its benchmark companion.
+        // The executable and its benchmark companion. The executable imports Automation and no
+        // other stage (ARCHITECTURE.md, "The executable's imports").
         .executableTarget(
             name: "imagebot",
             dependencies: [
-                "Policy", "Setters", "Registry", "Committer", "Automation", logging, metrics,
+                "Automation", logging, metrics,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -100,16 +101,17 @@ let package = Package(
         .target(name: "TestServers", swiftSettings: strict),
 
         // Tests mirror modules; CommandTests and EndToEndTests drive the built `imagebot` binary
-        // (they depend on it so it is built first).
+        // (they depend on it so it is built first). Every target lists exactly the modules it
+        // imports.
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Basics", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Basics", "TestSupport", logging], swiftSettings: strict),
-        .testTarget(name: "CommitterTests", dependencies: ["Committer", "TestServers"], swiftSettings: strict),
+        .testTarget(name: "CommitterTests", dependencies: ["Committer", "Basics", "TestServers"], swiftSettings: strict),
         .testTarget(name: "TemplateTests", dependencies: ["Template"], swiftSettings: strict),
         .testTarget(name: "CloudIdentityTests", dependencies: ["CloudIdentity", "Registry", "Basics", "TestServers"], swiftSettings: strict),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strict),
-        .testTarget(name: "SettersTests", dependencies: ["Setters", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AutomationTests", dependencies: ["Automation", "Committer", "Template"], swiftSettings: strict),
+        .testTarget(name: "SettersTests", dependencies: ["Setters", "YAML", "Basics", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AutomationTests", dependencies: ["Automation", "Policy", "Registry", "Setters", "Committer", "Template"], swiftSettings: strict),
         .testTarget(name: "CommandTests", dependencies: ["imagebot", "TestServers"], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["imagebot", "TestServers", "TestSupport"], swiftSettings: strict),
         // deploy/: the Kubernetes manifests parse and say what the daemon needs.

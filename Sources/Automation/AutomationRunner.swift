@@ -291,10 +291,7 @@ private struct GitWork: Sendable {
         let checkout = target.checkout
         let heads = try cache.fetch(branches: branches, tags: checkout.tag != nil || checkout.semver != nil)
         // semver checkouts use the same range engine as ImagePolicies (Flux's Masterminds rules).
-        let checkoutCommit = try cache.resolve(checkout) { range, version in
-            guard let parsed = SemanticVersion(tag: version.description) else { return false }
-            return (try? SemverRange(range))?.contains(parsed) ?? false
-        }
+        let checkoutCommit = try cache.resolveCheckout(checkout)
         // A separate push branch continues from its own head when it exists.
         let base = target.pushBranch == target.checkoutBranch
             ? checkoutCommit : (heads["refs/heads/\(target.pushBranch)"] ?? checkoutCommit)

@@ -5,13 +5,13 @@ import Registry
 /// where the two stage modules meet, so neither imports the other.
 struct CurlGitHTTP: GitHTTPClient {
     func start(_ request: GitHTTPRequest, settings: GitHTTPSettings) -> any GitHTTPExchange {
-        var options = HTTPStream.Options()
+        var options = HTTPClient.Options()
         options.timeout = settings.timeout.map(seconds)
         options.connectTimeout = seconds(settings.connectTimeout)
         options.caCertificatePEM = settings.caCertificatePEM
         options.clientCertificatePEM = settings.clientCertificatePEM
         options.clientKeyPEM = settings.clientKeyPEM
-        options.proxy = settings.proxy.map { ProxySettings(url: $0.url, username: $0.username, password: $0.password) }
+        options.proxy = settings.proxy
         options.followRedirects = request.followRedirects
         let stream = HTTPStream(
             HTTPClient.Request(method: request.method, url: request.url, headers: request.headers, body: request.body),

@@ -1,3 +1,4 @@
+import Basics
 import CloudIdentity
 public import Committer
 import Registry

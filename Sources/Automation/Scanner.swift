@@ -2,6 +2,7 @@ import Basics
 public import CloudIdentity
 public import Policy
 public import Registry
+public import Setters
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -53,18 +54,8 @@ public struct PolicyResolution: Sendable {
         self.failureCode = failureCode ?? error.map { _ in .other }
     }
 
-    public struct LatestRef: Sendable, Hashable, Codable {
-        /// The ImageRepository's `spec.image`, verbatim (Flux's `latestRef.name`).
-        public var name: String
-        public var tag: String
-        public var digest: String?
-
-        public init(name: String, tag: String, digest: String? = nil) {
-            self.name = name
-            self.tag = tag
-            self.digest = digest
-        }
-    }
+    /// Flux's `latestRef`: `name` is the ImageRepository's `spec.image`, verbatim.
+    public typealias LatestRef = ImageRef
 }
 
 /// Scans ImageRepositories (each once per run, concurrently, bounded) and evaluates

@@ -8,29 +8,23 @@ import Darwin
 /// new ones: a temporary file in the same directory, fsync, rename over the target, fsync of
 /// the directory. Used for rewritten YAML and for everything in the state directory.
 public enum AtomicFile {
-    /// A failed step, with the path and the system's reason; never the file's contents.
-    public struct Failure: Error, Sendable, Hashable, CustomStringConvertible {
-        public var path: String
-        /// What was being done, e.g. "rename".
-        public var operation: String
-        public var message: String
-        public var description: String { "\(path): \(operation): \(message)" }
-    }
+    // A failed step throws a FileSystemError: the path and the system's reason, never the
+    // file's contents.
 
     /// `mkdir -p`, with the system's reason on failure ("Read-only file system", "No space
     /// left on device"), which Foundation's error text does not give on Linux.
-    public static func createDirectories(_ path: String, permissions: UInt32 = 0o755) throws(Failure) {
+    public static func createDirectories(_ path: String, permissions: UInt32 = 0o755) throws(FileSystemError) {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             current += "/" + component
             if mkdir(current, mode_t(permissions)) == 0 || errno == EEXIST { continue }
-            throw Failure(path: current, operation: "mkdir", message: String(cString: strerror(errno)))
+            throw FileSystemError(path: current, operation: "mkdir", message: String(cString: strerror(errno)))
         }
     }
 
     /// Writes `bytes` to `path`. `permissions` nil keeps those of an existing file, or gives a
     /// new file 0600 (mkstemp's). The directory must exist.
-    public static func write(_ bytes: [UInt8], to path: String, permissions: UInt32? = nil) throws(Failure) {
+    public static func write(_ bytes: [UInt8], to path: String, permissions: UInt32? = nil) throws(FileSystemError) {
         var mode = permissions.map { mode_t($0) }
         if mode == nil {
             var info = stat()
@@ -68,7 +62,7 @@ public enum AtomicFile {
         }
     }
 
-    private static func failure(_ path: String, _ operation: String) -> Failure {
-        Failure(path: path, operation: operation, message: String(cString: strerror(errno)))
+    private static func failure(_ path: String, _ operation: String) -> FileSystemError {
+        FileSystemError(path: path, operation: operation, message: String(cString: strerror(errno)))
     }
 }

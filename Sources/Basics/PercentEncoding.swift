@@ -14,13 +14,9 @@ public enum PercentEncoding {
             case UInt8(ascii: "/") where keepingSlash:
                 out.unicodeScalars.append("/")
             default:
-                out.unicodeScalars.append("%")
-                out.unicodeScalars.append(hexDigits[Int(byte >> 4)])
-                out.unicodeScalars.append(hexDigits[Int(byte & 15)])
+                out += "%" + Hex.byte(byte, uppercase: true)
             }
         }
         return out
     }
-
-    private static let hexDigits = Array("0123456789ABCDEF".unicodeScalars)
 }

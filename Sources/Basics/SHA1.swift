@@ -24,7 +24,7 @@ public enum SHA1 {
 
     /// The SHA-1 digest of `message` as 40 lowercase hex digits.
     public static func hex(_ message: [UInt8]) -> String {
-        hash(message).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        Hex.string(hash(message))
     }
 
     /// The 20-byte SHA-1 digest of `message`.

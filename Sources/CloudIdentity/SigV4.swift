@@ -79,7 +79,7 @@ struct SigV4 {
 
         var key = HMAC.sha256(key: Array("AWS4\(credentials.secretAccessKey)".utf8), message: Array(amzDate.prefix(8).utf8))
         for part in [region, service, "aws4_request"] { key = HMAC.sha256(key: key, message: Array(part.utf8)) }
-        let signature = hex(HMAC.sha256(key: key, message: Array(stringToSign.utf8)))
+        let signature = Hex.string(HMAC.sha256(key: key, message: Array(stringToSign.utf8)))
 
         let authorization =
             "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
@@ -151,17 +151,6 @@ struct SigV4 {
         default: nil
         }
     }
-}
-
-func hex(_ bytes: [UInt8]) -> String {
-    let digits = Array("0123456789abcdef")
-    var out = ""
-    out.reserveCapacity(bytes.count * 2)
-    for b in bytes {
-        out.append(digits[Int(b >> 4)])
-        out.append(digits[Int(b & 15)])
-    }
-    return out
 }
 
 extension StringProtocol {

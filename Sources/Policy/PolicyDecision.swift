@@ -3,18 +3,46 @@
 /// Every tag given is counted in exactly one of `excluded`, `filteredOut`, `invalid`,
 /// `outsideRange` or `eligible` (unless the evaluation stopped early on a failure).
 public struct PolicyDecision: Sendable, Hashable {
+    /// How many tags went where: the one record of the counts that `select --explain`, `scan`,
+    /// the status API and the daemon's page show.
+    public struct Counts: Sendable, Hashable, Codable {
+        /// Tags given to the policy.
+        public var candidates = 0
+        /// Dropped by the exclusion list.
+        public var excluded = 0
+        /// Did not match `filterTags.pattern`.
+        public var filteredOut = 0
+        /// Not a version (semver) or not a number (numerical); always 0 for alphabetical.
+        public var invalid = 0
+        /// Valid versions that do not satisfy the semver range.
+        public var outsideRange = 0
+        /// Compared to pick the winner.
+        public var eligible = 0
+
+        public init(candidates: Int = 0, excluded: Int = 0, filteredOut: Int = 0, invalid: Int = 0, outsideRange: Int = 0, eligible: Int = 0) {
+            self.candidates = candidates
+            self.excluded = excluded
+            self.filteredOut = filteredOut
+            self.invalid = invalid
+            self.outsideRange = outsideRange
+            self.eligible = eligible
+        }
+    }
+
+    /// Where the tags went.
+    public var counts = Counts()
     /// Tags given to the policy.
-    public var candidates = 0
+    public var candidates: Int { get { counts.candidates } set { counts.candidates = newValue } }
     /// Dropped by the exclusion list.
-    public var excluded = 0
+    public var excluded: Int { get { counts.excluded } set { counts.excluded = newValue } }
     /// Did not match `filterTags.pattern`.
-    public var filteredOut = 0
+    public var filteredOut: Int { get { counts.filteredOut } set { counts.filteredOut = newValue } }
     /// Not a version (semver) or not a number (numerical); always 0 for alphabetical.
-    public var invalid = 0
+    public var invalid: Int { get { counts.invalid } set { counts.invalid = newValue } }
     /// Valid versions that do not satisfy the semver range.
-    public var outsideRange = 0
+    public var outsideRange: Int { get { counts.outsideRange } set { counts.outsideRange = newValue } }
     /// Compared to pick the winner.
-    public var eligible = 0
+    public var eligible: Int { get { counts.eligible } set { counts.eligible = newValue } }
     /// The winner's original tag.
     public var selected: String?
     /// The value compared for the winner when `extract` is set (otherwise the tag itself).

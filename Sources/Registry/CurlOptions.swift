@@ -1,3 +1,4 @@
+import Basics
 internal import CCurl
 
 /// Typed `curl_easy_setopt` calls on one easy handle, and the TLS/proxy setup every transfer

@@ -1,3 +1,4 @@
+import Basics
 internal import CCurl
 import Synchronization
 
@@ -97,7 +98,7 @@ final class CurlTransfer {
         ok = ok && setString(CURLOPT_REDIR_PROTOCOLS_STR, request.url.hasPrefix("https:") ? "https" : "http,https")
         ok = ok && setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         ok = ok && setLong(CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(options.connectTimeout * 1000)))
-        ok = ok && setLong(CURLOPT_TIMEOUT_MS, max(1, Int(options.totalTimeout * 1000)))
+        if options.totalTimeout > 0 { ok = ok && setLong(CURLOPT_TIMEOUT_MS, max(1, Int(options.totalTimeout * 1000))) }
         ok = ok && setLong(CURLOPT_FOLLOWLOCATION, options.followRedirects ? 1 : 0)
         ok = ok && setLong(CURLOPT_MAXREDIRS, 5)
         ok = ok && setString(CURLOPT_ACCEPT_ENCODING, "")  // offer what libcurl can decode

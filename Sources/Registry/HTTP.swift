@@ -1,3 +1,5 @@
+import Basics
+
 /// One HTTP request as the transport sees it. Sendable so it can cross to the curl thread.
 struct HTTPRequest: Sendable {
     var method: String = "GET"
@@ -41,6 +43,7 @@ struct HTTPResponse: Sendable {
 /// Transfer settings derived from `RegistryOptions`, per request.
 struct TransferOptions: Sendable {
     var connectTimeout: Double = 10
+    /// Seconds; 0 for no bound.
     var totalTimeout: Double = 30
     var maxResponseBytes: Int = 32 << 20
     var maxHeaderBytes: Int = 256 << 10

@@ -1,3 +1,5 @@
+public import Basics
+
 /// A small HTTPS client for the APIs around registries and Git hosts (cloud token services,
 /// instance metadata, the GitHub API), over the same libcurl transport as registry traffic:
 /// verified TLS, optional CA and client certificate, proxy, timeouts and a capped response.
@@ -41,13 +43,14 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    /// Transfer settings.
+    /// Transfer settings, for a buffered `send` and for an `HTTPStream` alike.
     public struct Options: Sendable {
-        /// Whole-request timeout, seconds.
-        public var timeout: Double = 30
-        /// Connect timeout, seconds.
+        /// Whole-request bound, seconds (connect, send and the whole body); nil for none (a
+        /// stream that may run long, such as a Git fetch).
+        public var timeout: Double? = 30
+        /// Connect bound, seconds (including the proxy and the TLS handshake).
         public var connectTimeout: Double = 10
-        /// Largest response body accepted, bytes.
+        /// Largest response body `send` accepts, bytes (a stream's reader takes what comes).
         public var maxResponseBytes = 4 << 20
         /// Extra CA certificates (PEM), trusted in addition to the system bundle.
         public var caCertificatePEM: [UInt8]?
@@ -57,7 +60,7 @@ public final class HTTPClient: Sendable {
         public var clientKeyPEM: [UInt8]?
         /// Explicit proxy; nil means libcurl's `*_proxy`/`NO_PROXY` environment handling.
         public var proxy: ProxySettings?
-        /// Follow redirects (same rules as registry traffic: never from https down to http).
+        /// Follow redirects (at most 5; never from https down to http).
         public var followRedirects = false
 
         /// Defaults: 30 s, 10 s to connect, 4 MiB, system CAs, no redirects.
@@ -72,8 +75,8 @@ public final class HTTPClient: Sendable {
     /// Sends one request. Errors carry the method and the URL without userinfo, never a body.
     public func send(_ request: Request, options: Options = Options()) async throws(RegistryError) -> Response {
         var transfer = TransferOptions()
-        transfer.totalTimeout = options.timeout
-        transfer.connectTimeout = min(options.connectTimeout, options.timeout)
+        transfer.totalTimeout = options.timeout ?? 0
+        transfer.connectTimeout = min(options.connectTimeout, options.timeout ?? options.connectTimeout)
         transfer.maxResponseBytes = options.maxResponseBytes
         transfer.caCertificatePEM = options.caCertificatePEM
         transfer.clientCertificatePEM = options.clientCertificatePEM

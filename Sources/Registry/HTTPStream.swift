@@ -1,3 +1,4 @@
+import Basics
 internal import CCurl
 
 /// One HTTP request whose response body is read piece by piece, for callers that must not hold
@@ -27,27 +28,6 @@ public final class HTTPStream {
         }
     }
 
-    /// Settings of one streamed request.
-    public struct Options: Sendable {
-        /// Whole-request bound, seconds (connect, send and the whole body); nil for none.
-        public var timeout: Double?
-        /// Connect bound, seconds (including the proxy and the TLS handshake).
-        public var connectTimeout: Double = 30
-        /// Extra CA certificates (PEM), trusted in addition to the system roots.
-        public var caCertificatePEM: [UInt8]?
-        /// Client certificate (PEM) for mutual TLS.
-        public var clientCertificatePEM: [UInt8]?
-        /// Client private key (PEM) for mutual TLS.
-        public var clientKeyPEM: [UInt8]?
-        /// Explicit proxy; nil means libcurl's `*_proxy`/`NO_PROXY` environment handling.
-        public var proxy: ProxySettings?
-        /// Follow redirects (at most 5; never from https down to http).
-        public var followRedirects = false
-
-        /// No whole-request bound, 30 s to connect, system roots, no redirects.
-        public init() {}
-    }
-
     private let handle: UnsafeMutableRawPointer  // CURL *
     private let multi: UnsafeMutableRawPointer  // CURLM *
     private let request: HTTPClient.Request
@@ -63,7 +43,7 @@ public final class HTTPStream {
     private var result: CURLcode?
 
     /// Prepares the request; nothing is sent until `responseHead()` or `read(into:)`.
-    public init(_ request: HTTPClient.Request, options: Options) {
+    public init(_ request: HTTPClient.Request, options: HTTPClient.Options) {
         ensureCurlInitialized()
         guard let h = curl_easy_init(), let m = curl_multi_init() else {
             preconditionFailure("curl_easy_init/curl_multi_init returned NULL (out of memory)")
@@ -137,7 +117,7 @@ public final class HTTPStream {
 
     private var what: String { "\(request.method) \(redactUserinfo(request.url))" }
 
-    private func configure(_ options: Options) -> Bool {
+    private func configure(_ options: HTTPClient.Options) -> Bool {
         let set = CurlOptions(handle: handle)
         let context = Unmanaged.passUnretained(self).toOpaque()
         var ok = set.setString(CURLOPT_URL, request.url)

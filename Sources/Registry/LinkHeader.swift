@@ -1,3 +1,5 @@
+import Basics
+
 /// `Link` header handling for tag-list pagination.
 package enum LinkHeader {
     /// Longest header we parse.
@@ -110,15 +112,6 @@ struct URLParts: Equatable {
         }
         if path.isEmpty { path = "/" }
     }
-}
-
-/// Removes `user:pass@` from a URL before it goes into a message.
-func redactUserinfo(_ url: String) -> String {
-    guard let sep = url.firstRange(of: "://") else { return url }
-    let rest = url[sep.upperBound...]
-    let authorityEnd = rest.firstIndex(where: isAuthorityEnd) ?? rest.endIndex
-    guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
-    return String(url[..<sep.upperBound]) + "***@" + String(rest[rest.index(after: at)...])
 }
 
 extension Substring {

@@ -1,24 +1,4 @@
-/// A proxy for registry traffic (`proxySecretRef`): `http://`, `https://` or `socks5://` URL.
-public struct ProxySettings: Sendable, Hashable, CustomStringConvertible {
-    /// Proxy URL, e.g. `http://proxy.internal:3128`.
-    public var url: String
-    /// Optional proxy user name.
-    public var username: String?
-    /// Optional proxy password.
-    public var password: String?
-
-    /// Creates proxy settings.
-    public init(url: String, username: String? = nil, password: String? = nil) {
-        self.url = url
-        self.username = username
-        self.password = password
-    }
-
-    /// The proxy URL without credentials.
-    public var description: String {
-        "ProxySettings(\(redactUserinfo(url))\(username == nil ? "" : ", user: ***"))"
-    }
-}
+public import Basics
 
 /// Per-repository settings: credentials, TLS, proxy, timeouts, retry and size limits.
 public struct RegistryOptions: Sendable {
@@ -75,13 +55,6 @@ public struct RegistryOptions: Sendable {
         t.proxy = proxy
         return t
     }
-}
-
-extension ProxySettings: CustomDebugStringConvertible, CustomReflectable {
-    /// Same redacted text as `description`.
-    public var debugDescription: String { description }
-    /// A mirror without the password, so `dump` stays redacted.
-    public var customMirror: Mirror { Mirror(self, children: ["redacted": description]) }
 }
 
 extension RegistryOptions: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {

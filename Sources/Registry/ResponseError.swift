@@ -1,3 +1,4 @@
+import Basics
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

@@ -8,26 +8,6 @@ import Basics
     import Darwin
 #endif
 
-/// A failed file-system call, with the path and `strerror` text.
-public struct FileSystemError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The path involved.
-    public var path: String
-    /// What was being done, e.g. "rename".
-    public var operation: String
-    /// The cause.
-    public var message: String
-
-    /// Creates an error.
-    public init(path: String, operation: String, message: String) {
-        self.path = path
-        self.operation = operation
-        self.message = message
-    }
-
-    /// `path: operation: message`.
-    public var description: String { "\(path): \(operation): \(message)" }
-}
-
 /// The small set of POSIX calls the walker and writer need (no Foundation).
 enum FileSystem {
     enum Kind { case file, directory, symlink, other }

@@ -1,3 +1,5 @@
+import Basics
+
 /// A file that may hold markers.
 struct Candidate: Sendable {
     /// Path relative to the root, `/`-separated.

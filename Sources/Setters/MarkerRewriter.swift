@@ -1,3 +1,4 @@
+public import Basics
 import Dispatch
 import Synchronization
 import YAML

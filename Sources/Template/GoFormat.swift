@@ -1,3 +1,5 @@
+import Basics
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -168,8 +170,7 @@ enum GoFormat {
     }
 
     static func hex2(_ b: UInt8) -> String {
-        let h = Array("0123456789abcdef")
-        return String(h[Int(b >> 4)]) + String(h[Int(b & 15)])
+        Hex.byte(b)
     }
 
     static func pad(_ s: String, _ n: Int) -> String {

@@ -201,7 +201,6 @@ enum TemplateBuiltins {
     /// `template.JSEscapeString`.
     static func jsEscape(_ s: String) -> String {
         var out = ""
-        let hex = Array("0123456789ABCDEF")
         for u in s.unicodeScalars {
             switch u {
             case "\\": out += "\\\\"
@@ -213,7 +212,7 @@ enum TemplateBuiltins {
             case "=": out += "\\u003D"
             default:
                 if u.value < 0x20 {
-                    out += "\\u00" + String(hex[Int(u.value >> 4)]) + String(hex[Int(u.value & 15)])
+                    out += "\\u00" + Hex.byte(UInt8(u.value), uppercase: true)
                 } else if !u.isASCII && !GoFormat.isGoPrint(u) {
                     out += "\\u" + GoFormat.pad(String(u.value, radix: 16, uppercase: true), 4)
                 } else {
@@ -227,14 +226,13 @@ enum TemplateBuiltins {
     /// `url.QueryEscape`.
     static func queryEscape(_ s: String) -> String {
         var out = ""
-        let hex = Array("0123456789ABCDEF")
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(b))
             case UInt8(ascii: " "): out += "+"
-            default: out += "%" + String(hex[Int(b >> 4)]) + String(hex[Int(b & 15)])
+            default: out += "%" + Hex.byte(b, uppercase: true)
             }
         }
         return out

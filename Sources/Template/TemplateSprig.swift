@@ -146,7 +146,6 @@ enum TemplateSprig {
 
     private static func jsonString(_ str: String) -> String {
         var out = "\""
-        let hex = Array("0123456789abcdef")
         for u in str.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
@@ -160,7 +159,7 @@ enum TemplateSprig {
                 out += "\\u" + GoFormat.pad(String(u.value, radix: 16), 4)
             default:
                 if u.value < 0x20 {
-                    out += "\\u00" + String(hex[Int(u.value >> 4)]) + String(hex[Int(u.value & 15)])
+                    out += "\\u00" + Hex.byte(UInt8(u.value))
                 } else {
                     out.unicodeScalars.append(u)
                 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Automation
-import Setters
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -35,7 +34,7 @@ struct Explain: AsyncParsableCommand {
 
     func run() async throws {
         let root = path ?? "."
-        var policies: [String: ImageRef]
+        let policies: [String: ImageRef]
         do {
             policies = try PolicyOverride.parseAll(overrides)
         } catch {
@@ -46,48 +45,16 @@ struct Explain: AsyncParsableCommand {
             printToStandardError("imagebot: \(root): no such file or directory")
             throw ExitStatus.usage
         }
-        let resolved = try await PolicyResults.resolve(configuration, root: root, overridden: Set(policies.keys))
-        policies.merge(resolved.results) { given, _ in given }
-        var rewriter = MarkerRewriter(policies: policies, unresolved: resolved.unresolved, tagGuard: resolved.tagGuard)
-        rewriter.reportsMarkers = true
-        let plan = rewriter.plan(root: root) { _ in }
-        var markers = plan.markers
-        for index in markers.indices where markers[index].outcome == .unknownPolicy {
-            if let hint = resolved.hints[markers[index].policy] {
-                markers[index].reason = "no ImagePolicy \(markers[index].policy); \(hint)"
-            }
-        }
+        let resolved = try await configuration.policyResults(root: root, overridden: Set(policies.keys))
+        let explanation = MarkerExplanation(root: root, given: policies, resolved: resolved)
         switch output {
         case .text:
-            for marker in markers { print(Self.line(marker)) }
-            if markers.isEmpty { printToStandardError("no markers under \(root)") }
+            for line in explanation.lines { print(line) }
+            if explanation.isEmpty { printToStandardError("no markers under \(root)") }
         case .json:
-            print(try prettyJSON(["markers": markers]))
+            print(try explanation.json())
         }
         // What no marker report covers: markers Flux would not read (and why), and other problems.
-        for warning in plan.warnings where !markers.contains(where: { $0.file == warning.file && $0.line == warning.line }) {
-            printToStandardError("warning: \(warning)")
-        }
-        for error in plan.errors where !markers.contains(where: { $0.file == error.file && $0.line == error.line }) {
-            printToStandardError("error: \(error)")
-        }
-    }
-
-    /// `apps/web.yaml:12:16 flux-system:web  ghcr.io/acme/web:1.0.0 → ghcr.io/acme/web:1.1.0  would change`
-    static func line(_ marker: MarkerReport) -> String {
-        let place = "\(marker.file):\(marker.line):\(marker.column) \(marker.setter)"
-        let current = marker.current ?? "?"
-        switch marker.outcome {
-        case .change:
-            return "\(place)  \(current) → \(marker.proposed ?? "?")  would change"
-        case .upToDate:
-            return "\(place)  \(current)  up to date: the policy's result"
-        case .kept:
-            return "\(place)  \(current)  stays (policy gives \(marker.proposed ?? "?")): \(marker.reason)"
-        case .noResult:
-            return "\(place)  \(current)  stays: the policy has no result: \(marker.reason)"
-        case .unknownPolicy, .noDigest, .refused:
-            return "\(place)  \(current)  stays: \(marker.reason)"
-        }
+        for problem in explanation.otherProblems { printToStandardError(problem) }
     }
 }

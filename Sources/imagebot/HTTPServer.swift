@@ -1,5 +1,4 @@
 import Automation
-import Basics
 import Hummingbird
 import Logging
 import Prometheus
@@ -87,7 +86,7 @@ enum DaemonHTTP {
         } else if let query = request.uri.queryParameters.get("token") {
             given = Array(query.utf8)
         }
-        return ConstantTime.equal(given, token)
+        return BearerToken.matches(given, token)
     }
 
     /// `:8080` → 0.0.0.0:8080; `127.0.0.1:0`; `[::1]:8080`.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Automation
-import Setters
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -104,7 +103,7 @@ private struct RewriteRun {
     let writing: Bool
 
     func execute() async throws {
-        var policies: [String: ImageRef]
+        let policies: [String: ImageRef]
         do {
             policies = try options.policyResults()
         } catch {
@@ -115,30 +114,18 @@ private struct RewriteRun {
             printToStandardError("imagebot: \(options.root): no such file or directory")
             throw ExitStatus.usage
         }
-        let resolved = try await PolicyResults.resolve(options.configuration, root: options.root, overridden: Set(policies.keys))
-        policies.merge(resolved.results) { given, _ in given }
-        let unresolved = resolved.unresolved
-
-        let rewriter = MarkerRewriter(policies: policies, unresolved: unresolved, tagGuard: resolved.tagGuard)
+        let resolved = try await options.configuration.policyResults(root: options.root, overridden: Set(policies.keys))
         let color = options.output == .diff && standardOutputIsTerminal
-        var writeErrors: [String] = []
-        let plan = rewriter.plan(root: options.root) { rewrite in
-            if options.output == .diff { print(UnifiedDiff.render(rewrite, color: color), terminator: "") }
-            guard writing else { return }
-            do {
-                try rewriter.write(rewrite)
-            } catch {
-                writeErrors.append("\(error)")
-            }
-        }
+        let outcome = LocalRewrite(root: options.root, given: policies, resolved: resolved)
+            .run(writing: writing, color: color, diff: options.output == .diff ? { print($0, terminator: "") } : nil)
 
         if options.output == .json {
-            print(try RewriteReport(plan: plan, writeErrors: writeErrors).json())
+            print(try outcome.json())
         }
-        for warning in plan.warnings { printToStandardError("warning: \(warning)") }
-        for error in plan.errors { printToStandardError("error: \(error)") }
-        for error in writeErrors { printToStandardError("error: \(error)") }
-        let unknown = plan.referencedPolicies.subtracting(policies.keys).subtracting(unresolved.keys).sorted()
+        for warning in outcome.warnings { printToStandardError("warning: \(warning)") }
+        for error in outcome.errors { printToStandardError("error: \(error)") }
+        for error in outcome.writeErrors { printToStandardError("error: \(error)") }
+        let unknown = outcome.unknownPolicies
         if !unknown.isEmpty {
             printToStandardError(
                 "hint: markers name \(unknown.count) polic\(unknown.count == 1 ? "y" : "ies") with no result: "
@@ -146,57 +133,20 @@ private struct RewriteRun {
                     + " (give --set NS:NAME=IMAGE:TAG for each, or define them in --config)"
             )
         }
-        let failedPolicies = plan.referencedPolicies.intersection(unresolved.keys)
-        if !plan.errors.isEmpty || !writeErrors.isEmpty || !failedPolicies.isEmpty { throw ExitStatus.runtime }
-        if options.exitCode && !plan.changes.isEmpty { throw ExitStatus.nothing }
+        if outcome.failed { throw ExitStatus.runtime }
+        if options.exitCode && outcome.changed { throw ExitStatus.nothing }
     }
 }
 
-
-/// Policy results for the markers under a tree, from the config's ImagePolicies through the
-/// registries (shared by `dry-run`, `update` and `explain`).
-struct PolicyResults {
-    /// Results by marker name `NS:NAME`.
-    var results: [String: ImageRef] = [:]
-    /// Why the config's policies without a result have none (with the decision counts).
-    var unresolved: [String: String] = [:]
-    /// For marker names no policy has but another namespace does: a hint.
-    var hints: [String: String] = [:]
-    /// The config's downgrade guard for the results it resolved (a `--set` result is the
-    /// user's explicit choice, a rollback included).
-    var tagGuard: MarkerRewriter.TagGuard?
-
-    /// Resolves the markers' policies that `overridden` (`--set`) does not give. No config (and
-    /// none asked for): nothing.
-    static func resolve(_ options: ConfigOptions, root: String, overridden: Set<String>) async throws -> PolicyResults {
-        var resolved = PolicyResults()
-        guard options.config != nil || FileManager.default.fileExists(atPath: options.configDirectory) else { return resolved }
-        let configuration = try options.loadConfiguration()
-        let configGuard = DowngradeGuard.make(configuration)
-        resolved.tagGuard = { policy, current, proposed in
-            overridden.contains(policy) ? nil : configGuard(policy, current, proposed)
-        }
-        // Only policies some marker names are resolved (registries cost more than a pass over the tree).
-        let referenced = MarkerRewriter(policies: [:]).plan(root: root) { _ in }.referencedPolicies
-        let needed = configuration.policies.values.filter {
-            referenced.contains($0.key.markerKey) && !overridden.contains($0.key.markerKey)
-        }
-        if !needed.isEmpty {
-            let (scans, resolutions) = await options.scanner(for: configuration).resolve(Array(needed))
-            for scan in scans where scan.error != nil {
-                printToStandardError("error: ImageRepository \(scan.key): \(scan.error ?? "")")
-            }
-            (resolved.results, resolved.unresolved) = PolicyResolution.markerResults(resolutions)
-        }
-        // A marker naming a policy that exists only in another namespace is a common slip.
-        for policy in referenced where resolved.results[policy] == nil && resolved.unresolved[policy] == nil && !overridden.contains(policy) {
-            let name = policy.split(separator: ":").dropFirst().first.map(String.init) ?? ""
-            let elsewhere = configuration.policies.keys.filter { $0.name == name }.map(\.namespace).sorted()
-            if !elsewhere.isEmpty {
-                resolved.hints[policy] = "one named \(name) exists in namespace \(elsewhere.joined(separator: ", "))"
-            }
-        }
-        return resolved
+extension ConfigOptions {
+    /// The configuration's results for the policies the markers under `root` name, except
+    /// those `overridden` (`--set`) gives. No configuration (and none asked for): none.
+    func policyResults(root: String, overridden: Set<String>) async throws -> PolicyResults {
+        guard config != nil || FileManager.default.fileExists(atPath: configDirectory) else { return PolicyResults() }
+        let configuration = try loadConfiguration()
+        return await PolicyResults.resolve(
+            configuration, scanner: { scanner(for: configuration) }, root: root, overridden: overridden,
+            scanFailed: { printToStandardError($0) })
     }
 }
 
@@ -223,48 +173,19 @@ private struct AutomationPreview {
         let outcome = await runner.preview(spec)
         switch options.output {
         case .diff:
-            let color = standardOutputIsTerminal
-            for rewrite in outcome.rewrites { print(UnifiedDiff.render(rewrite, color: color), terminator: "") }
+            for diff in outcome.diffs(color: standardOutputIsTerminal) { print(diff, terminator: "") }
             if let message = outcome.commitMessage {
                 // Indented like `git log`, so `git apply` skips it as it skips a mail's text.
                 print("\ncommit message (ImageUpdateAutomation \(key), branch \(outcome.branch ?? "?")):")
                 for line in message.split(separator: "\n", omittingEmptySubsequences: false) { print("    \(line)") }
             }
         case .json:
-            print(try AutomationPreviewReport(outcome).json())
+            print(try outcome.previewJSON())
         }
         for line in outcome.diagnostics { printToStandardError("\(key): \(line)") }
         printToStandardError("ImageUpdateAutomation \(key): \(outcome.summary)")
         if outcome.failed { throw ExitStatus.runtime }
         if options.exitCode && !outcome.rewrites.isEmpty { throw ExitStatus.nothing }
-    }
-}
-
-/// The JSON shape of `dry-run --automation NS/NAME --output json`.
-private struct AutomationPreviewReport: Encodable {
-    var namespace, name: String
-    var branch: String?
-    var changes: [SetterChange]
-    var files: [String]
-    var commitMessage: String?
-    var summary: String
-    var failed: Bool
-    var diagnostics: [String]
-
-    init(_ outcome: AutomationOutcome) {
-        namespace = outcome.key.namespace
-        name = outcome.key.name
-        branch = outcome.branch
-        changes = outcome.changes
-        files = outcome.rewrites.map(\.relativePath)
-        commitMessage = outcome.commitMessage
-        summary = outcome.summary
-        failed = outcome.failed
-        diagnostics = outcome.diagnostics
-    }
-
-    func json() throws -> String {
-        try prettyJSON(self)
     }
 }
 
@@ -307,31 +228,6 @@ enum PolicyOverride {
         }
         let name = String(image[..<colon])
         let tag = String(image[image.index(after: colon)...])
-        return (policy, ImageRef(name: name, tag: tag, digest: digest))
-    }
-}
-
-/// The JSON shape of `dry-run --output json` and `update --output json`.
-private struct RewriteReport: Encodable {
-    struct Finding: Encodable {
-        var file: String
-        var line: Int?
-        var column: Int?
-        var message: String
-    }
-
-    var changes: [SetterChange]
-    var warnings: [Finding]
-    var errors: [Finding]
-
-    init(plan: SetterPlan, writeErrors: [String]) {
-        changes = plan.changes
-        warnings = plan.warnings.map { Finding(file: $0.file, line: $0.line, column: $0.column, message: $0.message) }
-        errors = plan.errors.map { Finding(file: $0.file, line: $0.line, column: $0.column, message: $0.message) }
-            + writeErrors.map { Finding(file: "", message: $0) }
-    }
-
-    func json() throws -> String {
-        try prettyJSON(self)
+        return (policy, ImageRef.given(image: name, tag: tag, digest: digest))
     }
 }

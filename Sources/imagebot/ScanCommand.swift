@@ -1,7 +1,5 @@
 import ArgumentParser
 import Automation
-import Policy
-import Registry
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -45,18 +43,9 @@ struct ConfigOptions: ParsableArguments {
 
     /// A scanner over the configuration, using the user's docker config for CLI credentials.
     func scanner(for configuration: Configuration) -> Scanner {
-        var userConfig: DockerConfig?
-        do {
-            userConfig = try DockerConfig.loadUserConfig()
-        } catch {
-            printToStandardError("warning: ignoring the docker config: \(error)")
-        }
-        return Scanner(
-            configuration: configuration,
-            secrets: SecretStore(directory: secretsDir, configuration: configuration),
-            client: RegistryClient(),
-            cache: TagCache(stateDirectory: resolvedStateDirectory),
-            userDockerConfig: userConfig)
+        Scanner.commandLine(
+            configuration: configuration, secretsDirectory: secretsDir, stateDirectory: resolvedStateDirectory,
+            warning: { printToStandardError($0) })
     }
 }
 
@@ -85,71 +74,13 @@ struct Scan: AsyncParsableCommand {
             .sorted { $0.key < $1.key }
         progress.finish()
 
+        let report = ScanReport(scans: allScans, policies: resolutions)
         switch output {
-        case .text: printTable(allScans, resolutions)
-        case .json: print(try ScanReport(scans: allScans, policies: resolutions).json())
+        case .text: for line in report.tableLines { print(line) }
+        case .json: print(try report.json())
         }
         if allScans.contains(where: { $0.error != nil }) || resolutions.contains(where: { $0.latest == nil }) {
             throw ExitStatus.runtime
         }
-    }
-
-    private func printTable(_ scans: [RepositoryScan], _ policies: [PolicyResolution]) {
-        print("IMAGEREPOSITORY\tTAGS\tNEW\tSTATUS")
-        for scan in scans {
-            let status = scan.error ?? "ok (\(scan.revision.prefix(19)))"
-            print("\(scan.key)\t\(scan.tags.count)\t\(scan.newTags.count)\t\(status)")
-        }
-        print("")
-        print("IMAGEPOLICY\tLATEST\tDECISION")
-        for policy in policies {
-            let latest = policy.latest.map { "\($0.name):\($0.tag)" + ($0.digest.map { "@\($0)" } ?? "") } ?? "-"
-            let decision = policy.decision?.summary ?? (policy.error ?? "")
-            print("\(policy.key)\t\(latest)\t\(policy.latest == nil ? (policy.error ?? decision) : decision)")
-        }
-    }
-}
-
-/// The JSON shape of `imagebot scan --output json`.
-struct ScanReport: Encodable {
-    struct Repository: Encodable {
-        var namespace, name, image: String
-        var tagCount: Int
-        var newTags: [String]
-        var latestTags: [String]
-        var revision: String
-        var excluded: Int
-        var error: String?
-    }
-
-    struct Policy: Encodable {
-        var namespace, name: String
-        var latestRef: PolicyResolution.LatestRef?
-        var candidates, excluded, filteredOut, invalid, outsideRange, eligible: Int?
-        var tiedWith: [String]?
-        var error: String?
-    }
-
-    var repositories: [Repository]
-    var policies: [Policy]
-
-    init(scans: [RepositoryScan], policies: [PolicyResolution]) {
-        repositories = scans.map {
-            Repository(
-                namespace: $0.key.namespace, name: $0.key.name, image: $0.image, tagCount: $0.tags.count,
-                newTags: $0.newTags, latestTags: Array($0.tags.prefix(10)), revision: $0.revision,
-                excluded: $0.excluded, error: $0.error)
-        }
-        self.policies = policies.map {
-            Policy(
-                namespace: $0.key.namespace, name: $0.key.name, latestRef: $0.latest, candidates: $0.decision?.candidates,
-                excluded: $0.decision?.excluded, filteredOut: $0.decision?.filteredOut, invalid: $0.decision?.invalid,
-                outsideRange: $0.decision?.outsideRange, eligible: $0.decision?.eligible, tiedWith: $0.decision?.tiedWith,
-                error: $0.latest == nil ? $0.error : nil)
-        }
-    }
-
-    func json() throws -> String {
-        try prettyJSON(self)
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Policy
+import Automation
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -56,15 +56,13 @@ struct Select: ParsableCommand {
     }
 
     func run() throws {
-        let policy: ImagePolicy
-        let exclusionList: ExclusionList
+        let selection: TagSelection
         do {
-            policy = try ImagePolicy(rule: try rule(), filter: try pattern.map { p throws(PolicyError) in
-                try TagFilter(pattern: p, extract: extract ?? "")
-            })
-            exclusionList = try ExclusionList(exclusions)
+            selection = try TagSelection(
+                semver: semver, alphabetical: alphabetical, numerical: numerical, pattern: pattern, extract: extract,
+                exclusions: exclusions)
         } catch {
-            printToStandardError("imagebot select: \(error.message)")
+            printToStandardError("imagebot select: \(error)")
             throw ExitStatus.usage
         }
         let tags: [String]
@@ -75,24 +73,18 @@ struct Select: ParsableCommand {
             throw ExitStatus.usage
         }
 
-        let decision = policy.evaluate(tags, excluding: exclusionList)
-        if explain { printToStandardError(explanation(policy, decision)) }
+        let decision = selection.evaluate(tags)
+        if explain { printToStandardError(decision.explanation) }
         switch output {
         case .text:
             if let selected = decision.selected { print(selected) }
         case .json:
-            print(try SelectReport(policy: policy, decision: decision).json())
+            print(try decision.json())
         }
         if decision.selected == nil {
-            if !explain { printToStandardError("imagebot select: \(decision.failure?.message ?? "nothing selected")") }
+            if !explain { printToStandardError("imagebot select: \(decision.failure)") }
             throw ExitStatus.nothing
         }
-    }
-
-    private func rule() throws(PolicyError) -> ImagePolicy.Rule {
-        if let semver { return .semver(range: semver) }
-        if let alphabetical { return .alphabetical(try ImagePolicy.SortOrder(parsing: alphabetical)) }
-        return .numerical(try ImagePolicy.SortOrder(parsing: numerical ?? "asc"))
     }
 
     private func readTags() throws -> [String] {
@@ -113,26 +105,6 @@ struct Select: ParsableCommand {
             return String(line[first...last])
         }
     }
-
-    private func explanation(_ policy: ImagePolicy, _ decision: PolicyDecision) -> String {
-        var lines = ["policy: \(policy.rule)"]
-        if let filter = policy.filter {
-            lines.append("filter: pattern '\(filter.pattern)'" + (filter.extract.isEmpty ? "" : ", extract '\(filter.extract)'"))
-        }
-        lines.append("candidates: \(decision.candidates)")
-        lines.append("excluded: \(decision.excluded)")
-        lines.append("filtered out: \(decision.filteredOut)")
-        lines.append("invalid: \(decision.invalid)")
-        lines.append("outside range: \(decision.outsideRange)")
-        lines.append("eligible: \(decision.eligible)")
-        if let selected = decision.selected {
-            lines.append("selected: \(selected)" + (decision.selectedValue.map { " (value '\($0)')" } ?? ""))
-            if !decision.tiedWith.isEmpty { lines.append("tied with: \(decision.tiedWith.joined(separator: ", "))") }
-        } else {
-            lines.append("nothing selected: \(decision.failure?.message ?? "no candidate")")
-        }
-        return lines.joined(separator: "\n")
-    }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -143,39 +115,4 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 struct CommandError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// The JSON shape of `imagebot select --output json`.
-struct SelectReport: Encodable {
-    var policy: String
-    var tag: String?
-    var value: String?
-    var candidates: Int
-    var excluded: Int
-    var filteredOut: Int
-    var invalid: Int
-    var outsideRange: Int
-    var eligible: Int
-    var tiedWith: [String]
-    var error: String?
-
-    init(policy: ImagePolicy, decision: PolicyDecision) {
-        self.policy = policy.rule.description
-        tag = decision.selected
-        value = decision.selectedValue
-        candidates = decision.candidates
-        excluded = decision.excluded
-        filteredOut = decision.filteredOut
-        invalid = decision.invalid
-        outsideRange = decision.outsideRange
-        eligible = decision.eligible
-        tiedWith = decision.tiedWith
-        error = decision.failure?.message
-    }
-
-    func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
 }

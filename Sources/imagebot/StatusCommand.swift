@@ -1,6 +1,5 @@
 import ArgumentParser
 import Automation
-import Registry
 
 #if canImport(Glibc)
 import Glibc
@@ -33,28 +32,22 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let url = statusURL
-        let response: HTTPClient.Response
+        let body: [UInt8]
         do {
-            var options = HTTPClient.Options()
-            options.timeout = 10
-            options.connectTimeout = 3
-            response = try await HTTPClient().send(HTTPClient.Request(url: url, headers: [("Accept", "application/json")]), options: options)
+            body = try await StatusFetch.get(url)
         } catch {
-            throw failure("cannot reach \(url): \(Self.cause(of: error, url: url))")
-        }
-        guard response.status == 200 else {
-            throw failure("\(url) answered HTTP \(response.status), not a status report")
+            throw failure(error.description)
         }
         let report: StatusReport
         do {
-            report = try StatusReport.decode(response.body)
+            report = try StatusReport.decode(body)
         } catch {
             throw failure("\(url) did not answer with a status report: \(Self.summary(of: error))")
         }
         switch output {
         case .json:
             // The daemon's document as it is, so scripts see the API's own schema.
-            var text = String(decoding: response.body, as: UTF8.self)
+            var text = String(decoding: body, as: UTF8.self)
             if !text.hasSuffix("\n") { text += "\n" }
             print(text, terminator: "")
         case .text:
@@ -67,18 +60,6 @@ struct Status: AsyncParsableCommand {
         var base = server
         while base.hasSuffix("/") { base.removeLast() }
         return base + "/api/v1/status"
-    }
-
-    /// The cause without what the line already says: libcurl's detail (its error text is
-    /// `<strerror>: <detail>`, and the detail is the specific part), or the error's message
-    /// without its `GET <url>: ` prefix.
-    static func cause(of error: RegistryError, url: String) -> String {
-        if let curl = error.curlError {
-            let parts = curl.split(separator: ": ", maxSplits: 1)
-            return parts.count == 2 ? String(parts[1]) : curl
-        }
-        let prefix = "GET \(url): "
-        return error.message.hasPrefix(prefix) ? String(error.message.dropFirst(prefix.count)) : error.message
     }
 
     /// A decoding failure in a few words (DecodingError's own description is a struct dump).

@@ -1,6 +1,7 @@
 import Foundation
 import Policy
 import Registry
+import Setters
 import Testing
 
 @testable import Automation

@@ -1,4 +1,5 @@
 import Foundation
+import Setters
 import Testing
 
 @testable import Automation

@@ -58,21 +58,25 @@ struct GitLocalTests {
         let cache = try GitCache(stateDirectory: box.root + "/state", remoteURL: "file://" + bare, credentials: .none)
         let main = try box.git(["rev-parse", "main"], in: bare)
         let v100 = try box.git(["rev-parse", "v1.0.0^{commit}"], in: bare)
+        func tagTime(_ commit: String) throws -> Int64 { Int64(try box.git(["show", "-s", "--format=%ct", commit], in: bare)) ?? -1 }
 
         #expect(try cache.resolve(GitReference(branch: "main")) == main)
         #expect(try cache.resolve(GitReference(tag: "v1.0.0")) == v100)  // annotated tag peeled
         #expect(try cache.resolve(GitReference(tag: "v1.1.0")) == main)  // lightweight
         #expect(try cache.resolve(GitReference(name: "refs/heads/main")) == main)
-        #expect(try cache.resolve(GitReference(semver: ">=1.0.0 <1.1.0")) == v100)
-        #expect(try cache.resolve(GitReference(semver: "1.x")) == main)
-        #expect(try cache.resolve(GitReference(semver: "*"), semverMatches: { _, v in v.minor == 0 }) == v100)
+        // Committer lists the tags; the caller chooses (Automation with Policy's semver:
+        // AutomationTests' SemverCheckoutTests hold the range cases that were here).
+        #expect(try cache.resolve(GitReference(semver: "*"), chooseTag: { _, tags in tags.first { $0.name == "v1.0.0" } }) == v100)
+        #expect(try cache.tags() == [GitTag(name: "v1.0.0", commit: v100, time: try tagTime(v100)), GitTag(name: "v1.1.0", commit: main, time: try tagTime(main))])
         // Precedence: commit > name > tag > semver > branch.
         #expect(try cache.resolve(GitReference(branch: "main", tag: "v1.0.0")) == v100)
         #expect(try cache.resolve(GitReference(branch: "main", tag: "v1.1.0", name: "refs/tags/v1.0.0")) == v100)
         #expect(try cache.resolve(GitReference(branch: "main", tag: "v1.1.0", commit: v100)) == v100)
 
-        let noSemver = #expect(throws: GitError.self) { try cache.resolve(GitReference(semver: ">=5.0.0")) }
+        let noSemver = #expect(throws: GitError.self) { try cache.resolve(GitReference(semver: ">=5.0.0"), chooseTag: { _, _ in nil }) }
         #expect(noSemver?.message.contains("no match found for semver: >=5.0.0") == true)
+        let noRules = #expect(throws: GitError.self) { try cache.resolve(GitReference(semver: ">=1.0.0")) }
+        #expect(noRules?.code == .invalidArgument)
         let noTag = #expect(throws: GitError.self) { try cache.resolve(GitReference(tag: "v7")) }
         #expect(noTag?.code == .notFound)
         // Default branch is master, which this remote lacks.

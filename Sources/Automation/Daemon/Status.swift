@@ -1,3 +1,5 @@
+public import Policy
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else
@@ -60,10 +62,43 @@ public struct RepositoryStatus: Sendable, Codable {
 public struct PolicyStatus: Sendable, Codable {
     /// The counts behind the choice (see `imagebot select --explain`).
     public struct Decision: Sendable, Codable, Hashable {
-        public var candidates, excluded, filteredOut, invalid, outsideRange, eligible: Int
+        /// Where the tags went (in the JSON, beside the other fields).
+        public var counts: PolicyDecision.Counts
         public var selected: String?
         public var tiedWith: [String]
         public var summary: String
+
+        init(
+            candidates: Int, excluded: Int, filteredOut: Int, invalid: Int, outsideRange: Int, eligible: Int,
+            selected: String?, tiedWith: [String], summary: String
+        ) {
+            counts = PolicyDecision.Counts(
+                candidates: candidates, excluded: excluded, filteredOut: filteredOut, invalid: invalid,
+                outsideRange: outsideRange, eligible: eligible)
+            self.selected = selected
+            self.tiedWith = tiedWith
+            self.summary = summary
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case selected, tiedWith, summary
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            counts = try PolicyDecision.Counts(from: decoder)
+            selected = try container.decodeIfPresent(String.self, forKey: .selected)
+            tiedWith = try container.decode([String].self, forKey: .tiedWith)
+            summary = try container.decode(String.self, forKey: .summary)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(selected, forKey: .selected)
+            try container.encode(tiedWith, forKey: .tiedWith)
+            try container.encode(summary, forKey: .summary)
+            try counts.encode(to: encoder)
+        }
     }
 
     public var namespace, name: String

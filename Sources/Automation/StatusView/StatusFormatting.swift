@@ -1,3 +1,5 @@
+public import Setters
+
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else

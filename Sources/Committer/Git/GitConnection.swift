@@ -1,3 +1,5 @@
+public import Basics
+
 /// How a Git remote is reached over HTTP(S): the HTTP client, the TLS material of the
 /// GitRepository's Secret (`ca.crt`, `tls.crt`, `tls.key`), a proxy (`proxySecretRef`) and a
 /// bound on each remote operation (GitRepository `timeout`).
@@ -6,22 +8,8 @@
 /// without it libgit2's own HTTP is used, which can apply none of the other settings (a proxy,
 /// a CA or a client certificate is then refused rather than ignored).
 public struct GitConnection: Sendable, CustomStringConvertible {
-    /// A proxy for the remote.
-    public struct Proxy: Sendable, Hashable {
-        /// `http://`, `https://` (HTTP CONNECT for https remotes), `socks5://` or `socks5h://` URL.
-        public var url: String
-        /// Proxy user name (HTTP Basic or SOCKS5 username/password).
-        public var username: String?
-        /// Proxy password.
-        public var password: String?
-
-        /// Creates proxy settings.
-        public init(url: String, username: String? = nil, password: String? = nil) {
-            self.url = url
-            self.username = username
-            self.password = password
-        }
-    }
+    /// A proxy for the remote: the one proxy type, shared with registry traffic.
+    public typealias Proxy = ProxySettings
 
     /// Carries the smart HTTP requests; nil for libgit2's built-in HTTP.
     public var http: (any GitHTTPClient)?

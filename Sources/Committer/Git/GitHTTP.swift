@@ -1,3 +1,5 @@
+public import Basics
+
 /// Git's smart HTTP as HTTP exchanges, so the HTTP itself can come from outside this module
 /// (imagebot's libcurl client): TLS with an extra CA and a client certificate, HTTP/HTTPS/SOCKS5
 /// proxies, timeouts and redirects. Committer builds the requests of the protocol; a

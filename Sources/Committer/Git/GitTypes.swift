@@ -138,3 +138,19 @@ public enum PushRetry {
         return last
     }
 }
+
+/// A tag of a remote and the commit it points to, for choosing a semver checkout.
+public struct GitTag: Sendable, Hashable {
+    /// The tag's name without `refs/tags/`, e.g. `v1.2.3`.
+    public var name: String
+    /// The commit id the tag points to (an annotated tag peeled).
+    public var commit: String
+    /// The commit's time, seconds since the epoch.
+    public var time: Int64
+
+    public init(name: String, commit: String, time: Int64) {
+        self.name = name
+        self.commit = commit
+        self.time = time
+    }
+}
