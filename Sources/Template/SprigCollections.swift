@@ -198,8 +198,8 @@ enum SprigDicts {
     }
 
     /// mergo's `Merge`/`MergeWithOverwrite` for `map[string]interface{}`: nested maps merge,
-    /// a missing or empty destination value takes the source's; with `overwrite` a non-empty
-    /// source value replaces the destination's.
+    /// a missing or empty destination value takes the source's; with `overwrite` the source
+    /// value replaces the destination's even when it is empty.
     static func merge(_ dst: [TemplateValue: TemplateValue], _ src: [TemplateValue: TemplateValue], overwrite: Bool) -> [TemplateValue: TemplateValue] {
         var out = dst
         for (k, sv) in src {
@@ -208,7 +208,7 @@ enum SprigDicts {
                 out[k] = .map(merge(dm, sm, overwrite: overwrite))
                 continue
             }
-            if dv == nil || S.isEmpty(dv) || (overwrite && !S.isEmpty(sv)) {
+            if dv == nil || S.isEmpty(dv) || overwrite {
                 out[k] = sv
             }
         }

@@ -29,12 +29,13 @@ enum SprigEncoding {
         "toRawJson": .init(params: [.any]) { a, _ throws(FuncError) in .string(try must(a[0], escapeHTML: false)) },
         "mustToRawJson": .init(params: [.any]) { a, _ throws(FuncError) in .string(try must(a[0], escapeHTML: false)) },
         "fromJson": .init(params: [.string]) { a, _ in
-            if case .success(let v) = SprigJSON.decode(S.s(a[0])) { return v }
+            // A JSON null is Go's nil interface: the template prints "<no value>".
+            if case .success(let v) = SprigJSON.decode(S.s(a[0])), v != .null { return v }
             return nil
         },
         "mustFromJson": .init(params: [.string]) { a, _ throws(FuncError) in
             switch SprigJSON.decode(S.s(a[0])) {
-            case .success(let v): return v
+            case .success(let v): return v == .null ? nil : v
             case .failure(let e): throw e
             }
         },

@@ -8,6 +8,7 @@ enum SprigFlow {
             return a[1]
         },
         "empty": .init(params: [.any]) { a, _ in .bool(S.isEmpty(a[0])) },
+        "hello": .init(params: []) { _, _ in .string("Hello!") },
         "coalesce": .init(params: [], variadic: .any) { a, _ in
             for v in a where !S.isEmpty(v) { return v }
             return nil
@@ -196,6 +197,7 @@ enum GoURL {
                 out += host
             }
             if !path.isEmpty && !path.hasPrefix("/") && !host.isEmpty { out += "/" }
+            if out.isEmpty, let colon = path.firstIndex(of: ":"), !path[..<colon].contains("/") { out += "./" }
             out += escapePath(path)
         }
         if !query.isEmpty { out += "?" + query }

@@ -130,6 +130,13 @@ enum SprigJSON {
             return FuncError("invalid character \(quoteChar(b[pos])) \(context)")
         }
 
+        /// Inside a literal or number Go's scanner ends the input with a space, so running
+        /// out of input is reported as an invalid ' '.
+        func unexpectedInToken(_ context: String) -> FuncError {
+            guard pos < b.count else { return FuncError("invalid character ' ' \(context)") }
+            return FuncError("invalid character \(quoteChar(b[pos])) \(context)")
+        }
+
         private func quoteChar(_ c: UInt8) -> String {
             if c == UInt8(ascii: "'") { return #"'\''"# }
             if c == UInt8(ascii: "\"") { return #"'"'"# }
@@ -194,8 +201,7 @@ enum SprigJSON {
 
         mutating func literal(_ word: String) throws(FuncError) {
             for (k, c) in word.utf8.enumerated() {
-                guard pos < b.count else { throw FuncError("unexpected end of JSON input") }
-                if b[pos] != c { throw unexpected("in literal \(word) (expecting \(quoteChar(c)))") }
+                if pos >= b.count || b[pos] != c { throw unexpectedInToken("in literal \(word) (expecting \(quoteChar(c)))") }
                 _ = k
                 pos += 1
             }
@@ -205,21 +211,18 @@ enum SprigJSON {
             let start = pos
             if b[pos] == UInt8(ascii: "-") {
                 pos += 1
-                guard pos < b.count else { throw FuncError("unexpected end of JSON input") }
-                guard (48...57).contains(b[pos]) else { throw unexpected("in numeric literal") }
+                guard pos < b.count, (48...57).contains(b[pos]) else { throw unexpectedInToken("in numeric literal") }
             }
             if b[pos] == UInt8(ascii: "0") { pos += 1 } else { while pos < b.count, (48...57).contains(b[pos]) { pos += 1 } }
             if pos < b.count, b[pos] == UInt8(ascii: ".") {
                 pos += 1
-                guard pos < b.count else { throw FuncError("unexpected end of JSON input") }
-                guard (48...57).contains(b[pos]) else { throw unexpected("after decimal point in numeric literal") }
+                guard pos < b.count, (48...57).contains(b[pos]) else { throw unexpectedInToken("after decimal point in numeric literal") }
                 while pos < b.count, (48...57).contains(b[pos]) { pos += 1 }
             }
             if pos < b.count, b[pos] | 0x20 == UInt8(ascii: "e") {
                 pos += 1
                 if pos < b.count, b[pos] == UInt8(ascii: "+") || b[pos] == UInt8(ascii: "-") { pos += 1 }
-                guard pos < b.count else { throw FuncError("unexpected end of JSON input") }
-                guard (48...57).contains(b[pos]) else { throw unexpected("in exponent of numeric literal") }
+                guard pos < b.count, (48...57).contains(b[pos]) else { throw unexpectedInToken("in exponent of numeric literal") }
                 while pos < b.count, (48...57).contains(b[pos]) { pos += 1 }
             }
             let text = String(decoding: b[start..<pos], as: UTF8.self)

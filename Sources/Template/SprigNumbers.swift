@@ -254,7 +254,11 @@ enum SprigNumbers {
 
     /// `strconv.ParseFloat(s, 64)`; nil on syntax or range errors.
     static func parseFloat(_ s: String) -> Double? {
-        guard !s.isEmpty, !s.contains("_") else { return nil }
+        guard !s.isEmpty else { return nil }
+        if s.contains("_") {
+            guard underscoreOK(Array(s.utf8)) else { return nil }
+            return parseFloat(String(s.filter { $0 != "_" }))
+        }
         let lower = s.lowercased()
         let body = lower.hasPrefix("+") || lower.hasPrefix("-") ? String(lower.dropFirst()) : lower
         if body == "inf" || body == "infinity" { return lower.hasPrefix("-") ? -.infinity : .infinity }

@@ -218,7 +218,8 @@ enum SprigStrings {
             if !isConnector(u) { r0 = GoCase.toUpper(u); break }
             out.unicodeScalars.append(u)
         }
-        guard var current = r0 else { return out }
+        // A string of connectors only: xstrings writes the last one a second time.
+        guard var current = r0 else { return out + String(str.unicodeScalars.last.map(String.init) ?? "") }
         while let u = scalars.next() {
             let previous = current
             current = u

@@ -113,15 +113,15 @@ enum TemplateSprig {
     }
 
     /// `s[from:to]` in bytes. Where Go would cut a multi-byte character (leaving invalid
-    /// UTF-8 in the commit message), the cut moves to the character's start.
+    /// UTF-8 in the commit message), the cut leaves the whole character out: the start moves
+    /// forward and the end back to a character boundary, so the result never has more bytes.
     static func byteSlice(_ s: String, _ from: Int, _ to: Int) -> String {
         let b = Array(s.utf8)
-        func boundary(_ k: Int) -> Int {
-            var k = max(0, min(k, b.count))
-            while k > 0 && k < b.count && b[k] & 0xC0 == 0x80 { k -= 1 }
-            return k
-        }
-        let (start, end) = (boundary(from), boundary(to))
+        func isContinuation(_ k: Int) -> Bool { k > 0 && k < b.count && b[k] & 0xC0 == 0x80 }
+        var start = max(0, min(from, b.count))
+        while isContinuation(start) { start += 1 }
+        var end = max(0, min(to, b.count))
+        while isContinuation(end) { end -= 1 }
         return start < end ? bytesString(b[start..<end]) : ""
     }
 

@@ -1,0 +1,92 @@
+import Testing
+@testable import Template
+
+/// Where imagebot deliberately differs from Sprig (see README, "Commit message templates").
+@Suite struct SprigDecisionTests {
+    /// Sprig 3.3.0's HermeticTxtFuncMap: genericMap minus nonhermeticFunctions (functions.go).
+    static let hermeticNames: [String] = [
+        "abbrev", "abbrevboth", "add", "add1", "add1f", "addf", "adler32sum", "ago", "all", "any", "append", "atoi",
+        "b32dec", "b32enc", "b64dec", "b64enc", "base", "bcrypt", "biggest", "buildCustomCert", "camelcase", "cat",
+        "ceil", "chunk", "clean", "coalesce", "compact", "concat", "contains", "decryptAES", "deepCopy",
+        "deepEqual", "default", "derivePassword", "dict", "dig", "dir", "div", "divf", "duration", "durationRound",
+        "empty", "encryptAES", "ext", "fail", "first", "float64", "floor", "fromJson", "genCA", "genCAWithKey",
+        "genPrivateKey", "genSelfSignedCert", "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey",
+        "get", "has", "hasKey", "hasPrefix", "hasSuffix", "hello", "htpasswd", "indent", "initial", "initials",
+        "int", "int64", "isAbs", "join", "kebabcase", "keys", "kindIs", "kindOf", "last", "list", "lower", "max",
+        "maxf", "merge", "mergeOverwrite", "min", "minf", "mod", "mul", "mulf", "mustAppend", "mustChunk",
+        "mustCompact", "mustDateModify", "mustDeepCopy", "mustFirst", "mustFromJson", "mustHas", "mustInitial",
+        "mustLast", "mustMerge", "mustMergeOverwrite", "mustPrepend", "mustPush", "mustRegexFind",
+        "mustRegexFindAll", "mustRegexMatch", "mustRegexReplaceAll", "mustRegexReplaceAllLiteral", "mustRegexSplit",
+        "mustRest", "mustReverse", "mustSlice", "mustToDate", "mustToJson", "mustToPrettyJson", "mustToRawJson",
+        "mustUniq", "mustWithout", "must_date_modify", "nindent", "nospace", "omit", "osBase", "osClean", "osDir",
+        "osExt", "osIsAbs", "pick", "pluck", "plural", "prepend", "push", "quote", "randInt", "regexFind",
+        "regexFindAll", "regexMatch", "regexQuoteMeta", "regexReplaceAll", "regexReplaceAllLiteral", "regexSplit",
+        "repeat", "replace", "rest", "reverse", "round", "semver", "semverCompare", "seq", "set", "sha1sum",
+        "sha256sum", "sha512sum", "shuffle", "slice", "snakecase", "sortAlpha", "split", "splitList", "splitn",
+        "squote", "sub", "subf", "substr", "swapcase", "ternary", "title", "toDate", "toDecimal", "toJson",
+        "toPrettyJson", "toRawJson", "toString", "toStrings", "trim", "trimAll", "trimPrefix", "trimSuffix",
+        "trimall", "trunc", "tuple", "typeIs", "typeIsLike", "typeOf", "uniq", "unixEpoch", "unset", "until",
+        "untilStep", "untitle", "upper", "urlJoin", "urlParse", "values", "without", "wrap", "wrapWith",
+    ]
+
+    @Test func everyHermeticFunctionIsDefined() {
+        #expect(Self.hermeticNames.count == 194)
+        let missing = Self.hermeticNames.filter { MessageTemplate.functions[$0] == nil }
+        #expect(missing.isEmpty, "missing: \(missing)")
+    }
+
+    @Test func nonHermeticFunctionsAreNotDefined() {
+        for name in ["now", "date", "dateInZone", "env", "expandenv", "uuidv4", "randAlpha", "randBytes", "getHostByName"] {
+            #expect(MessageTemplate.functions[name] == nil, "\(name)")
+        }
+    }
+
+    /// Sprig cuts bytes and can split a character (Go writes the invalid UTF-8 into the
+    /// commit); imagebot leaves the split character out.
+    @Test(arguments: [
+        ("{{ trunc 2 \"héllo\" }}", "h"),
+        ("{{ trunc 3 \"héllo\" }}", "hé"),
+        ("{{ trunc -4 \"héllo\" }}", "llo"),
+        ("{{ substr 0 2 \"héllo\" }}", "h"),
+        ("{{ substr 2 4 \"héllo\" }}", "l"),
+        ("{{ abbrev 5 \"héllo world\" }}", "h..."),
+    ])
+    func byteCutsKeepWholeCharacters(_ c: (String, String)) throws {
+        #expect(try MessageTemplate(c.0).render(.null) == c.1)
+    }
+
+    /// goutils reads each byte as a rune: Sprig's `nospace "a é"` gives "aÃ©" and
+    /// `initials "émile"` "Ã"; imagebot works on characters.
+    @Test(arguments: [
+        ("{{ nospace \"a é\u{00A0}b\u{2003}c\" }}", "aébc"),
+        ("{{ initials \"émile zola\" }}", "éz"),
+    ])
+    func nonASCIIIsNotMangled(_ c: (String, String)) throws {
+        #expect(try MessageTemplate(c.0).render(.null) == c.1)
+    }
+
+    @Test(arguments: ["bcrypt", "htpasswd", "genPrivateKey", "genCA", "encryptAES", "decryptAES", "derivePassword", "toDate", "ago"])
+    func unsupportedFunctionsFailNamingThemselves(_ name: String) {
+        do {
+            _ = try MessageTemplate("{{ \(name) \"x\" }}").render(.null)
+            Issue.record("\(name) rendered")
+        } catch {
+            #expect(error.message.contains("error calling \(name): \(name) is not supported"))
+        }
+    }
+
+    /// Go's simple case mapping, not Swift's full one.
+    @Test(arguments: [
+        ("{{ lower \"İ\" }}", "i"),
+        ("{{ upper \"ß\" }}", "ß"),
+        ("{{ upper \"ﬁ\" }}", "ﬁ"),
+        ("{{ title \"ǆemal ﬁx\" }}", "ǅemal ﬁx"),
+    ])
+    func goCaseMapping(_ c: (String, String)) throws {
+        #expect(try MessageTemplate(c.0).render(.null) == c.1)
+    }
+
+    @Test func untilIsBoundedByTheStepLimit() {
+        #expect(throws: TemplateError.self) { try MessageTemplate("{{ until 100000000 }}").render(.null) }
+    }
+}
