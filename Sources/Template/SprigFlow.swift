@@ -235,11 +235,95 @@ enum SprigDates {
                 return .string(goDuration(seconds: seconds))
             },
         ]
-        for name in ["ago", "durationRound", "toDate", "mustToDate", "unixEpoch", "dateModify", "mustDateModify", "must_date_modify"] {
-            t[name] = SprigCrypto.unsupported(name, "Go time values")
+        // Sprig reads a duration string (`time.ParseDuration`) or an int64 of nanoseconds; a
+        // template's integer constants are Go ints, which it treats as 0.
+        t["durationRound"] = .init(params: [.any]) { a, _ in
+            var nanos: Int64 = 0
+            if case .string(let s)? = a[0] { nanos = parseDuration(s) ?? 0 }
+            return .string(roundDuration(nanos))
+        }
+        for name in ["ago", "toDate", "mustToDate", "unixEpoch", "dateModify", "mustDateModify", "must_date_modify"] {
+            t[name] = SprigCrypto.unsupported(name, "it needs Go time values or the local time zone")
         }
         return t
     }()
+
+    /// Go `time.ParseDuration` (nanoseconds), nil where Go reports an error.
+    static func parseDuration(_ text: String) -> Int64? {
+        var s = Array(text.unicodeScalars)[...]
+        var negative = false
+        if let c = s.first, c == "-" || c == "+" {
+            negative = c == "-"
+            s = s.dropFirst()
+        }
+        if s.count == 1 && s.first == "0" { return 0 }
+        if s.isEmpty { return nil }
+        func isDigit(_ u: Unicode.Scalar) -> Bool { ("0"..."9").contains(u) }
+        let units: [String: UInt64] = [
+            "ns": 1, "us": 1_000, "\u{B5}s": 1_000, "\u{3BC}s": 1_000, "ms": 1_000_000, "s": 1_000_000_000,
+            "m": 60_000_000_000, "h": 3_600_000_000_000,
+        ]
+        var total: UInt64 = 0
+        while !s.isEmpty {
+            guard let c = s.first, c == "." || isDigit(c) else { return nil }
+            var whole: UInt64 = 0
+            var pre = false
+            while let d = s.first, isDigit(d) {
+                let (m, o1) = whole.multipliedReportingOverflow(by: 10)
+                let (n, o2) = m.addingReportingOverflow(UInt64(d.value - 48))
+                if o1 || o2 { return nil }
+                whole = n
+                pre = true
+                s = s.dropFirst()
+            }
+            var fraction: UInt64 = 0
+            var scale: Double = 1
+            var post = false
+            if s.first == "." {
+                s = s.dropFirst()
+                var overflow = false
+                while let d = s.first, isDigit(d) {
+                    post = true
+                    if !overflow {
+                        if fraction > (UInt64(1) << 63 - 1) / 10 { overflow = true } else {
+                            fraction = fraction * 10 + UInt64(d.value - 48)
+                            scale *= 10
+                        }
+                    }
+                    s = s.dropFirst()
+                }
+            }
+            if !pre && !post { return nil }
+            var unitEnd = s.startIndex
+            while unitEnd < s.endIndex, s[unitEnd] != ".", !isDigit(s[unitEnd]) { unitEnd += 1 }
+            guard unitEnd > s.startIndex, let unit = units[String(String.UnicodeScalarView(s[..<unitEnd]))] else { return nil }
+            s = s[unitEnd...]
+            let (v, o) = whole.multipliedReportingOverflow(by: unit)
+            if o || v > UInt64(1) << 63 { return nil }
+            var value = v
+            if fraction > 0 {
+                value &+= UInt64(Double(fraction) * (Double(unit) / scale))
+                if value > UInt64(1) << 63 { return nil }
+            }
+            total &+= value
+            if total > UInt64(1) << 63 { return nil }
+        }
+        if negative { return Int64(truncatingIfNeeded: 0 &- total) }
+        if total > UInt64(Int64.max) { return nil }
+        return Int64(total)
+    }
+
+    /// Sprig `durationRound`: the largest whole unit (y = 365 d, mo = 30 d) the duration exceeds.
+    static func roundDuration(_ nanos: Int64) -> String {
+        let u = nanos.magnitude
+        let second: UInt64 = 1_000_000_000
+        let steps: [(UInt64, String)] = [
+            (second * 3600 * 24 * 365, "y"), (second * 3600 * 24 * 30, "mo"), (second * 3600 * 24, "d"),
+            (second * 3600, "h"), (second * 60, "m"), (second, "s"),
+        ]
+        for (size, suffix) in steps where u > size { return "\(u / size)\(suffix)" }
+        return "0s"
+    }
 
     /// Go `time.Duration.String()` for whole seconds.
     static func goDuration(seconds: Int) -> String {
