@@ -327,6 +327,7 @@ let sprigOutputs: [SprigCase] = [
     .init("{{ len (randInt 1 2 | toString) }}", "1"),
     .init("{{ shuffle \"\" }}{{ len (shuffle \"abc\") }}", "3"),
     .init("{{ durationRound \"2h5m\" }} {{ durationRound \"-90s\" }} {{ durationRound \"1.5h\" }} {{ durationRound \"400h\" }} {{ durationRound \"9000h\" }} {{ durationRound \"1s\" }} {{ durationRound \"1.001s\" }} {{ durationRound \"x\" }} {{ durationRound 5 }} {{ durationRound \"1h30m20.5s\" }} {{ durationRound \"36µs\" }} {{ durationRound \".5m\" }} {{ durationRound \"5\" }} {{ durationRound \"\" }}", "2h 1m 1h 16d 1y 0s 1s 0s 0s 1h 0s 30s 0s 0s"),
+    .init("{{ upper \"ŉǰﬀǅꭰı\" }} {{ lower \"ẞǅKΣ\" }} {{ title \"ǰx ǳy ꭰz\" }} {{ swapcase \"ǰ ǆ ß\" }}", "ŉǰﬀǄᎠI ßǆkσ ǰx ǲy Ꭰz ǰ ǅ ß"),
 ]
 
 /// Templates whose execution fails, with Go's complete error text.
