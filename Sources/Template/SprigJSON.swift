@@ -200,9 +200,8 @@ enum SprigJSON {
         }
 
         mutating func literal(_ word: String) throws(FuncError) {
-            for (k, c) in word.utf8.enumerated() {
+            for c in word.utf8 {
                 if pos >= b.count || b[pos] != c { throw unexpectedInToken("in literal \(word) (expecting \(quoteChar(c)))") }
-                _ = k
                 pos += 1
             }
         }

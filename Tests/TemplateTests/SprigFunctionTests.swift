@@ -328,6 +328,7 @@ let sprigOutputs: [SprigCase] = [
     .init("{{ shuffle \"\" }}{{ len (shuffle \"abc\") }}", "3"),
     .init("{{ durationRound \"2h5m\" }} {{ durationRound \"-90s\" }} {{ durationRound \"1.5h\" }} {{ durationRound \"400h\" }} {{ durationRound \"9000h\" }} {{ durationRound \"1s\" }} {{ durationRound \"1.001s\" }} {{ durationRound \"x\" }} {{ durationRound 5 }} {{ durationRound \"1h30m20.5s\" }} {{ durationRound \"36µs\" }} {{ durationRound \".5m\" }} {{ durationRound \"5\" }} {{ durationRound \"\" }}", "2h 1m 1h 16d 1y 0s 1s 0s 0s 1h 0s 30s 0s 0s"),
     .init("{{ upper \"ŉǰﬀǅꭰı\" }} {{ lower \"ẞǅKΣ\" }} {{ title \"ǰx ǳy ꭰz\" }} {{ swapcase \"ǰ ǆ ß\" }}", "ŉǰﬀǄᎠI ßǆkσ ǰx ǲy Ꭰz ǰ ǅ ß"),
+    .init("{{ toJson (float64 \"NaN\") }}|{{ toPrettyJson (list (float64 \"inf\")) }}|", "||"),
 ]
 
 /// Templates whose execution fails, with Go's complete error text.
@@ -391,6 +392,9 @@ let sprigErrors: [SprigCase] = [
     .init("{{ urlJoin (dict \"host\" 5) }}", "template: message:1:3: executing \"message\" at <urlJoin (dict \"host\" 5)>: error calling urlJoin: unable to parse host key, must be of type string, but int found"),
     .init("{{ semver \"v1\" }} {{ semver \"1.2.3.4\" }}", "template: message:1:21: executing \"message\" at <semver \"1.2.3.4\">: error calling semver: Invalid Semantic Version"),
     .init("{{ randInt 5 5 }}", "template: message:1:3: executing \"message\" at <randInt 5 5>: error calling randInt: invalid argument to Intn"),
+    .init("{{ mustToJson (list 1 (float64 \"NaN\")) }}", "template: message:1:3: executing \"message\" at <mustToJson (list 1 (float64 \"NaN\"))>: error calling mustToJson: json: unsupported value: NaN"),
+    .init("{{ toRawJson (float64 \"-inf\") }}", "template: message:1:3: executing \"message\" at <toRawJson (float64 \"-inf\")>: error calling toRawJson: json: unsupported value: -Inf"),
+    .init("{{ mustToPrettyJson (dict \"a\" (float64 \"NaN\")) }}", "template: message:1:3: executing \"message\" at <mustToPrettyJson (dict \"a\" (float64 \"NaN\"))>: error calling mustToPrettyJson: json: unsupported value: NaN"),
 ]
 
 @Suite struct SprigFunctionTests {
