@@ -208,35 +208,52 @@ enum SprigStrings {
 
     private static func isConnector(_ u: Unicode.Scalar) -> Bool { u == "-" || u == "_" || GoCase.isSpace(u) }
 
-    /// xstrings `ToCamelCase` as Sprig's `camelcase` uses it (upper camel case: xstrings 1.3's
-    /// ToCamelCase, which Sprig 3.3.0 calls ToPascalCase in xstrings 1.5).
+    /// xstrings 1.5's `ToPascalCase`, Sprig 3.3.0's `camelcase`: connectors dropped, the
+    /// letter after one upper-cased; a word that starts upper-case has its following capitals
+    /// lowered (`ALL_CAPS` → `AllCaps`), one that starts lower-case keeps its case
+    /// (`someWords` → `SomeWords`; Sprig 3.2.3's xstrings 1.3 gave `Somewords`).
     static func camelCase(_ str: String) -> String {
         var scalars = str.unicodeScalars.makeIterator()
-        var out = ""
+        var out = String.UnicodeScalarView()
+        var firstUpper = false
         var r0: Unicode.Scalar? = nil
+        var last: Unicode.Scalar? = nil
         while let u = scalars.next() {
-            if !isConnector(u) { r0 = GoCase.toUpper(u); break }
-            out.unicodeScalars.append(u)
+            last = u
+            if !isConnector(u) {
+                firstUpper = isUpper(u)
+                r0 = GoCase.toUpper(u)
+                break
+            }
+            out.append(u)
         }
-        // A string of connectors only: xstrings writes the last one a second time.
-        guard var current = r0 else { return out + String(str.unicodeScalars.last.map(String.init) ?? "") }
+        // Connectors only: xstrings writes the last one a second time.
+        guard var current = r0 else {
+            if let last { out.append(last) }
+            return String(out)
+        }
         while let u = scalars.next() {
             let previous = current
             current = u
             if isConnector(current) && isConnector(previous) {
-                out.unicodeScalars.append(previous)
+                out.append(previous)
                 continue
             }
             if isConnector(previous) {
+                firstUpper = isUpper(current)
                 current = GoCase.toUpper(current)
             } else {
-                current = GoCase.toLower(current)
-                out.unicodeScalars.append(previous)
+                if firstUpper {
+                    if isUpper(current) { current = GoCase.toLower(current) } else { firstUpper = false }
+                }
+                out.append(previous)
             }
         }
-        out.unicodeScalars.append(current)
-        return out
+        out.append(current)
+        return String(out)
     }
+
+    private static func isUpper(_ u: Unicode.Scalar) -> Bool { u.properties.generalCategory == .uppercaseLetter }
 
     /// goutils `AbbreviateFull` (nil for its errors, which Sprig turns into "").
     static func abbreviate(_ str: String, offset: Int, width: Int) -> String? {

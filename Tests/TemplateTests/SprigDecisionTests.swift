@@ -86,6 +86,17 @@ import Testing
         #expect(try MessageTemplate(c.0).render(.null) == c.1)
     }
 
+    /// Sprig 3.3.0 (xstrings 1.5 `ToPascalCase`) where Debian's Sprig 3.2.3 (xstrings 1.3
+    /// `ToCamelCase`) differs: a word starting lower-case keeps its inner capitals.
+    @Test(arguments: [
+        ("{{ camelcase \"someWords here\" }}", "SomeWordsHere"),
+        ("{{ camelcase \"FROM CamelCase\" }}", "FromCamelCase"),
+        ("{{ camelcase \"GOLANG_IS_GREAT\" }}", "GolangIsGreat"),
+    ])
+    func camelcaseIsSprig330s(_ c: (String, String)) throws {
+        #expect(try MessageTemplate(c.0).render(.null) == c.1)
+    }
+
     @Test func untilIsBoundedByTheStepLimit() {
         #expect(throws: TemplateError.self) { try MessageTemplate("{{ until 100000000 }}").render(.null) }
     }
