@@ -199,10 +199,16 @@ enum SprigDicts {
 
     /// mergo's `Merge`/`MergeWithOverwrite` for `map[string]interface{}`: nested maps merge,
     /// a missing or empty destination value takes the source's; with `overwrite` the source
-    /// value replaces the destination's even when it is empty.
+    /// value replaces the destination's even when it is empty. (mergo 1.0.1, Sprig 3.3.0's:
+    /// with `overwrite` a map replaces a non-map, which mergo 0.3 skipped.)
     static func merge(_ dst: [TemplateValue: TemplateValue], _ src: [TemplateValue: TemplateValue], overwrite: Bool) -> [TemplateValue: TemplateValue] {
         var out = dst
         for (k, sv) in src {
+            // A nil source value only ever overwrites.
+            if sv == .null {
+                if overwrite { out[k] = .null }
+                continue
+            }
             let dv = out[k]
             if case .map(let dm)? = dv, case .map(let sm) = sv {
                 out[k] = .map(merge(dm, sm, overwrite: overwrite))

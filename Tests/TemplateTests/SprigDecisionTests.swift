@@ -86,14 +86,18 @@ import Testing
         #expect(try MessageTemplate(c.0).render(.null) == c.1)
     }
 
-    /// Sprig 3.3.0 (xstrings 1.5 `ToPascalCase`) where Debian's Sprig 3.2.3 (xstrings 1.3
-    /// `ToCamelCase`) differs: a word starting lower-case keeps its inner capitals.
+    /// Sprig 3.3.0 where Debian's Sprig 3.2.3 differs: `camelcase` is xstrings 1.5's
+    /// `ToPascalCase` (a word starting lower-case keeps its inner capitals; 3.2.3 gives
+    /// `Somewords`), `sha512sum` is new, and mergo 1.0 lets `mergeOverwrite` put a map over a
+    /// non-map value (mergo 0.3 kept `s`).
     @Test(arguments: [
         ("{{ camelcase \"someWords here\" }}", "SomeWordsHere"),
         ("{{ camelcase \"FROM CamelCase\" }}", "FromCamelCase"),
         ("{{ camelcase \"GOLANG_IS_GREAT\" }}", "GolangIsGreat"),
+        ("{{ mergeOverwrite (dict \"a\" \"s\") (dict \"a\" (dict \"x\" 1)) }}", "map[a:map[x:1]]"),
+        ("{{ sha512sum \"\" | trunc 16 }}", "cf83e1357eefb8bd"),
     ])
-    func camelcaseIsSprig330s(_ c: (String, String)) throws {
+    func sprig330Behaviour(_ c: (String, String)) throws {
         #expect(try MessageTemplate(c.0).render(.null) == c.1)
     }
 

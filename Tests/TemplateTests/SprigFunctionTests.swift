@@ -329,6 +329,7 @@ let sprigOutputs: [SprigCase] = [
     .init("{{ durationRound \"2h5m\" }} {{ durationRound \"-90s\" }} {{ durationRound \"1.5h\" }} {{ durationRound \"400h\" }} {{ durationRound \"9000h\" }} {{ durationRound \"1s\" }} {{ durationRound \"1.001s\" }} {{ durationRound \"x\" }} {{ durationRound 5 }} {{ durationRound \"1h30m20.5s\" }} {{ durationRound \"36µs\" }} {{ durationRound \".5m\" }} {{ durationRound \"5\" }} {{ durationRound \"\" }}", "2h 1m 1h 16d 1y 0s 1s 0s 0s 1h 0s 30s 0s 0s"),
     .init("{{ upper \"ŉǰﬀǅꭰı\" }} {{ lower \"ẞǅKΣ\" }} {{ title \"ǰx ǳy ꭰz\" }} {{ swapcase \"ǰ ǆ ß\" }}", "ŉǰﬀǄᎠI ßǆkσ ǰx ǲy Ꭰz ǰ ǅ ß"),
     .init("{{ toJson (float64 \"NaN\") }}|{{ toPrettyJson (list (float64 \"inf\")) }}|", "||"),
+    .init("{{ merge (dict) (dict \"a\" nil) }} {{ mergeOverwrite (dict \"a\" 1) (dict \"a\" nil) }} {{ merge (dict \"a\" (dict)) (dict \"a\" (dict \"x\" 1)) }} {{ mergeOverwrite (dict \"a\" (list 1)) (dict \"a\" (list)) }} {{ merge (dict \"a\" (list)) (dict \"a\" (list 1)) }} {{ merge (dict \"a\" 1) (dict \"b\" 2) (dict \"a\" 3 \"c\" 4) }}", "map[] map[a:<nil>] map[a:map[x:1]] map[a:[]] map[a:[1]] map[a:1 b:2 c:4]"),
 ]
 
 /// Templates whose execution fails, with Go's complete error text.
