@@ -22,12 +22,12 @@ enum SprigEncoding {
             return .string(String(s2 << 16 | s1))
         },
         // Go's Marshal errors (NaN, infinities) give "" without must, the error with it.
-        "toJson": .init(params: [.any]) { a, _ in .string(S.json(a[0] ?? .null) ?? "") },
-        "mustToJson": .init(params: [.any]) { a, _ throws(FuncError) in .string(try must(a[0])) },
-        "toPrettyJson": .init(params: [.any]) { a, _ in .string(S.json(a[0] ?? .null, indent: "  ") ?? "") },
-        "mustToPrettyJson": .init(params: [.any]) { a, _ throws(FuncError) in .string(try must(a[0], indent: "  ")) },
-        "toRawJson": .init(params: [.any]) { a, _ throws(FuncError) in .string(try must(a[0], escapeHTML: false)) },
-        "mustToRawJson": .init(params: [.any]) { a, _ throws(FuncError) in .string(try must(a[0], escapeHTML: false)) },
+        "toJson": .init(params: [.any]) { a, l throws(FuncError) in .string(try S.json(a[0] ?? .null, limits: l) ?? "") },
+        "mustToJson": .init(params: [.any]) { a, l throws(FuncError) in .string(try must(a[0], l)) },
+        "toPrettyJson": .init(params: [.any]) { a, l throws(FuncError) in .string(try S.json(a[0] ?? .null, indent: "  ", limits: l) ?? "") },
+        "mustToPrettyJson": .init(params: [.any]) { a, l throws(FuncError) in .string(try must(a[0], l, indent: "  ")) },
+        "toRawJson": .init(params: [.any]) { a, l throws(FuncError) in .string(try must(a[0], l, escapeHTML: false)) },
+        "mustToRawJson": .init(params: [.any]) { a, l throws(FuncError) in .string(try must(a[0], l, escapeHTML: false)) },
         "fromJson": .init(params: [.string]) { a, _ in
             // A JSON null is Go's nil interface: the template prints "<no value>".
             if case .success(let v) = SprigJSON.decode(S.s(a[0])), v != .null { return v }
@@ -41,9 +41,9 @@ enum SprigEncoding {
         },
     ]
 
-    private static func must(_ v: EvalValue, escapeHTML: Bool = true, indent: String? = nil) throws(FuncError) -> String {
+    private static func must(_ v: EvalValue, _ l: TemplateLimits, escapeHTML: Bool = true, indent: String? = nil) throws(FuncError) -> String {
         let value = v ?? .null
-        if let j = S.json(value, escapeHTML: escapeHTML, indent: indent) { return j }
+        if let j = try S.json(value, escapeHTML: escapeHTML, indent: indent, limits: l) { return j }
         throw FuncError("json: unsupported value: \(GoFormat.sprint(firstUnsupported(value) ?? value))")
     }
 

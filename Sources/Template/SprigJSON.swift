@@ -5,13 +5,20 @@ import Basics
 enum SprigJSON {
     // MARK: Encoding
 
-    static func encode(_ v: TemplateValue, escapeHTML: Bool, indent: String?) -> String? {
+    /// Go's encoding of `v`, nil for values Go cannot encode (NaN, infinities, or a result
+    /// over `limit` bytes; `tooLarge` tells which).
+    static func encode(_ v: TemplateValue, escapeHTML: Bool, indent: String?, limit: Int = .max, tooLarge: inout Bool) -> String? {
         var out = ""
-        guard write(v, escapeHTML, indent, "", &out) else { return nil }
+        guard write(v, escapeHTML, indent, "", &out, limit) else {
+            tooLarge = out.utf8.count > limit
+            return nil
+        }
         return out
     }
 
-    private static func write(_ v: TemplateValue, _ html: Bool, _ indent: String?, _ prefix: String, _ out: inout String) -> Bool {
+    private static func write(_ v: TemplateValue, _ html: Bool, _ indent: String?, _ prefix: String, _ out: inout String,
+                              _ limit: Int) -> Bool {
+        if out.utf8.count > limit { return false }
         func items(_ open: String, _ close: String, _ entries: [(String?, TemplateValue)]) -> Bool {
             if entries.isEmpty { out += open + close; return true }
             out += open
@@ -20,7 +27,7 @@ enum SprigJSON {
                 if n > 0 { out += "," }
                 if indent != nil { out += "\n" + inner }
                 if let key { out += string(key, html) + (indent != nil ? ": " : ":") }
-                guard write(value, html, indent, inner, &out) else { return false }
+                guard write(value, html, indent, inner, &out, limit) else { return false }
             }
             if indent != nil { out += "\n" + prefix }
             out += close

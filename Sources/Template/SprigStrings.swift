@@ -78,10 +78,12 @@ enum SprigStrings {
             return .string(abbreviate(str, offset: left, width: right) ?? "")
         },
         "wrap": .init(params: [.int, .string]) { a, l throws(FuncError) in
-            try S.checked(wrap(S.s(a[1]), S.i(a[0]), newline: "", longWords: false), l)
+            guard let r = wrap(S.s(a[1]), S.i(a[0]), newline: "", longWords: false, limit: l.maxOutputBytes) else { throw S.limitError(l) }
+            return .string(r)
         },
         "wrapWith": .init(params: [.int, .string, .string]) { a, l throws(FuncError) in
-            try S.checked(wrap(S.s(a[2]), S.i(a[0]), newline: S.s(a[1]), longWords: true), l)
+            guard let r = wrap(S.s(a[2]), S.i(a[0]), newline: S.s(a[1]), longWords: true, limit: l.maxOutputBytes) else { throw S.limitError(l) }
+            return .string(r)
         },
         "contains": .init(params: [.string, .string]) { a, _ in
             let (sub, str) = (S.s(a[0]), S.s(a[1]))
@@ -105,13 +107,13 @@ enum SprigStrings {
         },
         "plural": .init(params: [.string, .string, .int]) { a, _ in S.i(a[2]) == 1 ? a[0] : a[1] },
         "quote": .init(params: [], variadic: .any) { a, l throws(FuncError) in
-            try S.checked(a.compactMap { $0 == nil || $0 == .null ? nil : GoFormat.quote(S.strval($0!)) }.joined(separator: " "), l)
+            try S.joined(a.compactMap { $0 == nil || $0 == .null ? nil : GoFormat.quote(S.strval($0!)) }, " ", l)
         },
         "squote": .init(params: [], variadic: .any) { a, l throws(FuncError) in
-            try S.checked(a.compactMap { $0 == nil || $0 == .null ? nil : "'" + GoFormat.sprint($0!) + "'" }.joined(separator: " "), l)
+            try S.joined(a.compactMap { $0 == nil || $0 == .null ? nil : "'" + GoFormat.sprint($0!) + "'" }, " ", l)
         },
         "cat": .init(params: [], variadic: .any) { a, l throws(FuncError) in
-            try S.checked(a.compactMap { $0 == nil || $0 == .null ? nil : GoFormat.sprint($0!) }.joined(separator: " "), l)
+            try S.joined(a.compactMap { $0 == nil || $0 == .null ? nil : GoFormat.sprint($0!) }, " ", l)
         },
         "indent": .init(params: [.int, .string]) { a, l throws(FuncError) in
             .string(try indent(S.i(a[0]), S.s(a[1]), l))
@@ -122,7 +124,7 @@ enum SprigStrings {
         "toString": .init(params: [.any]) { a, _ in .string(S.strval(a[0] ?? .null)) },
         "toStrings": .init(params: [.any]) { a, _ in .list(S.strslice(a[0] ?? .null).map { .string($0) }) },
         "join": .init(params: [.string, .any]) { a, l throws(FuncError) in
-            try S.checked(S.strslice(a[1] ?? .null).joined(separator: S.s(a[0])), l)
+            try S.joined(S.strslice(a[1] ?? .null), S.s(a[0]), l)
         },
         "sortAlpha": .init(params: [.any]) { a, _ in
             let v = a[0] ?? .null
@@ -271,8 +273,8 @@ enum SprigStrings {
         return "..." + S.byteSlice(str, n - (width - 3), n)
     }
 
-    /// goutils `WrapCustom`.
-    static func wrap(_ str: String, _ length: Int, newline: String, longWords: Bool) -> String {
+    /// goutils `WrapCustom`; nil when the result would exceed `limit` bytes.
+    static func wrap(_ str: String, _ length: Int, newline: String, longWords: Bool, limit: Int) -> String? {
         if str.isEmpty { return "" }
         let nl = newline.isEmpty ? "\n" : newline
         let width = max(length, 1)
@@ -282,6 +284,7 @@ enum SprigStrings {
         var out = ""
         func piece(_ from: Int, _ to: Int) -> String { S.byteSlice(str, from, to) }
         while n - offset > width {
+            if out.utf8.count > limit { return nil }
             if b[offset] == 32 { offset += 1; continue }
             let end = min(width + offset + 1, n)
             let space = b[offset..<end].lastIndex(of: 32)

@@ -38,6 +38,17 @@ enum TemplateSprig {
         return .string(r)
     }
 
+    /// `strings.Join`, refusing before it allocates a result over the output limit.
+    static func joined(_ parts: [String], _ separator: String, _ limits: TemplateLimits) throws(FuncError) -> EvalValue {
+        var total = max(0, parts.count - 1) * separator.utf8.count
+        for p in parts {
+            total += p.utf8.count
+            if total > limits.maxOutputBytes { throw limitError(limits) }
+        }
+        if total > limits.maxOutputBytes { throw limitError(limits) }
+        return .string(parts.joined(separator: separator))
+    }
+
     /// Go's bounds check for `s[from:to]` on a string of `count` bytes, with its panic text.
     static func checkSlice(_ from: Int, _ to: Int, _ count: Int) throws(FuncError) {
         if to < 0 || to > count {
@@ -165,7 +176,11 @@ enum TemplateSprig {
     /// Go `encoding/json` Marshal (HTML-safe escaping, sorted map keys); nil for values Go
     /// cannot encode (NaN, infinities). Kept in one place so a shared Go-JSON encoder can
     /// replace it.
-    static func json(_ v: TemplateValue, escapeHTML: Bool = true, indent: String? = nil) -> String? {
-        SprigJSON.encode(v, escapeHTML: escapeHTML, indent: indent)
+    static func json(_ v: TemplateValue, escapeHTML: Bool = true, indent: String? = nil,
+                     limits: TemplateLimits) throws(FuncError) -> String? {
+        var tooLarge = false
+        let result = SprigJSON.encode(v, escapeHTML: escapeHTML, indent: indent, limit: limits.maxOutputBytes, tooLarge: &tooLarge)
+        if tooLarge { throw limitError(limits) }
+        return result
     }
 }

@@ -101,7 +101,22 @@ import Testing
         #expect(try MessageTemplate(c.0).render(.null) == c.1)
     }
 
-    @Test func untilIsBoundedByTheStepLimit() {
-        #expect(throws: TemplateError.self) { try MessageTemplate("{{ until 100000000 }}").render(.null) }
+    /// Results that would outgrow the output limit fail before they are built.
+    @Test(arguments: [
+        "{{ until 100000000 }}",
+        "{{ seq 100000000 }}",
+        "{{ $s := repeat 60000 \"x\" }}{{ $l := list $s $s }}{{ join \"\" $l }}",
+        "{{ $s := repeat 60000 \"x\" }}{{ toJson (list $s $s) }}",
+        "{{ $s := repeat 60000 \"x\" }}{{ cat $s $s }}",
+        "{{ $s := repeat 600 \"x \" }}{{ wrapWith 1 $s $s }}",
+        "{{ regexReplaceAll \"\" (repeat 1000 \"x\") (repeat 100 \"y\") }}",
+    ])
+    func largeResultsHitTheLimit(_ template: String) {
+        do {
+            _ = try MessageTemplate(template).render(.null)
+            Issue.record("rendered")
+        } catch {
+            #expect(error.kind == .limit)
+        }
     }
 }
