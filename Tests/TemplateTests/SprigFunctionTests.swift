@@ -398,7 +398,46 @@ let sprigErrors: [SprigCase] = [
     .init("{{ mustToPrettyJson (dict \"a\" (float64 \"NaN\")) }}", "template: message:1:3: executing \"message\" at <mustToPrettyJson (dict \"a\" (float64 \"NaN\"))>: error calling mustToPrettyJson: json: unsupported value: NaN"),
 ]
 
+/// With data `{"s":"Hello","list":["b","a"],"m":{"a":"1"}}`, from the same Go program.
+let sprigDataOutputs: [SprigCase] = [
+    .init("{{ .missing | default \"d\" }}", "d"),
+    .init("{{ default \"d\" .s }}", "Hello"),
+    .init("{{ .list | first }}", "b"),
+    .init("{{ .list | sortAlpha | join \",\" }}", "a,b"),
+    .init("{{ hasKey .m \"a\" }}", "true"),
+    .init("{{ .m | keys | first }}", "a"),
+    .init("{{ empty .missing }}", "true"),
+    .init("{{ .s | trunc 3 | upper }}", "HEL"),
+    .init("{{ coalesce .missing .s }}", "Hello"),
+    .init("{{ typeOf .missing }}", "<nil>"),
+    .init("{{ kindOf .m }}", "map"),
+    .init("{{ .list | has \"a\" }}", "true"),
+    .init("{{ set .m \"b\" \"x\" }}", "map[a:1 b:x]"),
+    .init("{{ toJson . }}", #"{"list":["b","a"],"m":{"a":"1"},"s":"Hello"}"#),
+    .init("{{ dict \"k\" .missing }}", "map[k:<nil>]"),
+    .init("{{ list .missing }}", "[<nil>]"),
+    .init("{{ quote .missing }}", ""),
+    .init("{{ get .m \"a\" | typeOf }}", "string"),
+    .init("{{ index .m \"zz\" | default \"none\" }}", "none"),
+]
+
+let sprigData: TemplateValue = .map([
+    .string("s"): .string("Hello"), .string("list"): .list([.string("b"), .string("a")]),
+    .string("m"): .map([.string("a"): .string("1")]),
+])
+
 @Suite struct SprigFunctionTests {
+    @Test(arguments: sprigDataOutputs)
+    func rendersDataLikeSprig(_ c: SprigCase) throws {
+        #expect(try MessageTemplate(c.template).render(sprigData) == c.expected)
+    }
+
+    /// Go's `set` changes the map in place; imagebot's values are immutable (README).
+    @Test func setReturnsAChangedCopy() throws {
+        #expect(try MessageTemplate("{{ $_ := set .m \"b\" \"x\" }}{{ .m }}").render(sprigData) == "map[a:1]")
+        #expect(try MessageTemplate("{{ $m := set .m \"b\" \"x\" }}{{ $m }}").render(sprigData) == "map[a:1 b:x]")
+    }
+
     @Test(arguments: sprigOutputs)
     func rendersLikeSprig(_ c: SprigCase) throws {
         #expect(try MessageTemplate(c.template).render(.null) == c.expected)
