@@ -60,8 +60,9 @@ let package = Package(
         .target(name: "Registry", dependencies: ["CCurl", "Basics", logging, metrics], swiftSettings: strict),
         .target(name: "Setters", dependencies: ["YAML", "Basics"], swiftSettings: strict),
         .target(name: "Committer", dependencies: ["CGit2", "Basics"], swiftSettings: strict),
-        // Go text/template with Sprig's hermetic functions; knows nothing of Flux's data.
-        .target(name: "Template", dependencies: ["Basics"], swiftSettings: strict),
+        // Go text/template with Sprig's hermetic functions (semver and RE2 regexps from Policy);
+        // knows nothing of Flux's data.
+        .target(name: "Template", dependencies: ["Basics", "Policy"], swiftSettings: strict),
 
         // Workload identities: registry logins for spec.provider aws/gcp/azure and GitHub App
         // installation tokens for Git. Its HTTP goes through Registry's libcurl client.

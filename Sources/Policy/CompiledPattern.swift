@@ -122,13 +122,13 @@ final class PatternMatcher {
 
     /// Searches `subject` (UTF-8 bytes) for the first match; afterwards `range(ofGroup:)`
     /// reports the groups of that match.
-    func firstMatch(in subject: UnsafeBufferPointer<UInt8>) throws(PolicyError) -> Bool {
+    func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from offset: Int = 0) throws(PolicyError) -> Bool {
         // Swift strings are always valid UTF-8, so PCRE2 need not re-check every subject; the
         // JIT entry point skips pcre2_match's per-call checks (it honours the match limit too).
         let result = withEmptySafeBase(subject) { base in
             pattern.jitCompiled
-                ? pcre2_jit_match_8(pattern.code, base, subject.count, 0, 0, matchData, pattern.matchContext)
-                : pcre2_match_8(pattern.code, base, subject.count, 0, UInt32(PCRE2_NO_UTF_CHECK), matchData, pattern.matchContext)
+                ? pcre2_jit_match_8(pattern.code, base, subject.count, offset, 0, matchData, pattern.matchContext)
+                : pcre2_match_8(pattern.code, base, subject.count, offset, UInt32(PCRE2_NO_UTF_CHECK), matchData, pattern.matchContext)
         }
         if result >= 0 {
             lastSubjectLength = subject.count

@@ -34,7 +34,7 @@ public struct SemanticVersion: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses like Masterminds' `NewVersion` without Flux's dot rule (used for constraint bounds).
-    init?(lenient text: String) {
+    public init?(lenient text: String) {
         var text = text
         guard let version = text.withUTF8({ Self.parse($0, requireTwoDots: false) }) else { return nil }
         self = version

@@ -7,7 +7,7 @@ public struct MessageTemplate: Sendable {
     let root: [TNode]
     let defines: [String: [TNode]]
 
-    static let functions: [String: TemplateFunction] = TemplateBuiltins.all.merging(TemplateSprig.all) { a, _ in a }
+    static let functions: [String: TemplateFunction] = TemplateBuiltins.all.merging(TemplateSprig.all) { _, sprig in sprig }
     static let functionNames: Set<String> = Set(functions.keys).union(["and", "or"])
 
     /// Parses `source`. Throws `.parse` for syntax errors and `.removedField` with the given
