@@ -441,7 +441,7 @@ struct ControllerState {
             return
         }
         DaemonMetrics.evaluated(key, failure: resolution.latest != nil ? nil : resolution.failureCode ?? .nothingSelected, duration: duration)
-        entry.status.decision = resolution.decision.map(Self.decisionRecord)
+        entry.status.decision = resolution.decision.map(PolicyStatus.Decision.init)
         if entry.config.digestReflection == .always {
             let interval = (entry.config.interval ?? repositories[entry.config.repository]?.config.interval ?? .seconds(600)).duration
             entry.nextDigestCheck = now + schedule.delay(interval: interval, failures: 0, random: random())
@@ -495,13 +495,6 @@ struct ControllerState {
     private mutating func trigger(_ key: ObjectKey, now: Instant) {
         guard let entry = automations[key] else { return }
         if entry.running { automations[key]?.rerun = true } else { automations[key]?.nextRun = now }
-    }
-
-    static func decisionRecord(_ decision: PolicyDecision) -> PolicyStatus.Decision {
-        PolicyStatus.Decision(
-            candidates: decision.candidates, excluded: decision.excluded, filteredOut: decision.filteredOut,
-            invalid: decision.invalid, outsideRange: decision.outsideRange, eligible: decision.eligible,
-            selected: decision.selected, tiedWith: decision.tiedWith, summary: decision.summary)
     }
 
     // MARK: - Automation runs

@@ -68,16 +68,12 @@ public struct PolicyStatus: Sendable, Codable {
         public var tiedWith: [String]
         public var summary: String
 
-        init(
-            candidates: Int, excluded: Int, filteredOut: Int, invalid: Int, outsideRange: Int, eligible: Int,
-            selected: String?, tiedWith: [String], summary: String
-        ) {
-            counts = PolicyDecision.Counts(
-                candidates: candidates, excluded: excluded, filteredOut: filteredOut, invalid: invalid,
-                outsideRange: outsideRange, eligible: eligible)
-            self.selected = selected
-            self.tiedWith = tiedWith
-            self.summary = summary
+        /// The status record of an evaluation's decision.
+        init(_ decision: PolicyDecision) {
+            counts = decision.counts
+            selected = decision.selected
+            tiedWith = decision.tiedWith
+            summary = decision.summary
         }
 
         enum CodingKeys: String, CodingKey {
