@@ -175,7 +175,7 @@ public struct ImageUpdateAutomationConfig: Sendable, Hashable {
     public var signingKeySecret: String?
     public var signingKeyType = SigningKeyType.gpg
     public var messageTemplate: String?
-    public var messageTemplateValues: [String: String] = [:]
+    public var messageTemplateValues: [String: String]?  // nil: absent (Go nil map)
     public var pushBranch: String?
     public var pushRefspec: String?
     public var pushOptions: [String: String] = [:]

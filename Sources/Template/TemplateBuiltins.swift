@@ -8,6 +8,7 @@ enum TemplateBuiltins {
             case .string(let s)?: return .int(s.utf8.count)
             case .list(let l)?: return .int(l.count)
             case .map(let m)?: return .int(m.count)
+            case .typedMap(let m)?: return .int(m.entries?.count ?? 0)
             case nil, .null?: throw FuncError("len of nil pointer")
             case let v?: throw FuncError("len of type \(v.goTypeName)")
             }
@@ -26,12 +27,18 @@ enum TemplateBuiltins {
                     guard i < b.count else { throw FuncError("index out of range: \(i)") }
                     item = .int(Int(b[i]))
                 case .map(let m):
+                    // map[string]interface{}: a missing key is the nil interface (`<no value>`).
                     guard let key = idx, key != .null else { throw FuncError("value is nil; should be of type string") }
-                    if let v = m[key] { item = v } else {
-                        // Go returns the zero value of the element type; infer it from an existing element.
-                        guard let sample = m.values.first else { return nil }
-                        item = zeroValue(like: sample)
+                    guard case .string = key else { throw FuncError("value has type \(key.goTypeName); should be string") }
+                    guard let v = m[key] else { return nil }
+                    item = v
+                case .typedMap(let m):
+                    // A missing key is the element type's zero value (`""` for map[string]string).
+                    guard let key = idx, key != .null else { throw FuncError("value is nil; should be of type \(mapKeyType(m))") }
+                    if key.goTypeName != mapKeyType(m) {
+                        throw FuncError("value has type \(key.goTypeName); should be \(mapKeyType(m))")
                     }
+                    item = m.entries?[key] ?? m.elementZero
                 case .null:
                     throw FuncError("index of untyped nil")
                 default:
@@ -85,21 +92,7 @@ enum TemplateBuiltins {
         "ge": TemplateFunction(params: [.value, .value]) { a, _ throws(FuncError) in .bool(!(try less(a[0], a[1]))) },
     ]
 
-    static func zeroValue(like v: TemplateValue) -> TemplateValue {
-        switch v {
-        case .string: return .string("")
-        case .int: return .int(0)
-        case .float: return .float(0)
-        case .bool: return .bool(false)
-        case .list: return .list([])
-        case .map: return .map([:])
-        case .record(var r):
-            for (k, f) in r.fields { r.fields[k] = zeroValue(like: f) }
-            r.stringValue = nil
-            return .record(r)
-        case .null: return .null
-        }
-    }
+    private static func mapKeyType(_ m: TypedMap) -> String { m.keyType }
 
     private static func indexArg(_ v: EvalValue, cap: Int) throws(FuncError) -> Int {
         guard case .int(let i)? = v else {
@@ -121,13 +114,14 @@ enum TemplateBuiltins {
         return (b[0], b[1], b[2])
     }
 
-    private enum BasicKind { case invalid, bool, int, float, string, other }
+    private enum BasicKind { case invalid, bool, int, float, complex, string, other }
     private static func kind(_ v: EvalValue) -> BasicKind {
         switch v {
         case nil, .null?: return .invalid
         case .bool?: return .bool
         case .int?: return .int
         case .float?: return .float
+        case .complex?: return .complex
         case .string?: return .string
         default: return .other
         }
@@ -142,7 +136,7 @@ enum TemplateBuiltins {
         }
         if ka == .invalid { return true }
         switch (a, b) {
-        case (.list?, _), (.map?, _), (_, .list?), (_, .map?):
+        case (.list?, _), (.map?, _), (.typedMap?, _), (_, .list?), (_, .map?), (_, .typedMap?):
             throw FuncError("non-comparable type \(GoFormat.sprint(a!)): \(a!.goTypeName)")
         case (.record(let x)?, .record(let y)?):
             if x.typeName != y.typeName { throw FuncError("incompatible types for comparison") }

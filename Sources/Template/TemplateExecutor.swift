@@ -185,7 +185,7 @@ final class TemplateExecutor {
                 ran = true
                 if try iterate(.int(i), e) == .breakLoop { break }
             }
-        case .map?:
+        case .map?, .typedMap?:
             for (k, e) in v!.sortedEntries {
                 ran = true
                 if try iterate(k, e) == .breakLoop { break }
@@ -261,7 +261,7 @@ final class TemplateExecutor {
             case .bool(_, let b): return .bool(b)
             case .dot: return dot
             case .nilLit(let pos): throw error(pos, "nil", "nil is not a command")
-            case .number(_, let n): return n.ideal
+            case .number(let pos, let n): return try ideal(n, pos)
             case .string(_, _, let s): return .string(s)
             default: return nil
             }
@@ -301,6 +301,13 @@ final class TemplateExecutor {
                 return result
             }
             throw error(pos, ctx, "can't evaluate field \(name) in type map")
+        case .typedMap(let m):
+            // A field name reads a key only when the key type is string.
+            if m.keyType == "string" {
+                if hasArgs { throw error(pos, ctx, "\(name) is not a method but has arguments") }
+                return m.entries?[.string(name)]
+            }
+            throw error(pos, ctx, "can't evaluate field \(name) in type \(m.typeName)")
         default:
             throw error(pos, ctx, "can't evaluate field \(name) in type \(receiver.goTypeName)")
         }
@@ -327,9 +334,15 @@ final class TemplateExecutor {
         case .identifier(let pos, let name):
             return try evalFunction(dot, name, pos: pos, cmdText: name, args: [], final: .none)
         case .bool(_, let b): return .bool(b)
-        case .number(_, let n): return n.ideal
+        case .number(let pos, let n): return try ideal(n, pos)
         case .string(_, _, let s): return .string(s)
         }
+    }
+
+    /// Go `idealConstant`: an `int` constant that does not fit is an execution error.
+    private func ideal(_ n: NumberConst, _ pos: Int) throws(TemplateError) -> TemplateValue {
+        guard let v = n.ideal else { throw error(pos, n.text, "\(n.text) overflows int") }
+        return v
     }
 
     private func evalArg(_ dot: EvalValue, _ arg: Arg, _ type: ParamType) throws(TemplateError) -> EvalValue {
@@ -350,7 +363,7 @@ final class TemplateExecutor {
             case .int:
                 guard let i = n.int else { throw error(pos, arg.text, "expected integer; found \(arg.text)") }
                 return .int(i)
-            case .any, .value: return n.ideal
+            case .any, .value: return try ideal(n, pos)
             default: throw error(pos, arg.text, "expected \(type.goName); found \(arg.text)")
             }
         case .string(let pos, _, let s):
@@ -431,7 +444,7 @@ final class TemplateExecutor {
     /// one too deep to print or even free without overflowing the stack.
     private func chargeForSize(_ value: TemplateValue, _ pos: Int, _ context: String) throws(TemplateError) {
         switch value {
-        case .list, .map, .record: break
+        case .list, .map, .typedMap, .record: break
         default: return
         }
         var pending: [(value: TemplateValue, depth: Int)] = [(value, 1)]
@@ -443,8 +456,8 @@ final class TemplateExecutor {
             switch node {
             case .list(let items):
                 for item in items { pending.append((item, depth + 1)) }
-            case .map(let entries):
-                for (key, item) in entries {
+            case .map, .typedMap:
+                for (key, item) in node.mapEntries ?? [:] {
                     pending.append((key, depth + 1))
                     pending.append((item, depth + 1))
                 }

@@ -273,7 +273,21 @@ struct TemplateLexer {
 
     private mutating func lexNumber() throws(LexError) -> String {
         let start = i
-        if src[i] == UInt8(ascii: "+") || src[i] == UInt8(ascii: "-") { i += 1 }
+        func bad() -> LexError {
+            LexError(message: "bad number syntax: \"\(String(decoding: src[start..<min(i, src.count)], as: UTF8.self))\"", pos: start)
+        }
+        guard scanNumber() else { throw bad() }
+        // Complex: 1+2i (no spaces, must end in 'i').
+        if i < src.count, src[i] == UInt8(ascii: "+") || src[i] == UInt8(ascii: "-") {
+            guard scanNumber(), src[i - 1] == UInt8(ascii: "i") else { throw bad() }
+        }
+        return String(decoding: src[start..<i], as: UTF8.self)
+    }
+
+    /// Go `lexer.scanNumber`: sign, base prefix, digits, fraction, exponent, `i`; false when an
+    /// alphanumeric character follows (consumed, for the message).
+    private mutating func scanNumber() -> Bool {
+        if i < src.count, src[i] == UInt8(ascii: "+") || src[i] == UInt8(ascii: "-") { i += 1 }
         var digits = "0123456789_"
         if i + 1 < src.count, src[i] == UInt8(ascii: "0") {
             switch src[i + 1] | 0x20 {
@@ -287,17 +301,19 @@ struct TemplateLexer {
         func run() { while i < src.count, dset.contains(src[i]) { i += 1 } }
         run()
         if i < src.count, src[i] == UInt8(ascii: ".") { i += 1; run() }
-        let expChars: Set<UInt8> = digits.count > 16 ? [UInt8(ascii: "p"), UInt8(ascii: "P")] : [UInt8(ascii: "e"), UInt8(ascii: "E")]
-        if i < src.count, expChars.contains(src[i]) {
-            i += 1
-            if i < src.count, src[i] == UInt8(ascii: "+") || src[i] == UInt8(ascii: "-") { i += 1 }
-            while i < src.count, src[i] >= 48, src[i] <= 57 || src[i] == 95 { i += 1 }
+        if digits.count == 11 || digits.count > 16 {
+            let expChars: Set<UInt8> = digits.count > 16 ? [UInt8(ascii: "p"), UInt8(ascii: "P")] : [UInt8(ascii: "e"), UInt8(ascii: "E")]
+            if i < src.count, expChars.contains(src[i]) {
+                i += 1
+                if i < src.count, src[i] == UInt8(ascii: "+") || src[i] == UInt8(ascii: "-") { i += 1 }
+                while i < src.count, (src[i] >= 48 && src[i] <= 57) || src[i] == 95 { i += 1 }
+            }
         }
         if i < src.count, src[i] == UInt8(ascii: "i") { i += 1 }
         if i < src.count, Self.isAlnum(src[i]) {
             i += 1
-            throw LexError(message: "bad number syntax: \"\(String(decoding: src[start..<i], as: UTF8.self))\"", pos: start)
+            return false
         }
-        return String(decoding: src[start..<i], as: UTF8.self)
+        return true
     }
 }

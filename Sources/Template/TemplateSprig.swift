@@ -141,6 +141,8 @@ enum TemplateSprig {
                 parts.append(jsonString(name) + ":" + j)
             }
             return "{" + parts.joined(separator: ",") + "}"
+        default:
+            return GoJSON.marshal(v)
         }
     }
 
@@ -260,7 +262,7 @@ enum TemplateSprig {
             }
         },
         "toString": TemplateFunction(params: [.any]) { a, _ in .string(strval(a[0] ?? .null)) },
-        "toJson": TemplateFunction(params: [.any]) { a, _ in .string(json(a[0] ?? .null) ?? "") },
+        "toJson": TemplateFunction(params: [.any]) { a, _ in .string(GoJSON.marshal(a[0] ?? .null) ?? "") },
         "default": TemplateFunction(params: [.any], variadic: .any) { a, _ in
             if a.count < 2 || isEmpty(a[1]) { return a[0] }
             return a[1]
