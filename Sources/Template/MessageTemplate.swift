@@ -5,7 +5,7 @@ public struct MessageTemplate: Sendable {
     /// The template source.
     public let source: String
     let root: [TNode]
-    let defines: [String: [TNode]]
+    let defines: [ByteName: [TNode]]
 
     static let functions: [String: TemplateFunction] = TemplateBuiltins.all.merging(TemplateSprig.all) { a, _ in a }
     static let functionNames: Set<String> = Set(functions.keys).union(["and", "or"])

@@ -43,7 +43,7 @@ private enum Flow { case normal, breakLoop, continueLoop }
 final class TemplateExecutor {
     private let source: [UInt8]
     private let parseName: String
-    private let defines: [String: [TNode]]
+    private let defines: [ByteName: [TNode]]
     private let limits: TemplateLimits
     private let functions: [String: TemplateFunction]
     private var vars: [(name: String, value: EvalValue)] = []
@@ -52,7 +52,7 @@ final class TemplateExecutor {
     private var depth = 0
     private var executing: String
 
-    init(source: String, parseName: String, defines: [String: [TNode]], limits: TemplateLimits, functions: [String: TemplateFunction]) {
+    init(source: String, parseName: String, defines: [ByteName: [TNode]], limits: TemplateLimits, functions: [String: TemplateFunction]) {
         self.source = Array(source.utf8)
         self.parseName = parseName
         self.defines = defines
@@ -134,7 +134,7 @@ final class TemplateExecutor {
         case .template(let pos, let name, let pipe):
             let ctx = "{{template \(GoFormat.quote(name))\(pipe.map { " " + $0.text } ?? "")}}"
             try step(pos, ctx)
-            guard let body = defines[name] else { throw error(pos, ctx, "template \(GoFormat.quote(name)) not defined") }
+            guard let body = defines[ByteName(name)] else { throw error(pos, ctx, "template \(GoFormat.quote(name)) not defined") }
             let newDot: EvalValue = try pipe.map { (p: Pipe) throws(TemplateError) -> EvalValue in try evalPipeline(dot, p) } ?? nil
             depth += 1
             defer { depth -= 1 }
@@ -208,7 +208,7 @@ final class TemplateExecutor {
     }
 
     private func setVar(_ name: String, _ value: EvalValue, _ pos: Int, _ ctx: String) throws(TemplateError) {
-        for k in stride(from: vars.count - 1, through: 0, by: -1) where vars[k].name == name {
+        for k in stride(from: vars.count - 1, through: 0, by: -1) where sameBytes(vars[k].name, name) {
             vars[k].value = value
             return
         }
@@ -269,7 +269,7 @@ final class TemplateExecutor {
     }
 
     private func lookupVar(_ name: String, _ pos: Int, _ ctx: String) throws(TemplateError) -> EvalValue {
-        for k in stride(from: vars.count - 1, through: 0, by: -1) where vars[k].name == name { return vars[k].value }
+        for k in stride(from: vars.count - 1, through: 0, by: -1) where sameBytes(vars[k].name, name) { return vars[k].value }
         throw error(pos, ctx, "undefined variable: \(name)")
     }
 

@@ -203,7 +203,7 @@ struct TemplateParser {
     private var rangeDepth = 0
     private var nesting = 0
     private let functions: Set<String>
-    var defines: [String: [TNode]] = [:]
+    var defines: [ByteName: [TNode]] = [:]
 
     static let maxNesting = 200
 
@@ -392,11 +392,11 @@ struct TemplateParser {
     }
 
     private mutating func add(_ name: String, _ list: [TNode], at t: Token) throws(ParseFailure) {
-        if let old = defines[name], !Self.isEmpty(old) {
+        if let old = defines[ByteName(name)], !Self.isEmpty(old) {
             if Self.isEmpty(list) { return }
             throw fail("template: multiple definition of template \"\(name)\"", t)
         }
-        defines[name] = list
+        defines[ByteName(name)] = list
     }
 
     /// Parses a pipeline up to `}}` (or `)` for parenthesized pipelines).
@@ -409,7 +409,7 @@ struct TemplateParser {
                 p += 2
                 pipe.isAssign = after.kind == .assign
                 pipe.decl.append(v)
-                if !pipe.isAssign { vars.append(v) } else if !vars.contains(v) { throw fail("undefined variable \"\(v)\"", toks[p - 2]) }
+                if !pipe.isAssign { vars.append(v) } else if !vars.contains(where: { sameBytes($0, v) }) { throw fail("undefined variable \"\(v)\"", toks[p - 2]) }
             case .comma where context == "range":
                 guard case .variable(let v2) = toks[min(p + 2, toks.count - 1)].kind else {
                     throw fail("range can only initialize variables", toks[min(p + 2, toks.count - 1)])
@@ -498,7 +498,7 @@ struct TemplateParser {
         case .nilLit: p += 1; return .nilLit(pos: t.pos)
         case .variable(let v):
             p += 1
-            guard vars.contains(v) else { throw fail("undefined variable \"\(v)\"", t) }
+            guard vars.contains(where: { sameBytes($0, v) }) else { throw fail("undefined variable \"\(v)\"", t) }
             return .variable(pos: t.pos, name: v, names: [])
         case .field(let f): p += 1; return .field(pos: t.pos, names: [f])
         case .boolLit(let b): p += 1; return .bool(pos: t.pos, b)

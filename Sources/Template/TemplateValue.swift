@@ -73,6 +73,15 @@ func hashBytes(_ s: String, into hasher: inout Hasher) {
 /// Bytewise string equality.
 func sameBytes(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
+/// A string that compares and hashes by its UTF-8 bytes, as Go's names do (template names,
+/// variables): `"\u{E9}"` and `"e\u{301}"` are different names.
+struct ByteName: Hashable, Sendable {
+    let text: String
+    init(_ text: String) { self.text = text }
+    static func == (lhs: ByteName, rhs: ByteName) -> Bool { sameBytes(lhs.text, rhs.text) }
+    func hash(into hasher: inout Hasher) { hashBytes(text, into: &hasher) }
+}
+
 /// A Go map value whose Go type is not `map[string]interface{}`: printing (`%#v`, `%T`),
 /// `index` of a missing key (the element type's zero value), Sprig's parameter checks and JSON
 /// (`null` for a nil map) depend on it.

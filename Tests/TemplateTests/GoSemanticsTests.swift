@@ -46,6 +46,8 @@ enum GoCase: Sendable, CustomStringConvertible {
 }
 
 let goEngineCases: [GoCase] = [
+    .execError("{{ define \"\\u00e9\" }}x{{ end }}{{ template \"e\\u0301\" }}", "template: message:1:43: executing \"message\" at <{{template \"é\"}}>: template \"é\" not defined"),
+    .output("{{ define \"t\" }}{{ . }}{{ end }}{{ template \"t\" \"\\u00e9\" }}|{{ $x := \"e\\u0301\" }}{{ $x }}", "é|é"),
     .output("{{ eq \"\\u00e9\" \"e\\u0301\" }}", "false"),
     .output("{{ ne \"\\u00e9\" \"e\\u0301\" }}", "true"),
     .output("{{ len (dict \"\\u00e9\" 1 \"e\\u0301\" 2) }}", "2"),
