@@ -39,7 +39,11 @@ enum GoJSON {
             newline(&out, indent, level)
             out += "]"
         case .map, .typedMap:
-            if case .typedMap(let m) = v, m.entries == nil { out += "null"; return true }
+            if case .typedMap(let m) = v {
+                // encoding/json rejects the map's type, nil or not, unless keys are strings or integers.
+                guard ["string", "int", "int64", "uint", "uint64"].contains(m.keyType) else { return false }
+                if m.entries == nil { out += "null"; return true }
+            }
             var entries: [(key: String, value: TemplateValue)] = []
             for (k, item) in v.mapEntries ?? [:] {
                 switch k {

@@ -43,6 +43,7 @@ func goOracleData(values: [String: String]?) -> TemplateValue {
 }
 
 let goFluxNilValuesCases: [GoCase] = [
+    .output("{{ toJson (index .Changed.FileChanges \"zz\") }}|{{ toJson .Changed.Objects }}", "|"),
     .output("{{ .AutomationObject }}|{{ .AutomationObject.String }}|{{ .AutomationObject.MarshalLog }}", "flux-system/podinfo|flux-system/podinfo|{podinfo flux-system}"),
     .output("{{ printf \"%v|%+v|%#v|%T|%s|%q|%x|%d\" .AutomationObject .AutomationObject .AutomationObject .AutomationObject .AutomationObject .AutomationObject .AutomationObject .AutomationObject }}", "flux-system/podinfo|flux-system/podinfo|types.NamespacedName{Namespace:\"flux-system\", Name:\"podinfo\"}|types.NamespacedName|flux-system/podinfo|\"flux-system/podinfo\"|666c75782d73797374656d2f706f64696e666f|{%!d(string=flux-system) %!d(string=podinfo)}"),
     .output("{{ printf \"%T|%#v|%+v\" .AutomationObject.MarshalLog .AutomationObject.MarshalLog .AutomationObject.MarshalLog }}", "struct { Name string \"json:\\\"name\\\"\"; Namespace string \"json:\\\"namespace,omitempty\\\"\" }|struct { Name string \"json:\\\"name\\\"\"; Namespace string \"json:\\\"namespace,omitempty\\\"\" }{Name:\"podinfo\", Namespace:\"flux-system\"}|{Name:podinfo Namespace:flux-system}"),
