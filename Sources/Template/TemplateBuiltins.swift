@@ -127,23 +127,46 @@ enum TemplateBuiltins {
         }
     }
 
-    /// Go's `eq` for one pair.
+    /// Go's `eq` for one pair: basic kinds compare by value; everything else (nil, slices,
+    /// maps, structs) by Go's interface rules, where only nil maps and structs of comparable
+    /// fields compare.
     static func equal(_ a: EvalValue, _ b: EvalValue) throws(FuncError) -> Bool {
-        let (ka, kb) = (kind(a), kind(b))
+        func basic(_ k: BasicKind) -> BasicKind { k == .other ? .invalid : k }
+        let (ka, kb) = (basic(kind(a)), basic(kind(b)))
+        func isZero(_ v: EvalValue) -> Bool { v == nil || v == .null }
         if ka != kb {
-            if a != nil && b != nil && a != .null && b != .null { throw FuncError("incompatible types for comparison") }
-            return (a == nil || a == .null) && (b == nil || b == .null)
+            if !isZero(a) && !isZero(b) { throw FuncError("incompatible types for comparison") }
+            return false
         }
-        if ka == .invalid { return true }
-        switch (a, b) {
-        case (.list?, _), (.map?, _), (.typedMap?, _), (_, .list?), (_, .map?), (_, .typedMap?):
-            throw FuncError("non-comparable type \(GoFormat.sprint(a!)): \(a!.goTypeName)")
-        case (.record(let x)?, .record(let y)?):
-            if x.typeName != y.typeName { throw FuncError("incompatible types for comparison") }
-            return x == y
-        default:
-            return a == b
+        guard ka == .invalid else { return a == b }
+        enum ReflectKind { case invalid, slice, map, record }
+        func reflectKind(_ v: EvalValue) -> ReflectKind {
+            switch v {
+            case .list?: return .slice
+            case .map?, .typedMap?: return .map
+            case .record?: return .record
+            default: return .invalid
+            }
         }
+        func isNil(_ v: EvalValue) -> Bool {
+            if isZero(v) { return true }
+            if case .typedMap(let m)? = v { return m.entries == nil }
+            return false
+        }
+        func comparable(_ v: TemplateValue) -> Bool {
+            switch v {
+            case .list, .map, .typedMap: return false
+            case .record(let r): return r.fieldOrder.allSatisfy { comparable(r.fields[$0] ?? .null) }
+            default: return true
+            }
+        }
+        let (ra, rb) = (reflectKind(a), reflectKind(b))
+        if ra != rb && ra != .invalid && rb != .invalid {
+            throw FuncError("non-comparable types \(GoFormat.sprint(a!)): \(a!.goTypeName), \(b!.goTypeName): \(GoFormat.sprint(b!))")
+        }
+        if isNil(a) || isNil(b) { return isNil(a) == isNil(b) }
+        if !comparable(b!) { throw FuncError("non-comparable type \(GoFormat.sprint(b!)): \(b!.goTypeName)") }
+        return a == b
     }
 
     static func lessOrEqual(_ a: EvalValue, _ b: EvalValue) throws(FuncError) -> Bool {

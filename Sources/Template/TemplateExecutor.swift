@@ -236,20 +236,21 @@ final class TemplateExecutor {
         let first = cmd.args[0]
         var hasFinal = false
         if case .value = final { hasFinal = true }
-        let hasArgs = cmd.args.count > 1 || hasFinal
+        let argCount = cmd.args.count - 1 + (hasFinal ? 1 : 0)
+        let hasArgs = argCount > 0
         switch first {
         case .field(let pos, let names):
-            return try evalFieldChain(dot, receiver: dot, names: names, node: first, pos: pos, hasArgs: hasArgs)
+            return try evalFieldChain(dot, receiver: dot, names: names, node: first, pos: pos, argCount: argCount)
         case .variable(let pos, let name, let names):
             let v = try lookupVar(name, pos, first.text)
             if names.isEmpty {
                 if hasArgs { throw error(pos, first.text, "can't give argument to non-function \(first.text)") }
                 return v
             }
-            return try evalFieldChain(dot, receiver: v, names: names, node: first, pos: pos, hasArgs: hasArgs)
+            return try evalFieldChain(dot, receiver: v, names: names, node: first, pos: pos, argCount: argCount)
         case .chain(let pos, let inner, let names):
             let v = try evalArgValue(dot, inner)
-            return try evalFieldChain(dot, receiver: v, names: names, node: first, pos: pos, hasArgs: hasArgs)
+            return try evalFieldChain(dot, receiver: v, names: names, node: first, pos: pos, argCount: argCount)
         case .identifier(let pos, let name):
             return try evalFunction(dot, name, pos: pos, cmdText: cmd.text, args: Array(cmd.args.dropFirst()), final: final)
         case .pipe(let pos, let p):
@@ -273,22 +274,26 @@ final class TemplateExecutor {
         throw error(pos, ctx, "undefined variable: \(name)")
     }
 
-    private func evalFieldChain(_ dot: EvalValue, receiver: EvalValue, names: [String], node: Arg, pos: Int, hasArgs: Bool) throws(TemplateError) -> EvalValue {
+    private func evalFieldChain(_ dot: EvalValue, receiver: EvalValue, names: [String], node: Arg, pos: Int, argCount: Int) throws(TemplateError) -> EvalValue {
         var v = receiver
         for (i, name) in names.enumerated() {
-            v = try evalField(v, name, pos: pos, ctx: node.text, hasArgs: hasArgs && i == names.count - 1)
+            v = try evalField(v, name, pos: pos, ctx: node.text, argCount: i == names.count - 1 ? argCount : 0)
         }
         return v
     }
 
-    private func evalField(_ receiver: EvalValue, _ name: String, pos: Int, ctx: String, hasArgs: Bool) throws(TemplateError) -> EvalValue {
+    private func evalField(_ receiver: EvalValue, _ name: String, pos: Int, ctx: String, argCount: Int) throws(TemplateError) -> EvalValue {
+        let hasArgs = argCount > 0
         guard let receiver else { return nil }
         switch receiver {
         case .null:
             throw error(pos, ctx, "nil pointer evaluating interface {}.\(name)")
         case .record(let r):
             if let f = r.fields[name] {
-                if hasArgs { throw error(pos, ctx, "\(name) has arguments but cannot be invoked as function") }
+                if hasArgs {
+                    if Self.isMethod(r, name) { throw error(pos, ctx, "wrong number of args for \(name): want 0 got \(argCount)") }
+                    throw error(pos, ctx, "\(name) has arguments but cannot be invoked as function")
+                }
                 return f
             }
             if let message = r.removedFields[name] { throw error(pos, ctx, message, kind: .removedField) }
@@ -313,6 +318,16 @@ final class TemplateExecutor {
         }
     }
 
+    /// A record entry that is neither a declared field nor promoted from an embedded struct is
+    /// a Go method (e.g. `String`): called with arguments it reports Go's argument count error.
+    private static func isMethod(_ r: TemplateRecord, _ name: String) -> Bool {
+        if r.fieldOrder.contains(name) { return false }
+        for e in r.embedded {
+            if case .record(let inner)? = r.fields[e], inner.fields[name] != nil, !isMethod(inner, name) { return false }
+        }
+        return true
+    }
+
     // MARK: arguments
 
     /// Evaluates an argument with no parameter type information (interface{} semantics, keeps missing).
@@ -320,13 +335,13 @@ final class TemplateExecutor {
         switch arg {
         case .dot: return dot
         case .nilLit: return .null
-        case .field(let pos, let names): return try evalFieldChain(dot, receiver: dot, names: names, node: arg, pos: pos, hasArgs: false)
+        case .field(let pos, let names): return try evalFieldChain(dot, receiver: dot, names: names, node: arg, pos: pos, argCount: 0)
         case .variable(let pos, let name, let names):
             let v = try lookupVar(name, pos, arg.text)
-            return try evalFieldChain(dot, receiver: v, names: names, node: arg, pos: pos, hasArgs: false)
+            return try evalFieldChain(dot, receiver: v, names: names, node: arg, pos: pos, argCount: 0)
         case .chain(let pos, let inner, let names):
             let v = try evalArgValue(dot, inner)
-            return try evalFieldChain(dot, receiver: v, names: names, node: arg, pos: pos, hasArgs: false)
+            return try evalFieldChain(dot, receiver: v, names: names, node: arg, pos: pos, argCount: 0)
         case .pipe(_, let p):
             let mark = vars.count
             defer { vars.removeLast(vars.count - mark) }

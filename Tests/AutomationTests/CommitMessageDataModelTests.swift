@@ -79,11 +79,37 @@ let goFluxEmptyValuesCases: [GoCase] = [
     .execError("{{ hasKey .Values \"team\" }}", "template: message:1:10: executing \"message\" at <.Values>: wrong type for value; expected map[string]interface {}; got map[string]string"),
 ]
 
+let goFluxMoreCases: [GoCase] = [
+    .output("{{ eq .AutomationObject .AutomationObject }}", "true"),
+    .execError("{{ eq .AutomationObject 1 }}", "template: message:1:3: executing \"message\" at <eq .AutomationObject 1>: error calling eq: incompatible types for comparison"),
+    .output("{{ eq .Values nil }}", "true"),
+    .output("{{ eq .Values .Values }}", "true"),
+    .execError("{{ eq .Changed .Changed }}", "template: message:1:3: executing \"message\" at <eq .Changed .Changed>: error calling eq: non-comparable type {map[a.yaml:map[{{{v1 ConfigMap} {settings }}}:[{1 2 s}]]]}: update.Result"),
+    .output("{{ range $id, $ch := .Changed.Objects }}{{ eq $id $id }}{{ eq $id.TypeMeta $id.TypeMeta }}{{ end }}", "truetrue"),
+    .output("{{ eq nil nil }}", "true"),
+    .execError("{{ eq (dict) (dict) }}", "template: message:1:3: executing \"message\" at <eq (dict) (dict)>: error calling eq: non-comparable type map[]: map[string]interface {}"),
+    .output("{{ ne .AutomationObject .AutomationObject.MarshalLog }}", "true"),
+    .execError("{{ lt .AutomationObject .AutomationObject }}", "template: message:1:3: executing \"message\" at <lt .AutomationObject .AutomationObject>: error calling lt: invalid type for comparison"),
+    .output("{{ if .Changed.Objects }}y{{ end }}{{ with .Values }}y{{ else }}n{{ end }}", "yn"),
+    .output("{{ range $i, $c := .Changed.Changes }}{{ $i }}{{ $c.Setter }}{{ end }}", "0s"),
+    .output("{{ len .Changed.Changes }}|{{ index .Changed.Changes 0 }}|{{ slice .Changed.Changes 0 1 }}", "1|{1 2 s}|[{1 2 s}]"),
+    .execError("{{ index .AutomationObject \"x\" }}", "template: message:1:3: executing \"message\" at <index .AutomationObject \"x\">: error calling index: can't index item of type types.NamespacedName"),
+    .execError("{{ .AutomationObject.String \"x\" }}", "template: message:1:20: executing \"message\" at <.AutomationObject.String>: wrong number of args for String: want 0 got 1"),
+    .execError("{{ .AutomationObject.Name \"x\" }}", "template: message:1:20: executing \"message\" at <.AutomationObject.Name>: Name has arguments but cannot be invoked as function"),
+    .execError("{{ .Values.team \"x\" }}", "template: message:1:10: executing \"message\" at <.Values.team>: team is not a method but has arguments"),
+    .output("{{ empty .Values }}|{{ default \"d\" .Values }}|{{ toString .Values }}|{{ empty .AutomationObject }}", "true|d|map[]|false"),
+    .output("{{ printf \"%v\" .Changed.Objects | len }}", "45"),
+    .output("{{ html .AutomationObject }}|{{ js .Values }}|{{ urlquery .Changed.Changes }}|{{ print .Values .AutomationObject }}", "flux-system/podinfo|map[]|%5B%7B1+2+s%7D%5D|map[] flux-system/podinfo"),
+]
+
 /// Flux's data model exactly (issue 14 item 5): `types.NamespacedName` with its methods, object
 /// identifiers embedding kyaml's `ResourceIdentifier`, typed maps, `.Values` nil when absent.
 @Suite struct CommitMessageDataModelTests {
     @Test(arguments: goFluxNilValuesCases)
     func absentValues(_ c: GoCase) { c.check(goOracleData(values: nil)) }
+
+    @Test(arguments: goFluxMoreCases)
+    func comparisonsAndErrors(_ c: GoCase) { c.check(goOracleData(values: nil)) }
 
     @Test(arguments: goFluxValuesCases)
     func values(_ c: GoCase) { c.check(goOracleData(values: ["team": "x"])) }
