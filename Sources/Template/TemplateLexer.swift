@@ -166,6 +166,7 @@ struct TemplateLexer {
             case UInt8(ascii: "$"):
                 var k = i + 1
                 while k < src.count, Self.isAlnum(src[k]) { k += 1 }
+                try checkTerminator(k)
                 emit(.variable(String(decoding: src[i..<k], as: UTF8.self)))
                 i = k
             case UInt8(ascii: "."):
@@ -174,9 +175,11 @@ struct TemplateLexer {
                 } else if i + 1 < src.count, Self.isAlnum(src[i + 1]) {
                     var k = i + 1
                     while k < src.count, Self.isAlnum(src[k]) { k += 1 }
+                    try checkTerminator(k)
                     emit(.field(String(decoding: src[(i + 1)..<k], as: UTF8.self)))
                     i = k
                 } else {
+                    try checkTerminator(i + 1)
                     i += 1; emit(.dot)
                 }
             case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -185,6 +188,7 @@ struct TemplateLexer {
                 if Self.isAlnum(c) {
                     var k = i
                     while k < src.count, Self.isAlnum(src[k]) { k += 1 }
+                    try checkTerminator(k)
                     let word = String(decoding: src[i..<k], as: UTF8.self)
                     i = k
                     if Self.keywords.contains(word) { emit(.keyword(word)) }
@@ -198,6 +202,18 @@ struct TemplateLexer {
             }
             space = false
         }
+    }
+
+    /// Go `atTerminator`: a word (field, variable, identifier) must be followed by space, the
+    /// end, `.`, `,`, `|`, `:`, a parenthesis or the right delimiter; anything else is
+    /// `bad character U+XXXX 'c'`.
+    private func checkTerminator(_ k: Int) throws(LexError) {
+        guard k < src.count else { return }
+        let c = src[k]
+        if Self.isSpace(c) || [UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: "|"), UInt8(ascii: ":"),
+                               UInt8(ascii: ")"), UInt8(ascii: "(")].contains(c) || has("}}", at: k) { return }
+        let scalar = String(decoding: src[k...].prefix(4), as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
+        throw LexError(message: "bad character " + GoFormat.sprintf("%#U", [.int(Int(scalar.value))]), pos: k)
     }
 
     private mutating func lexQuote() throws(LexError) -> TokenKind {

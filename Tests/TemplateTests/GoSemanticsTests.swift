@@ -46,6 +46,14 @@ enum GoCase: Sendable, CustomStringConvertible {
 }
 
 let goEngineCases: [GoCase] = [
+    .parseError("{{ 1i.+ }}", "bad character U+002B '+'"),
+    .parseError("{{ .a+ }}", "bad character U+002B '+'"),
+    .parseError("{{ $+ }}", "bad character U+002B '+'"),
+    .parseError("{{ print+ }}", "bad character U+002B '+'"),
+    .parseError("{{ .a\"x\" }}", "bad character U+0022 '\"'"),
+    .parseError("{{ print\"x\" }}", "bad character U+0022 '\"'"),
+    .parseError("{{ $x := 1 }}{{ $x= 2 }}{{ $x }}", "bad character U+003D '='"),
+    .parseError("{{ .=}}", "bad character U+003D '='"),
     .execError("{{ define \"\\u00e9\" }}x{{ end }}{{ template \"e\\u0301\" }}", "template: message:1:43: executing \"message\" at <{{template \"é\"}}>: template \"é\" not defined"),
     .output("{{ define \"t\" }}{{ . }}{{ end }}{{ template \"t\" \"\\u00e9\" }}|{{ $x := \"e\\u0301\" }}{{ $x }}", "é|é"),
     .output("{{ eq \"\\u00e9\" \"e\\u0301\" }}", "false"),
