@@ -149,7 +149,7 @@ public struct AutomationRunner: Sendable {
         return [
             "path=\(automation.updatePath)", "author=\(automation.authorName) <\(automation.authorEmail)>",
             "template=\(automation.messageTemplate ?? "")",
-            "values=\(automation.messageTemplateValues.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })",
+            "values=\((automation.messageTemplateValues ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })",
             "push=\(automation.pushBranch ?? "") \(automation.pushRefspec ?? "") \(automation.pushOptions.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })",
             "checkout=\(text(automation.checkout)) source=\(text(source?.reference))",
             "signing=\(automation.signingKeySecret ?? "") \(automation.signingKeyType.rawValue)",

@@ -488,7 +488,7 @@ enum ManifestDecoder {
             }
             config.messageTemplate = r.string(commit, "messageTemplate", path: "spec.git.commit")
             if let node = r.field(commit, "messageTemplate", path: "spec.git.commit") { config.messageTemplateLocation = r.location(node) }
-            config.messageTemplateValues = r.stringMap(commit, "messageTemplateValues", path: "spec.git.commit") ?? [:]
+            config.messageTemplateValues = r.stringMap(commit, "messageTemplateValues", path: "spec.git.commit")
         }
         if let push = r.field(git, "push", path: "spec.git"),
             r.mapping(push, path: "spec.git.push", known: ["branch", "refspec", "options"]) != nil

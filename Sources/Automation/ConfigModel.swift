@@ -177,7 +177,7 @@ public struct ImageUpdateAutomationConfig: Sendable, Hashable {
     public var messageTemplate: String?
     /// Where `spec.git.commit.messageTemplate` is written (its value), for diagnostics.
     public var messageTemplateLocation: SourceLocation?
-    public var messageTemplateValues: [String: String] = [:]
+    public var messageTemplateValues: [String: String]?  // nil: absent (Go nil map)
     public var pushBranch: String?
     public var pushRefspec: String?
     public var pushOptions: [String: String] = [:]

@@ -51,7 +51,7 @@ enum SprigEncoding {
         switch v {
         case .float(let d): return d.isFinite ? nil : v
         case .list(let l): return l.lazy.compactMap(firstUnsupported).first
-        case .map: return v.sortedEntries.lazy.compactMap { firstUnsupported($0.value) }.first
+        case .map, .typedMap: return v.sortedEntries.lazy.compactMap { firstUnsupported($0.value) }.first
         case .record(let r): return r.fieldOrder.lazy.compactMap { firstUnsupported(r.fields[$0] ?? .null) }.first
         default: return nil
         }

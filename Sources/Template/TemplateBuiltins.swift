@@ -8,6 +8,7 @@ enum TemplateBuiltins {
             case .string(let s)?: return .int(s.utf8.count)
             case .list(let l)?: return .int(l.count)
             case .map(let m)?: return .int(m.count)
+            case .typedMap(let m)?: return .int(m.entries?.count ?? 0)
             case nil, .null?: throw FuncError("len of nil pointer")
             case let v?: throw FuncError("len of type \(v.goTypeName)")
             }
@@ -26,12 +27,18 @@ enum TemplateBuiltins {
                     guard i < b.count else { throw FuncError("index out of range: \(i)") }
                     item = .int(Int(b[i]))
                 case .map(let m):
+                    // map[string]interface{}: a missing key is the nil interface (`<no value>`).
                     guard let key = idx, key != .null else { throw FuncError("value is nil; should be of type string") }
-                    if let v = m[key] { item = v } else {
-                        // Go returns the zero value of the element type; infer it from an existing element.
-                        guard let sample = m.values.first else { return nil }
-                        item = zeroValue(like: sample)
+                    guard case .string = key else { throw FuncError("value has type \(key.goTypeName); should be string") }
+                    guard let v = m[key] else { return nil }
+                    item = v
+                case .typedMap(let m):
+                    // A missing key is the element type's zero value (`""` for map[string]string).
+                    guard let key = idx, key != .null else { throw FuncError("value is nil; should be of type \(mapKeyType(m))") }
+                    if key.goTypeName != mapKeyType(m) {
+                        throw FuncError("value has type \(key.goTypeName); should be \(mapKeyType(m))")
                     }
+                    item = m.entries?[key] ?? m.elementZero
                 case .null:
                     throw FuncError("index of untyped nil")
                 default:
@@ -85,21 +92,7 @@ enum TemplateBuiltins {
         "ge": TemplateFunction(params: [.value, .value]) { a, _ throws(FuncError) in .bool(!(try less(a[0], a[1]))) },
     ]
 
-    static func zeroValue(like v: TemplateValue) -> TemplateValue {
-        switch v {
-        case .string: return .string("")
-        case .int: return .int(0)
-        case .float: return .float(0)
-        case .bool: return .bool(false)
-        case .list: return .list([])
-        case .map: return .map([:])
-        case .record(var r):
-            for (k, f) in r.fields { r.fields[k] = zeroValue(like: f) }
-            r.stringValue = nil
-            return .record(r)
-        case .null: return .null
-        }
-    }
+    private static func mapKeyType(_ m: TypedMap) -> String { m.keyType }
 
     private static func indexArg(_ v: EvalValue, cap: Int) throws(FuncError) -> Int {
         guard case .int(let i)? = v else {
@@ -121,35 +114,59 @@ enum TemplateBuiltins {
         return (b[0], b[1], b[2])
     }
 
-    private enum BasicKind { case invalid, bool, int, float, string, other }
+    private enum BasicKind { case invalid, bool, int, float, complex, string, other }
     private static func kind(_ v: EvalValue) -> BasicKind {
         switch v {
         case nil, .null?: return .invalid
         case .bool?: return .bool
         case .int?: return .int
         case .float?: return .float
+        case .complex?: return .complex
         case .string?: return .string
         default: return .other
         }
     }
 
-    /// Go's `eq` for one pair.
+    /// Go's `eq` for one pair: basic kinds compare by value; everything else (nil, slices,
+    /// maps, structs) by Go's interface rules, where only nil maps and structs of comparable
+    /// fields compare.
     static func equal(_ a: EvalValue, _ b: EvalValue) throws(FuncError) -> Bool {
-        let (ka, kb) = (kind(a), kind(b))
+        func basic(_ k: BasicKind) -> BasicKind { k == .other ? .invalid : k }
+        let (ka, kb) = (basic(kind(a)), basic(kind(b)))
+        func isZero(_ v: EvalValue) -> Bool { v == nil || v == .null }
         if ka != kb {
-            if a != nil && b != nil && a != .null && b != .null { throw FuncError("incompatible types for comparison") }
-            return (a == nil || a == .null) && (b == nil || b == .null)
+            if !isZero(a) && !isZero(b) { throw FuncError("incompatible types for comparison") }
+            return false
         }
-        if ka == .invalid { return true }
-        switch (a, b) {
-        case (.list?, _), (.map?, _), (_, .list?), (_, .map?):
-            throw FuncError("non-comparable type \(GoFormat.sprint(a!)): \(a!.goTypeName)")
-        case (.record(let x)?, .record(let y)?):
-            if x.typeName != y.typeName { throw FuncError("incompatible types for comparison") }
-            return x == y
-        default:
-            return a == b
+        guard ka == .invalid else { return a == b }
+        enum ReflectKind { case invalid, slice, map, record }
+        func reflectKind(_ v: EvalValue) -> ReflectKind {
+            switch v {
+            case .list?: return .slice
+            case .map?, .typedMap?: return .map
+            case .record?: return .record
+            default: return .invalid
+            }
         }
+        func isNil(_ v: EvalValue) -> Bool {
+            if isZero(v) { return true }
+            if case .typedMap(let m)? = v { return m.entries == nil }
+            return false
+        }
+        func comparable(_ v: TemplateValue) -> Bool {
+            switch v {
+            case .list, .map, .typedMap: return false
+            case .record(let r): return r.fieldOrder.allSatisfy { comparable(r.fields[$0] ?? .null) }
+            default: return true
+            }
+        }
+        let (ra, rb) = (reflectKind(a), reflectKind(b))
+        if ra != rb && ra != .invalid && rb != .invalid {
+            throw FuncError("non-comparable types \(GoFormat.sprint(a!)): \(a!.goTypeName), \(b!.goTypeName): \(GoFormat.sprint(b!))")
+        }
+        if isNil(a) || isNil(b) { return isNil(a) == isNil(b) }
+        if !comparable(b!) { throw FuncError("non-comparable type \(GoFormat.sprint(b!)): \(b!.goTypeName)") }
+        return a == b
     }
 
     static func lessOrEqual(_ a: EvalValue, _ b: EvalValue) throws(FuncError) -> Bool {

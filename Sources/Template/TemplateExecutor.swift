@@ -43,7 +43,7 @@ private enum Flow { case normal, breakLoop, continueLoop }
 final class TemplateExecutor {
     private let source: [UInt8]
     private let parseName: String
-    private let defines: [String: [TNode]]
+    private let defines: [ByteName: [TNode]]
     private let limits: TemplateLimits
     private let functions: [String: TemplateFunction]
     private var vars: [(name: String, value: EvalValue)] = []
@@ -52,7 +52,7 @@ final class TemplateExecutor {
     private var depth = 0
     private var executing: String
 
-    init(source: String, parseName: String, defines: [String: [TNode]], limits: TemplateLimits, functions: [String: TemplateFunction]) {
+    init(source: String, parseName: String, defines: [ByteName: [TNode]], limits: TemplateLimits, functions: [String: TemplateFunction]) {
         self.source = Array(source.utf8)
         self.parseName = parseName
         self.defines = defines
@@ -134,7 +134,7 @@ final class TemplateExecutor {
         case .template(let pos, let name, let pipe):
             let ctx = "{{template \(GoFormat.quote(name))\(pipe.map { " " + $0.text } ?? "")}}"
             try step(pos, ctx)
-            guard let body = defines[name] else { throw error(pos, ctx, "template \(GoFormat.quote(name)) not defined") }
+            guard let body = defines[ByteName(name)] else { throw error(pos, ctx, "template \(GoFormat.quote(name)) not defined") }
             let newDot: EvalValue = try pipe.map { (p: Pipe) throws(TemplateError) -> EvalValue in try evalPipeline(dot, p) } ?? nil
             depth += 1
             defer { depth -= 1 }
@@ -185,7 +185,7 @@ final class TemplateExecutor {
                 ran = true
                 if try iterate(.int(i), e) == .breakLoop { break }
             }
-        case .map?:
+        case .map?, .typedMap?:
             for (k, e) in v!.sortedEntries {
                 ran = true
                 if try iterate(k, e) == .breakLoop { break }
@@ -208,7 +208,7 @@ final class TemplateExecutor {
     }
 
     private func setVar(_ name: String, _ value: EvalValue, _ pos: Int, _ ctx: String) throws(TemplateError) {
-        for k in stride(from: vars.count - 1, through: 0, by: -1) where vars[k].name == name {
+        for k in stride(from: vars.count - 1, through: 0, by: -1) where sameBytes(vars[k].name, name) {
             vars[k].value = value
             return
         }
@@ -236,20 +236,21 @@ final class TemplateExecutor {
         let first = cmd.args[0]
         var hasFinal = false
         if case .value = final { hasFinal = true }
-        let hasArgs = cmd.args.count > 1 || hasFinal
+        let argCount = cmd.args.count - 1 + (hasFinal ? 1 : 0)
+        let hasArgs = argCount > 0
         switch first {
         case .field(let pos, let names):
-            return try evalFieldChain(dot, receiver: dot, names: names, node: first, pos: pos, hasArgs: hasArgs)
+            return try evalFieldChain(dot, receiver: dot, names: names, node: first, pos: pos, argCount: argCount)
         case .variable(let pos, let name, let names):
             let v = try lookupVar(name, pos, first.text)
             if names.isEmpty {
                 if hasArgs { throw error(pos, first.text, "can't give argument to non-function \(first.text)") }
                 return v
             }
-            return try evalFieldChain(dot, receiver: v, names: names, node: first, pos: pos, hasArgs: hasArgs)
+            return try evalFieldChain(dot, receiver: v, names: names, node: first, pos: pos, argCount: argCount)
         case .chain(let pos, let inner, let names):
             let v = try evalArgValue(dot, inner)
-            return try evalFieldChain(dot, receiver: v, names: names, node: first, pos: pos, hasArgs: hasArgs)
+            return try evalFieldChain(dot, receiver: v, names: names, node: first, pos: pos, argCount: argCount)
         case .identifier(let pos, let name):
             return try evalFunction(dot, name, pos: pos, cmdText: cmd.text, args: Array(cmd.args.dropFirst()), final: final)
         case .pipe(let pos, let p):
@@ -261,7 +262,7 @@ final class TemplateExecutor {
             case .bool(_, let b): return .bool(b)
             case .dot: return dot
             case .nilLit(let pos): throw error(pos, "nil", "nil is not a command")
-            case .number(_, let n): return n.ideal
+            case .number(let pos, let n): return try ideal(n, pos)
             case .string(_, _, let s): return .string(s)
             default: return nil
             }
@@ -269,26 +270,30 @@ final class TemplateExecutor {
     }
 
     private func lookupVar(_ name: String, _ pos: Int, _ ctx: String) throws(TemplateError) -> EvalValue {
-        for k in stride(from: vars.count - 1, through: 0, by: -1) where vars[k].name == name { return vars[k].value }
+        for k in stride(from: vars.count - 1, through: 0, by: -1) where sameBytes(vars[k].name, name) { return vars[k].value }
         throw error(pos, ctx, "undefined variable: \(name)")
     }
 
-    private func evalFieldChain(_ dot: EvalValue, receiver: EvalValue, names: [String], node: Arg, pos: Int, hasArgs: Bool) throws(TemplateError) -> EvalValue {
+    private func evalFieldChain(_ dot: EvalValue, receiver: EvalValue, names: [String], node: Arg, pos: Int, argCount: Int) throws(TemplateError) -> EvalValue {
         var v = receiver
         for (i, name) in names.enumerated() {
-            v = try evalField(v, name, pos: pos, ctx: node.text, hasArgs: hasArgs && i == names.count - 1)
+            v = try evalField(v, name, pos: pos, ctx: node.text, argCount: i == names.count - 1 ? argCount : 0)
         }
         return v
     }
 
-    private func evalField(_ receiver: EvalValue, _ name: String, pos: Int, ctx: String, hasArgs: Bool) throws(TemplateError) -> EvalValue {
+    private func evalField(_ receiver: EvalValue, _ name: String, pos: Int, ctx: String, argCount: Int) throws(TemplateError) -> EvalValue {
+        let hasArgs = argCount > 0
         guard let receiver else { return nil }
         switch receiver {
         case .null:
             throw error(pos, ctx, "nil pointer evaluating interface {}.\(name)")
         case .record(let r):
             if let f = r.fields[name] {
-                if hasArgs { throw error(pos, ctx, "\(name) has arguments but cannot be invoked as function") }
+                if hasArgs {
+                    if Self.isMethod(r, name) { throw error(pos, ctx, "wrong number of args for \(name): want 0 got \(argCount)") }
+                    throw error(pos, ctx, "\(name) has arguments but cannot be invoked as function")
+                }
                 return f
             }
             if let message = r.removedFields[name] { throw error(pos, ctx, message, kind: .removedField) }
@@ -301,9 +306,26 @@ final class TemplateExecutor {
                 return result
             }
             throw error(pos, ctx, "can't evaluate field \(name) in type map")
+        case .typedMap(let m):
+            // A field name reads a key only when the key type is string.
+            if m.keyType == "string" {
+                if hasArgs { throw error(pos, ctx, "\(name) is not a method but has arguments") }
+                return m.entries?[.string(name)]
+            }
+            throw error(pos, ctx, "can't evaluate field \(name) in type \(m.typeName)")
         default:
             throw error(pos, ctx, "can't evaluate field \(name) in type \(receiver.goTypeName)")
         }
+    }
+
+    /// A record entry that is neither a declared field nor promoted from an embedded struct is
+    /// a Go method (e.g. `String`): called with arguments it reports Go's argument count error.
+    private static func isMethod(_ r: TemplateRecord, _ name: String) -> Bool {
+        if r.fieldOrder.contains(name) { return false }
+        for e in r.embedded {
+            if case .record(let inner)? = r.fields[e], inner.fields[name] != nil, !isMethod(inner, name) { return false }
+        }
+        return true
     }
 
     // MARK: arguments
@@ -313,13 +335,13 @@ final class TemplateExecutor {
         switch arg {
         case .dot: return dot
         case .nilLit: return .null
-        case .field(let pos, let names): return try evalFieldChain(dot, receiver: dot, names: names, node: arg, pos: pos, hasArgs: false)
+        case .field(let pos, let names): return try evalFieldChain(dot, receiver: dot, names: names, node: arg, pos: pos, argCount: 0)
         case .variable(let pos, let name, let names):
             let v = try lookupVar(name, pos, arg.text)
-            return try evalFieldChain(dot, receiver: v, names: names, node: arg, pos: pos, hasArgs: false)
+            return try evalFieldChain(dot, receiver: v, names: names, node: arg, pos: pos, argCount: 0)
         case .chain(let pos, let inner, let names):
             let v = try evalArgValue(dot, inner)
-            return try evalFieldChain(dot, receiver: v, names: names, node: arg, pos: pos, hasArgs: false)
+            return try evalFieldChain(dot, receiver: v, names: names, node: arg, pos: pos, argCount: 0)
         case .pipe(_, let p):
             let mark = vars.count
             defer { vars.removeLast(vars.count - mark) }
@@ -327,9 +349,15 @@ final class TemplateExecutor {
         case .identifier(let pos, let name):
             return try evalFunction(dot, name, pos: pos, cmdText: name, args: [], final: .none)
         case .bool(_, let b): return .bool(b)
-        case .number(_, let n): return n.ideal
+        case .number(let pos, let n): return try ideal(n, pos)
         case .string(_, _, let s): return .string(s)
         }
+    }
+
+    /// Go `idealConstant`: an `int` constant that does not fit is an execution error.
+    private func ideal(_ n: NumberConst, _ pos: Int) throws(TemplateError) -> TemplateValue {
+        guard let v = n.ideal else { throw error(pos, n.text, "\(n.text) overflows int") }
+        return v
     }
 
     private func evalArg(_ dot: EvalValue, _ arg: Arg, _ type: ParamType) throws(TemplateError) -> EvalValue {
@@ -350,7 +378,7 @@ final class TemplateExecutor {
             case .int:
                 guard let i = n.int else { throw error(pos, arg.text, "expected integer; found \(arg.text)") }
                 return .int(i)
-            case .any, .value: return n.ideal
+            case .any, .value: return try ideal(n, pos)
             default: throw error(pos, arg.text, "expected \(type.goName); found \(arg.text)")
             }
         case .string(let pos, _, let s):
@@ -431,7 +459,7 @@ final class TemplateExecutor {
     /// one too deep to print or even free without overflowing the stack.
     private func chargeForSize(_ value: TemplateValue, _ pos: Int, _ context: String) throws(TemplateError) {
         switch value {
-        case .list, .map, .record: break
+        case .list, .map, .typedMap, .record: break
         default: return
         }
         var pending: [(value: TemplateValue, depth: Int)] = [(value, 1)]
@@ -443,8 +471,8 @@ final class TemplateExecutor {
             switch node {
             case .list(let items):
                 for item in items { pending.append((item, depth + 1)) }
-            case .map(let entries):
-                for (key, item) in entries {
+            case .map, .typedMap:
+                for (key, item) in node.mapEntries ?? [:] {
                     pending.append((key, depth + 1))
                     pending.append((item, depth + 1))
                 }

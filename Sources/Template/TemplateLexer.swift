@@ -166,6 +166,7 @@ struct TemplateLexer {
             case UInt8(ascii: "$"):
                 var k = i + 1
                 while k < src.count, Self.isAlnum(src[k]) { k += 1 }
+                try checkTerminator(k)
                 emit(.variable(String(decoding: src[i..<k], as: UTF8.self)))
                 i = k
             case UInt8(ascii: "."):
@@ -174,9 +175,11 @@ struct TemplateLexer {
                 } else if i + 1 < src.count, Self.isAlnum(src[i + 1]) {
                     var k = i + 1
                     while k < src.count, Self.isAlnum(src[k]) { k += 1 }
+                    try checkTerminator(k)
                     emit(.field(String(decoding: src[(i + 1)..<k], as: UTF8.self)))
                     i = k
                 } else {
+                    try checkTerminator(i + 1)
                     i += 1; emit(.dot)
                 }
             case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
@@ -185,6 +188,7 @@ struct TemplateLexer {
                 if Self.isAlnum(c) {
                     var k = i
                     while k < src.count, Self.isAlnum(src[k]) { k += 1 }
+                    try checkTerminator(k)
                     let word = String(decoding: src[i..<k], as: UTF8.self)
                     i = k
                     if Self.keywords.contains(word) { emit(.keyword(word)) }
@@ -198,6 +202,18 @@ struct TemplateLexer {
             }
             space = false
         }
+    }
+
+    /// Go `atTerminator`: a word (field, variable, identifier) must be followed by space, the
+    /// end, `.`, `,`, `|`, `:`, a parenthesis or the right delimiter; anything else is
+    /// `bad character U+XXXX 'c'`.
+    private func checkTerminator(_ k: Int) throws(LexError) {
+        guard k < src.count else { return }
+        let c = src[k]
+        if Self.isSpace(c) || [UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: "|"), UInt8(ascii: ":"),
+                               UInt8(ascii: ")"), UInt8(ascii: "(")].contains(c) || has("}}", at: k) { return }
+        let scalar = String(decoding: src[k...].prefix(4), as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
+        throw LexError(message: "bad character " + GoFormat.sprintf("%#U", [.int(Int(scalar.value))]), pos: k)
     }
 
     private mutating func lexQuote() throws(LexError) -> TokenKind {
@@ -273,7 +289,21 @@ struct TemplateLexer {
 
     private mutating func lexNumber() throws(LexError) -> String {
         let start = i
-        if src[i] == UInt8(ascii: "+") || src[i] == UInt8(ascii: "-") { i += 1 }
+        func bad() -> LexError {
+            LexError(message: "bad number syntax: \"\(String(decoding: src[start..<min(i, src.count)], as: UTF8.self))\"", pos: start)
+        }
+        guard scanNumber() else { throw bad() }
+        // Complex: 1+2i (no spaces, must end in 'i').
+        if i < src.count, src[i] == UInt8(ascii: "+") || src[i] == UInt8(ascii: "-") {
+            guard scanNumber(), src[i - 1] == UInt8(ascii: "i") else { throw bad() }
+        }
+        return String(decoding: src[start..<i], as: UTF8.self)
+    }
+
+    /// Go `lexer.scanNumber`: sign, base prefix, digits, fraction, exponent, `i`; false when an
+    /// alphanumeric character follows (consumed, for the message).
+    private mutating func scanNumber() -> Bool {
+        if i < src.count, src[i] == UInt8(ascii: "+") || src[i] == UInt8(ascii: "-") { i += 1 }
         var digits = "0123456789_"
         if i + 1 < src.count, src[i] == UInt8(ascii: "0") {
             switch src[i + 1] | 0x20 {
@@ -287,17 +317,19 @@ struct TemplateLexer {
         func run() { while i < src.count, dset.contains(src[i]) { i += 1 } }
         run()
         if i < src.count, src[i] == UInt8(ascii: ".") { i += 1; run() }
-        let expChars: Set<UInt8> = digits.count > 16 ? [UInt8(ascii: "p"), UInt8(ascii: "P")] : [UInt8(ascii: "e"), UInt8(ascii: "E")]
-        if i < src.count, expChars.contains(src[i]) {
-            i += 1
-            if i < src.count, src[i] == UInt8(ascii: "+") || src[i] == UInt8(ascii: "-") { i += 1 }
-            while i < src.count, src[i] >= 48, src[i] <= 57 || src[i] == 95 { i += 1 }
+        if digits.count == 11 || digits.count > 16 {
+            let expChars: Set<UInt8> = digits.count > 16 ? [UInt8(ascii: "p"), UInt8(ascii: "P")] : [UInt8(ascii: "e"), UInt8(ascii: "E")]
+            if i < src.count, expChars.contains(src[i]) {
+                i += 1
+                if i < src.count, src[i] == UInt8(ascii: "+") || src[i] == UInt8(ascii: "-") { i += 1 }
+                while i < src.count, (src[i] >= 48 && src[i] <= 57) || src[i] == 95 { i += 1 }
+            }
         }
         if i < src.count, src[i] == UInt8(ascii: "i") { i += 1 }
         if i < src.count, Self.isAlnum(src[i]) {
             i += 1
-            throw LexError(message: "bad number syntax: \"\(String(decoding: src[start..<i], as: UTF8.self))\"", pos: start)
+            return false
         }
-        return String(decoding: src[start..<i], as: UTF8.self)
+        return true
     }
 }

@@ -1,19 +1,121 @@
-/// A parsed number constant (Go `parse.NumberNode`).
+/// A parsed number constant (Go `parse.NumberNode`): every interpretation the text allows.
 struct NumberConst: Sendable {
     var text: String
-    var int: Int?
-    var float: Double?
-    var isChar: Bool
+    var isInt = false, isUint = false, isFloat = false, isComplex = false
+    var int64: Int64 = 0
+    var uint64: UInt64 = 0
+    var float: Double = 0
+    var complex: (re: Double, im: Double) = (0, 0)
 
-    /// Go's `idealConstant`: the value an `interface{}` parameter receives.
-    var ideal: TemplateValue {
-        let lower = text.lowercased()
-        if let f = float, !isChar, !lower.hasPrefix("0x") && !lower.hasPrefix("-0x") && !lower.hasPrefix("+0x"),
-           lower.contains(".") || lower.contains("e") || lower.contains("p") {
-            return .float(f)
+    /// The value an `int` parameter receives (Go `evalInteger`), nil when not an integer.
+    var int: Int? { isInt ? Int(int64) : nil }
+
+    /// Go's `idealConstant`: the value an `interface{}` parameter receives; nil when the
+    /// constant overflows `int` (an execution error in Go).
+    var ideal: TemplateValue? {
+        if isComplex { return .complex(complex.re, complex.im) }
+        let isHexInt = text.utf8.count > 2 && text.hasPrefix("0") && (text.dropFirst().hasPrefix("x") || text.dropFirst().hasPrefix("X"))
+            && !text.contains("p") && !text.contains("P")
+        if isFloat && !isHexInt && !text.hasPrefix("'") && text.contains(where: { ".eEpP".contains($0) }) {
+            return .float(float)
         }
-        if let n = int { return .int(n) }
-        return .float(float ?? 0)
+        if isInt { return .int(Int(int64)) }
+        return nil
+    }
+}
+
+/// Go's `strconv` number parsing (base prefixes, underscores, hexadecimal floats) for
+/// template constants.
+enum GoNumber {
+    /// `underscoreOK`: underscores only between digits (a base prefix counts as a digit).
+    static func underscoreOK(_ text: Substring) -> Bool {
+        var s = Array(text.utf8)
+        if let f = s.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") { s.removeFirst() }
+        var saw: UInt8 = UInt8(ascii: "^")
+        var i = 0
+        var hex = false
+        if s.count >= 2, s[0] == 48, [UInt8(ascii: "b"), UInt8(ascii: "o"), UInt8(ascii: "x")].contains(s[1] | 0x20) {
+            i = 2; saw = 48; hex = s[1] | 0x20 == UInt8(ascii: "x")
+        }
+        while i < s.count {
+            let c = s[i]
+            if (c >= 48 && c <= 57) || (hex && (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "f")) {
+                saw = 48
+            } else if c == UInt8(ascii: "_") {
+                if saw != 48 { return false }
+                saw = c
+            } else {
+                if saw == UInt8(ascii: "_") { return false }
+                saw = UInt8(ascii: "!")
+            }
+            i += 1
+        }
+        return saw != UInt8(ascii: "_")
+    }
+
+    /// `strconv.ParseUint(text, 0, 64)` (no sign allowed).
+    static func parseUint(_ text: Substring) -> UInt64? {
+        guard !text.isEmpty, text.first != "-", text.first != "+" else { return nil }
+        var body = text
+        var base: UInt64 = 10
+        var prefixed = false
+        let lower = text.lowercased()
+        if lower.hasPrefix("0x") { base = 16; body = text.dropFirst(2); prefixed = true }
+        else if lower.hasPrefix("0o") { base = 8; body = text.dropFirst(2); prefixed = true }
+        else if lower.hasPrefix("0b") { base = 2; body = text.dropFirst(2); prefixed = true }
+        else if text.count > 1 && text.hasPrefix("0") { base = 8; body = text.dropFirst(1); prefixed = true }
+        if text.contains("_") && !underscoreOK(text) { return nil }
+        var value: UInt64 = 0
+        var digits = 0
+        for c in body.utf8 {
+            if c == UInt8(ascii: "_") { continue }
+            let d: UInt64
+            switch c {
+            case 48...57: d = UInt64(c - 48)
+            case 97...102: d = UInt64(c - 87)
+            case 65...70: d = UInt64(c - 55)
+            default: return nil
+            }
+            guard d < base else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: base)
+            let (r, o2) = m.addingReportingOverflow(d)
+            if o1 || o2 { return nil }
+            value = r
+            digits += 1
+        }
+        if digits == 0 && !(prefixed && base == 8 && !text.lowercased().hasPrefix("0o")) { return nil }
+        return value
+    }
+
+    /// `strconv.ParseInt(text, 0, 64)`.
+    static func parseInt(_ text: Substring) -> Int64? {
+        var body = text
+        var negative = false
+        if body.first == "-" { negative = true; body = body.dropFirst() } else if body.first == "+" { body = body.dropFirst() }
+        guard let u = parseUint(body) else { return nil }
+        if negative {
+            if u > UInt64(Int64.max) + 1 { return nil }
+            return u == UInt64(Int64.max) + 1 ? Int64.min : -Int64(u)
+        }
+        return u > UInt64(Int64.max) ? nil : Int64(u)
+    }
+
+    /// `strconv.ParseFloat(text, 64)` for the forms the lexer produces; nil on error or overflow.
+    static func parseFloat(_ text: Substring) -> Double? {
+        if text.contains("_") {
+            guard underscoreOK(text) else { return nil }
+        }
+        let cleaned = String(text.filter { $0 != "_" })
+        let lower = cleaned.lowercased()
+        let unsigned = lower.hasPrefix("-") || lower.hasPrefix("+") ? String(lower.dropFirst()) : lower
+        guard let first = unsigned.first, first.isASCII, first.isNumber || first == "." else { return nil }
+        if unsigned.hasPrefix("0x") {
+            guard unsigned.contains("p") else { return nil }
+        } else if unsigned.contains("p") || unsigned.hasPrefix("0b") || unsigned.hasPrefix("0o") {
+            return nil
+        }
+        guard let d = Double(cleaned), d.isFinite else { return nil }
+        return d
     }
 }
 
@@ -101,7 +203,7 @@ struct TemplateParser {
     private var rangeDepth = 0
     private var nesting = 0
     private let functions: Set<String>
-    var defines: [String: [TNode]] = [:]
+    var defines: [ByteName: [TNode]] = [:]
 
     static let maxNesting = 200
 
@@ -290,11 +392,11 @@ struct TemplateParser {
     }
 
     private mutating func add(_ name: String, _ list: [TNode], at t: Token) throws(ParseFailure) {
-        if let old = defines[name], !Self.isEmpty(old) {
+        if let old = defines[ByteName(name)], !Self.isEmpty(old) {
             if Self.isEmpty(list) { return }
             throw fail("template: multiple definition of template \"\(name)\"", t)
         }
-        defines[name] = list
+        defines[ByteName(name)] = list
     }
 
     /// Parses a pipeline up to `}}` (or `)` for parenthesized pipelines).
@@ -307,7 +409,7 @@ struct TemplateParser {
                 p += 2
                 pipe.isAssign = after.kind == .assign
                 pipe.decl.append(v)
-                if !pipe.isAssign { vars.append(v) } else if !vars.contains(v) { throw fail("undefined variable \"\(v)\"", toks[p - 2]) }
+                if !pipe.isAssign { vars.append(v) } else if !vars.contains(where: { sameBytes($0, v) }) { throw fail("undefined variable \"\(v)\"", toks[p - 2]) }
             case .comma where context == "range":
                 guard case .variable(let v2) = toks[min(p + 2, toks.count - 1)].kind else {
                     throw fail("range can only initialize variables", toks[min(p + 2, toks.count - 1)])
@@ -370,13 +472,15 @@ struct TemplateParser {
     private mutating func operand() throws(ParseFailure) -> Arg? {
         guard let term = try term() else { return nil }
         var names: [String] = []
+        // Go gives a chained operand the position of its first chained field (`.b` in `.a.b.c`).
+        let chainPos = peek().pos
         while case .field(let f) = peek().kind, !peek().spaceBefore {
             names.append(f); p += 1
         }
         if names.isEmpty { return term }
         switch term {
-        case .field(let pos, let n): return .field(pos: pos, names: n + names)
-        case .variable(let pos, let v, let n): return .variable(pos: pos, name: v, names: n + names)
+        case .field(_, let n): return .field(pos: chainPos, names: n + names)
+        case .variable(_, let v, let n): return .variable(pos: chainPos, name: v, names: n + names)
         case .bool, .string, .number, .nilLit, .dot:
             throw ParseFailure(message: "unexpected . after term \"\(term.text)\"", pos: term.pos)
         default: return .chain(pos: term.pos, term, names: names)
@@ -394,14 +498,13 @@ struct TemplateParser {
         case .nilLit: p += 1; return .nilLit(pos: t.pos)
         case .variable(let v):
             p += 1
-            guard vars.contains(v) else { throw fail("undefined variable \"\(v)\"", t) }
+            guard vars.contains(where: { sameBytes($0, v) }) else { throw fail("undefined variable \"\(v)\"", t) }
             return .variable(pos: t.pos, name: v, names: [])
         case .field(let f): p += 1; return .field(pos: t.pos, names: [f])
         case .boolLit(let b): p += 1; return .bool(pos: t.pos, b)
         case .number(let text), .charConst(let text):
             p += 1
-            guard let n = Self.parseNumber(text) else { throw fail("bad number syntax: \"\(text)\"", t) }
-            return .number(pos: t.pos, n)
+            do { return .number(pos: t.pos, try Self.parseNumber(text)) } catch { throw fail(error.message, t) }
         case .leftParen:
             p += 1
             nesting += 1
@@ -414,34 +517,73 @@ struct TemplateParser {
         }
     }
 
-    /// Go `parse.newNumber` for the forms templates use.
-    static func parseNumber(_ text: String) -> NumberConst? {
+    /// Go `parse.newNumber`; throws Go's message for text that is no number.
+    static func parseNumber(_ text: String) throws(ParseFailure) -> NumberConst {
+        var n = NumberConst(text: text)
+        func fail(_ message: String) -> ParseFailure { ParseFailure(message: message, pos: 0) }
         if text.hasPrefix("'") {
             let inner = Array(text.utf8.dropFirst().dropLast())
             var s: String?
             if inner.first == UInt8(ascii: "\\") {
                 if inner.count == 2 && inner[1] == UInt8(ascii: "'") { s = "'" } else { s = TemplateLexer.unquote(inner) }
             } else { s = String(decoding: inner, as: UTF8.self) }
-            guard let str = s, str.unicodeScalars.count == 1, let u = str.unicodeScalars.first else { return nil }
-            return NumberConst(text: text, int: Int(u.value), float: Double(u.value), isChar: true)
+            guard let str = s, str.unicodeScalars.count == 1, let u = str.unicodeScalars.first else {
+                throw fail("malformed character constant: \(text)")
+            }
+            n.isInt = true; n.int64 = Int64(u.value)
+            n.isUint = true; n.uint64 = UInt64(u.value)
+            n.isFloat = true; n.float = Double(u.value)
+            return n
         }
-        var body = Substring(text.replacingOccurrences("_", ""))
-        var negative = false
-        if body.hasPrefix("-") { negative = true; body = body.dropFirst() } else if body.hasPrefix("+") { body = body.dropFirst() }
-        if body.isEmpty { return nil }
-        let lower = body.lowercased()
-        var intValue: Int? = nil
-        if lower.hasPrefix("0x") { intValue = Int(lower.dropFirst(2), radix: 16) }
-        else if lower.hasPrefix("0o") { intValue = Int(lower.dropFirst(2), radix: 8) }
-        else if lower.hasPrefix("0b") { intValue = Int(lower.dropFirst(2), radix: 2) }
-        else if lower.count > 1, lower.hasPrefix("0"), lower.allSatisfy(\.isNumber) { intValue = Int(lower.dropFirst(), radix: 8) }
-        else if lower.allSatisfy(\.isNumber) { intValue = Int(lower) }
-        if let n = intValue { let v = negative ? -n : n; return NumberConst(text: text, int: v, float: Double(v), isChar: false) }
-        if lower.hasPrefix("0x") || lower.contains("i") { return nil }
-        guard let f = Double(lower), lower.first != "e", !lower.hasPrefix("inf"), !lower.hasPrefix("nan") else { return nil }
-        let v = negative ? -f : f
-        var n = NumberConst(text: text, int: nil, float: v, isChar: false)
-        if v == v.rounded(), Swift.abs(v) < 9.2e18 { n.int = Int(v) }
+        func simplifyComplex() {
+            n.isFloat = n.complex.im == 0
+            if n.isFloat {
+                n.float = n.complex.re
+                if let i = Int64(exactly: n.float) { n.isInt = true; n.int64 = i }
+                if let u = UInt64(exactly: n.float) { n.isUint = true; n.uint64 = u }
+            }
+        }
+        let body = Substring(text)
+        if text.hasSuffix("i") {
+            let mantissa = body.dropLast()
+            if let f = GoNumber.parseFloat(mantissa) {
+                n.isComplex = true; n.complex = (0, f)
+                simplifyComplex()
+                return n
+            }
+            // "1+2i": a real part, a signed imaginary part.
+            let bytes = Array(mantissa.utf8)
+            var split: Int? = nil
+            for k in stride(from: bytes.count - 1, to: 0, by: -1) where bytes[k] == UInt8(ascii: "+") || bytes[k] == UInt8(ascii: "-") {
+                let prev = bytes[k - 1] | 0x20
+                if prev == UInt8(ascii: "e") || prev == UInt8(ascii: "p") { continue }
+                split = k
+                break
+            }
+            if let k = split,
+               let re = GoNumber.parseFloat(Substring(String(decoding: bytes[..<k], as: UTF8.self))),
+               let im = GoNumber.parseFloat(Substring(String(decoding: bytes[k...], as: UTF8.self))) {
+                n.isComplex = true; n.complex = (re, im)
+                simplifyComplex()
+                return n
+            }
+            throw fail("illegal number syntax: \(GoFormat.quote(text))")
+        }
+        if let u = GoNumber.parseUint(body) { n.isUint = true; n.uint64 = u }
+        if let i = GoNumber.parseInt(body) {
+            n.isInt = true; n.int64 = i
+        }
+        if n.isInt {
+            n.isFloat = true; n.float = Double(n.int64)
+        } else if n.isUint {
+            n.isFloat = true; n.float = Double(n.uint64)
+        } else if let f = GoNumber.parseFloat(body) {
+            if !text.contains(where: { ".eEpP".contains($0) }) { throw fail("integer overflow: \(GoFormat.quote(text))") }
+            n.isFloat = true; n.float = f
+            if let i = Int64(exactly: f) { n.isInt = true; n.int64 = i }
+            if let u = UInt64(exactly: f) { n.isUint = true; n.uint64 = u }
+        }
+        if !n.isInt && !n.isUint && !n.isFloat { throw fail("illegal number syntax: \(GoFormat.quote(text))") }
         return n
     }
 }

@@ -95,7 +95,8 @@ enum TemplateSprig {
         case .float: return "float64"
         case .bool: return "bool"
         case .list: return "slice"
-        case .map: return "map"
+        case .map, .typedMap: return "map"
+        case .complex: return "complex128"
         case .record(let r): return r.typeName.hasPrefix("*") ? "ptr" : "struct"
         }
     }
@@ -173,13 +174,12 @@ enum TemplateSprig {
         return parts
     }
 
-    /// Go `encoding/json` Marshal (HTML-safe escaping, sorted map keys); nil for values Go
-    /// cannot encode (NaN, infinities). Kept in one place so a shared Go-JSON encoder can
-    /// replace it.
+    /// Go `encoding/json` Marshal (`GoJSON`), bounded by the output limit; nil for values Go
+    /// cannot encode (NaN, infinities, complex numbers).
     static func json(_ v: TemplateValue, escapeHTML: Bool = true, indent: String? = nil,
                      limits: TemplateLimits) throws(FuncError) -> String? {
         var tooLarge = false
-        let result = SprigJSON.encode(v, escapeHTML: escapeHTML, indent: indent, limit: limits.maxOutputBytes, tooLarge: &tooLarge)
+        let result = GoJSON.marshal(v, escapeHTML: escapeHTML, indent: indent, limit: limits.maxOutputBytes, tooLarge: &tooLarge)
         if tooLarge { throw limitError(limits) }
         return result
     }

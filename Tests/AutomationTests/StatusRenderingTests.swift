@@ -1,4 +1,5 @@
 import Foundation
+import Policy
 import Setters
 import Testing
 
@@ -34,7 +35,8 @@ enum StatusFixture {
                     namespace: "flux-system", name: "app", imageRepositoryRef: "flux-system/app",
                     latestRef: .init(name: "registry.example/acme/app", tag: "1.1.0", digest: "sha256:0123"),
                     decision: .init(
-                        candidates: 42, excluded: 0, filteredOut: 0, invalid: 0, outsideRange: 2, eligible: 40, selected: "1.1.0",
+                        counts: .init(candidates: 42, excluded: 0, filteredOut: 0, invalid: 0, outsideRange: 2, eligible: 40),
+                        selected: "1.1.0",
                         tiedWith: [], summary: "42 tags, 2 outside the range, 40 eligible; selected 1.1.0"),
                     conditions: [condition("True", "Succeeded", "Latest image tag for registry.example/acme/app resolved to 1.1.0")]),
                 PolicyStatus(

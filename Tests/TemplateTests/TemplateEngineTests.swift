@@ -91,7 +91,7 @@ let renderCases: [RenderCase] = [
     .init("{{ eq .missing \"x\" }}|{{ eq .rec .rec }}|{{ eq .n 3 }}", "false|true|true"),
     // len / index / slice
     .init("{{ len .list }}{{ len .s }}{{ len .m }}{{ len \"é\" }}", "3522"),
-    .init("{{ index .list 1 }}|{{ index .m \"b\" }}|{{ index .nested \"x\" \"y\" }}|{{ index .m \"zz\" }}|{{ index .s 0 }}", "a|2|deep|0|72"),
+    .init("{{ index .list 1 }}|{{ index .m \"b\" }}|{{ index .nested \"x\" \"y\" }}|{{ index .m \"zz\" }}|{{ index .s 0 }}", "a|2|deep|<no value>|72"),
     .init("{{ slice .list 1 }}|{{ slice .list }}|{{ slice .list 0 1 2 }}", "[a c]|[b a c]|[b]"),
     // print family
     .init("{{ print 1 2 \"a\" 3 \"b\" \"c\" }}", "1 2a3bc"),
@@ -169,9 +169,9 @@ let errorCases: [ErrorCase] = [
     .init("{{ (.s -}}", .parse, 1, 8, "template: message:1:8: unclosed left paren"),
     .init("{{ .s ) }}", .parse, 1, 6, "template: message:1:6: unexpected right paren"),
     // execution errors
-    .init("line1\n  {{ .nil.x }}", .execute, 2, 5, #"template: message:2:5: executing "message" at <.nil.x>: nil pointer evaluating interface {}.x"#),
-    .init("{{ .rec.Nope }}", .execute, 1, 3, #"template: message:1:3: executing "message" at <.rec.Nope>: can't evaluate field Nope in type main.Person"#),
-    .init("{{ .s.x }}", .execute, 1, 3, #"template: message:1:3: executing "message" at <.s.x>: can't evaluate field x in type string"#),
+    .init("line1\n  {{ .nil.x }}", .execute, 2, 9, #"template: message:2:9: executing "message" at <.nil.x>: nil pointer evaluating interface {}.x"#),
+    .init("{{ .rec.Nope }}", .execute, 1, 7, #"template: message:1:7: executing "message" at <.rec.Nope>: can't evaluate field Nope in type main.Person"#),
+    .init("{{ .s.x }}", .execute, 1, 5, #"template: message:1:5: executing "message" at <.s.x>: can't evaluate field x in type string"#),
     .init(#"{{ lt 1 "a" }}"#, .execute, 1, 3, #"template: message:1:3: executing "message" at <lt 1 "a">: error calling lt: incompatible types for comparison"#),
     .init("{{ eq 1 1.0 }}", .execute, 1, 3, #"template: message:1:3: executing "message" at <eq 1 1.0>: error calling eq: incompatible types for comparison"#),
     .init("{{ lt true false }}", .execute, 1, 3, #"template: message:1:3: executing "message" at <lt true false>: error calling lt: invalid type for comparison"#),
@@ -223,7 +223,7 @@ let errorCases: [ErrorCase] = [
         do {
             _ = try MessageTemplate("{{ .x.y }}", name: "commit message").render(["x": 1])
         } catch {
-            #expect(error.message.hasPrefix("template: commit message:1:3: executing \"commit message\" at <.x.y>"))
+            #expect(error.message.hasPrefix("template: commit message:1:5: executing \"commit message\" at <.x.y>"))
         }
     }
 }

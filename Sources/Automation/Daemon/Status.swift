@@ -70,10 +70,14 @@ public struct PolicyStatus: Sendable, Codable {
 
         /// The status record of an evaluation's decision.
         init(_ decision: PolicyDecision) {
-            counts = decision.counts
-            selected = decision.selected
-            tiedWith = decision.tiedWith
-            summary = decision.summary
+            self.init(counts: decision.counts, selected: decision.selected, tiedWith: decision.tiedWith, summary: decision.summary)
+        }
+
+        init(counts: PolicyDecision.Counts, selected: String?, tiedWith: [String], summary: String) {
+            self.counts = counts
+            self.selected = selected
+            self.tiedWith = tiedWith
+            self.summary = summary
         }
 
         enum CodingKeys: String, CodingKey {
