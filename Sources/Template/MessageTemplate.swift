@@ -15,19 +15,30 @@ public struct MessageTemplate: Sendable {
     public init(_ source: String, name: String = "message") throws(TemplateError) {
         self.name = name
         self.source = source
+        // Go's parse errors name the line only; the column stays in `TemplateError` for locations.
         let located = { (pos: Int, message: String, kind: TemplateError.Kind) -> TemplateError in
             let (line, col) = Self.location(in: source, pos)
             if kind == .removedField { return TemplateError(kind: kind, message: message, line: line, column: col) }
-            return TemplateError(kind: kind, message: "template: \(name):\(line):\(col): \(message)", line: line, column: col)
+            return TemplateError(kind: kind, message: "template: \(name):\(line): \(message)", line: line, column: col)
         }
         var lexer = TemplateLexer(source)
-        let tokens: [Token]
-        do { tokens = try lexer.tokenize() } catch { throw located(error.pos, error.message, .parse) }
+        var tokens: [Token]
+        var lexFailure: LexError?
+        do { tokens = try lexer.tokenize() } catch {
+            lexFailure = error
+            tokens = lexer.tokensBeforeError()
+        }
         var parser = TemplateParser(tokens: tokens, functions: Self.functionNames)
         do {
             root = try parser.parseMain()
             defines = parser.defines
-        } catch { throw located(error.pos, error.message, error.kind) }
+        } catch {
+            if let lexFailure, let end = tokens.last?.pos, error.pos >= end {
+                throw located(lexFailure.pos, lexFailure.message, .parse)
+            }
+            throw located(error.pos, error.message, error.kind)
+        }
+        if let lexFailure { throw located(lexFailure.pos, lexFailure.message, .parse) }
     }
 
     /// Executes the template against `data` (`.null` behaves like Go's nil data).

@@ -169,8 +169,15 @@ enum SprigDicts {
         "mustMergeOverwrite": .init(params: [.stringMap], variadic: .stringMap) { a, _ in
             .map(a.dropFirst().reduce(dict(a[0])) { merge($0, dict($1), overwrite: true) })
         },
-        "deepCopy": .init(params: [.any]) { a, _ in a[0] },
-        "mustDeepCopy": .init(params: [.any]) { a, _ in a[0] },
+        "deepCopy": .init(params: [.any]) { a, _ throws(FuncError) in
+            // copystructure reflects on the value; a nil interface has no type.
+            guard let v = a[0], v != .null else { throw FuncError("reflect: call of reflect.Value.Type on zero Value") }
+            return v
+        },
+        "mustDeepCopy": .init(params: [.any]) { a, _ throws(FuncError) in
+            guard let v = a[0], v != .null else { throw FuncError("reflect: call of reflect.Value.Type on zero Value") }
+            return v
+        },
         "dig": .init(params: [], variadic: .any) { a, _ throws(FuncError) in
             guard a.count >= 3 else { throw FuncError("dig needs at least three arguments") }
             let args = a.map { $0 ?? .null }

@@ -44,13 +44,18 @@ enum SprigEncoding {
     private static func must(_ v: EvalValue, _ l: TemplateLimits, escapeHTML: Bool = true, indent: String? = nil) throws(FuncError) -> String {
         let value = v ?? .null
         if let j = try S.json(value, escapeHTML: escapeHTML, indent: indent, limits: l) { return j }
-        throw FuncError("json: unsupported value: \(GoFormat.sprint(firstUnsupported(value) ?? value))")
+        throw FuncError(firstUnsupported(value) ?? "json: unsupported value: \(GoFormat.sprint(value))")
     }
 
-    private static func firstUnsupported(_ v: TemplateValue) -> TemplateValue? {
+    /// encoding/json's error for the first thing it cannot encode, in encoding order: a type
+    /// (complex numbers, maps keyed by structs) or a value (NaN, infinities).
+    private static func firstUnsupported(_ v: TemplateValue) -> String? {
         switch v {
-        case .float(let d): return d.isFinite ? nil : v
+        case .float(let d): return d.isFinite ? nil : "json: unsupported value: \(GoFormat.sprint(v))"
+        case .complex: return "json: unsupported type: complex128"
         case .list(let l): return l.lazy.compactMap(firstUnsupported).first
+        case .typedMap(let m) where !["string", "int", "int64", "uint", "uint64"].contains(m.keyType):
+            return "json: unsupported type: \(m.typeName)"
         case .map, .typedMap: return v.sortedEntries.lazy.compactMap { firstUnsupported($0.value) }.first
         case .record(let r): return r.fieldOrder.lazy.compactMap { firstUnsupported(r.fields[$0] ?? .null) }.first
         default: return nil

@@ -138,6 +138,10 @@ enum GoURL {
                     authority = authority[authority.index(after: at)...]
                 }
                 host = String(authority)
+                // net/url: an IP literal must close its bracket.
+                if host.hasPrefix("["), !host.contains("]") {
+                    throw FuncError("unable to parse url: parse \(GoFormat.quote(raw)): missing ']' in host")
+                }
             }
             path = try unescape(String(rest), raw)
         }

@@ -9,7 +9,7 @@ enum TemplateBuiltins {
             case .list(let l)?: return .int(l.count)
             case .map(let m)?: return .int(m.count)
             case .typedMap(let m)?: return .int(m.entries?.count ?? 0)
-            case nil, .null?: throw FuncError("len of nil pointer")
+            case nil, .null?: throw FuncError("reflect: call of reflect.Value.Type on zero Value")
             case let v?: throw FuncError("len of type \(v.goTypeName)")
             }
         },
@@ -74,7 +74,8 @@ enum TemplateBuiltins {
         "js": TemplateFunction(params: [], variadic: .any) { a, _ in .string(jsEscape(escapeArgs(a))) },
         "urlquery": TemplateFunction(params: [], variadic: .any) { a, _ in .string(queryEscape(escapeArgs(a))) },
         "call": TemplateFunction(params: [.value], variadic: .value) { a, _ throws(FuncError) in
-            throw FuncError("non-function of type \(a[0]?.goTypeName ?? "<nil>")")
+            guard let fn = a[0], fn != .null else { throw FuncError("call of nil") }
+            throw FuncError("non-function of type \(fn.goTypeName)")
         },
         "eq": TemplateFunction(params: [.value], variadic: .value) { a, _ throws(FuncError) in
             guard a.count > 1 else { throw FuncError("missing argument for comparison") }
@@ -165,7 +166,10 @@ enum TemplateBuiltins {
             throw FuncError("non-comparable types \(GoFormat.sprint(a!)): \(a!.goTypeName), \(b!.goTypeName): \(GoFormat.sprint(b!))")
         }
         if isNil(a) || isNil(b) { return isNil(a) == isNil(b) }
-        if !comparable(b!) { throw FuncError("non-comparable type \(GoFormat.sprint(b!)): \(b!.goTypeName)") }
+        // Go formats the value with %s here, so its numbers read `%!s(int=1)`.
+        if !comparable(b!) {
+            throw FuncError("non-comparable type \(GoFormat.sprintf("%s", [b!])): \(b!.goTypeName)")
+        }
         return a == b
     }
 

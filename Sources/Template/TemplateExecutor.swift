@@ -201,7 +201,8 @@ final class TemplateExecutor {
         case nil:
             break
         case let other?:
-            throw error(pipe.pos, ctx, "range can't iterate over \(GoFormat.sprint(other))")
+            // Go names the node evaluated last: the pipeline's last command.
+            throw error(pipe.pos, pipe.cmds.last?.text ?? ctx, "range can't iterate over \(GoFormat.sprint(other))")
         }
         if !ran, let elseList { return try walkList(dot, elseList) }
         return .normal
@@ -226,7 +227,12 @@ final class TemplateExecutor {
             if value == .null { value = nil }  // Go: an interface{} result is unwrapped; nil becomes invalid
         }
         for name in pipe.decl {
-            if pipe.isAssign { try setVar(name, value, pipe.pos, pipe.text) } else { vars.append((name, value)) }
+            if pipe.isAssign {
+                // Go reports the node evaluated last: the pipeline's last command.
+                try setVar(name, value, pipe.cmds.last?.pos ?? pipe.pos, pipe.cmds.last?.text ?? pipe.text)
+            } else {
+                vars.append((name, value))
+            }
         }
         return value
     }

@@ -17,6 +17,8 @@ enum TokenKind: Equatable {
     case leftParen
     case rightParen
     case comma
+    /// Another printable ASCII character in an action (Go's itemChar), an error for the parser.
+    case char(String)
     case declare
     case assign
     case eof
@@ -57,6 +59,13 @@ struct TemplateLexer {
     /// `" -}}"` (one space char, dash, delimiter) at `p`.
     private func rightTrimMarker(at p: Int) -> Bool {
         p + 3 < src.count && Self.isSpace(src[p]) && src[p + 1] == 45 && has("}}", at: p + 2)
+    }
+
+    /// The tokens before the first lexical error, ending in an EOF at the error: Go's lexer runs
+    /// ahead of the parser only as far as it reads, so a parse error before that point wins.
+    /// The EOF sits where the lexer stopped reading.
+    func tokensBeforeError() -> [Token] {
+        tokens + [Token(kind: .eof, pos: max(i, (tokens.last?.pos ?? 0) + 1), spaceBefore: false)]
     }
 
     mutating func tokenize() throws(LexError) -> [Token] {
@@ -138,7 +147,11 @@ struct TemplateLexer {
             case UInt8(ascii: "("): i += 1; parenDepth += 1; emit(.leftParen)
             case UInt8(ascii: ")"):
                 i += 1; parenDepth -= 1
-                if parenDepth < 0 { throw LexError(message: "unexpected right paren", pos: start) }
+                if parenDepth < 0 {
+                    // Go emits the paren before the error: the parser may stop on it first.
+                    emit(.rightParen)
+                    throw LexError(message: "unexpected right paren U+0029 ')'", pos: start)
+                }
                 emit(.rightParen)
             case UInt8(ascii: ","): i += 1; emit(.comma)
             case UInt8(ascii: ":"):
@@ -195,6 +208,9 @@ struct TemplateLexer {
                     else if word == "true" || word == "false" { emit(.boolLit(word == "true")) }
                     else if word == "nil" { emit(.nilLit) }
                     else { emit(.identifier(word)) }
+                } else if c > 0x20 && c < 0x7F {
+                    i += 1
+                    emit(.char(String(UnicodeScalar(c))))
                 } else {
                     let scalar = String(decoding: src[i...], as: UTF8.self).unicodeScalars.first!
                     throw LexError(message: "unrecognized character in action: U+\(GoFormat.pad(String(scalar.value, radix: 16, uppercase: true), 4)) '\(scalar)'", pos: start)
@@ -228,7 +244,7 @@ struct TemplateLexer {
         let quoted = String(decoding: src[start...k], as: UTF8.self)
         i = k + 1
         guard let value = Self.unquote(Array(src[(start + 1)..<k])) else {
-            throw LexError(message: "invalid syntax in quoted string \(quoted)", pos: start)
+            throw LexError(message: "invalid syntax", pos: start)  // strconv.ErrSyntax, as Go's parser reports it
         }
         return .string(quoted: quoted, value: value)
     }

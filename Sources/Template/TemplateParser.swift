@@ -233,6 +233,7 @@ struct TemplateParser {
         case .leftParen: return "\"(\""
         case .rightParen: return "\")\""
         case .comma: return "\",\""
+        case .char(let c): return GoFormat.quote(c)
         case .declare: return "\":=\""
         case .assign: return "\"=\""
         case .eof: return "EOF"
@@ -316,7 +317,7 @@ struct TemplateParser {
             case "template", "block":
                 return (try templateCall(kw, at: t), nil)
             default:
-                throw fail("unexpected <\(kw)> in command", t)
+                throw fail("unexpected <\(kw)> in operand", t)
             }
         }
         let pipe = try pipeline("command", allowDecl: true)
@@ -409,12 +410,13 @@ struct TemplateParser {
                 p += 2
                 pipe.isAssign = after.kind == .assign
                 pipe.decl.append(v)
-                if !pipe.isAssign { vars.append(v) } else if !vars.contains(where: { sameBytes($0, v) }) { throw fail("undefined variable \"\(v)\"", toks[p - 2]) }
+                vars.append(v)  // as Go's parser: an assignment to an undeclared variable fails when executed
             case .comma where context == "range":
                 guard case .variable(let v2) = toks[min(p + 2, toks.count - 1)].kind else {
                     throw fail("range can only initialize variables", toks[min(p + 2, toks.count - 1)])
                 }
                 let op = toks[min(p + 3, toks.count - 1)]
+                if case .comma = op.kind { throw fail("too many declarations in range", op) }
                 guard op.kind == .declare || op.kind == .assign else { throw fail("expected := or = after variables in range", op) }
                 p += 4
                 pipe.isAssign = op.kind == .assign
@@ -466,6 +468,12 @@ struct TemplateParser {
             break
         }
         if cmd.args.isEmpty { throw fail("empty command", peek()) }
+        // Go reads the token after the operands: anything but the end of the command is an
+        // operand it could not read.
+        switch peek().kind {
+        case .rightDelim, .rightParen, .pipe: break
+        default: throw fail("unexpected \(Self.describe(peek())) in operand", peek())
+        }
         return cmd
     }
 
@@ -482,7 +490,7 @@ struct TemplateParser {
         case .field(_, let n): return .field(pos: chainPos, names: n + names)
         case .variable(_, let v, let n): return .variable(pos: chainPos, name: v, names: n + names)
         case .bool, .string, .number, .nilLit, .dot:
-            throw ParseFailure(message: "unexpected . after term \"\(term.text)\"", pos: term.pos)
+            throw ParseFailure(message: "unexpected . after term \(GoFormat.quote(term.text))", pos: term.pos)
         default: return .chain(pos: term.pos, term, names: names)
         }
     }
@@ -527,9 +535,9 @@ struct TemplateParser {
             if inner.first == UInt8(ascii: "\\") {
                 if inner.count == 2 && inner[1] == UInt8(ascii: "'") { s = "'" } else { s = TemplateLexer.unquote(inner) }
             } else { s = String(decoding: inner, as: UTF8.self) }
-            guard let str = s, str.unicodeScalars.count == 1, let u = str.unicodeScalars.first else {
-                throw fail("malformed character constant: \(text)")
-            }
+            // strconv.UnquoteChar's syntax error, or text left after the one character.
+            guard let str = s, let u = str.unicodeScalars.first else { throw fail("invalid syntax") }
+            guard str.unicodeScalars.count == 1 else { throw fail("malformed character constant: \(text)") }
             n.isInt = true; n.int64 = Int64(u.value)
             n.isUint = true; n.uint64 = UInt64(u.value)
             n.isFloat = true; n.float = Double(u.value)

@@ -56,7 +56,7 @@ public struct CommitMessageData: Sendable {
     /// `.Changed.ImageResult`) fails when executed, with Flux's message (`.removedField`).
     public static func template(forSpec template: String?) throws(TemplateError) -> MessageTemplate {
         let text = template ?? ""
-        return try MessageTemplate(text.isEmpty ? defaultCommitMessage : text)
+        return try MessageTemplate(text.isEmpty ? defaultCommitMessage : text, name: "commit message")
     }
 
     /// The root value templates see (`.AutomationObject`, `.Changed`, `.Values`).
