@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Synchronization
 
 @testable import Committer
 
@@ -255,5 +256,53 @@ struct GitLocalTests {
             return PushResult(outcome: .rejectedNonFastForward, message: "lost")
         }
         #expect(calls == 3 && result.outcome == .rejectedNonFastForward)
+    }
+}
+
+/// libgit2 1.5's local transport writes the remote ref without comparing it with the head it
+/// advertised, so concurrent pushes to one file:// remote could each "succeed" and all but the
+/// last commit were lost (seen in ShardingTests under load). Pushes to a local remote hold an
+/// flock on it: of writers that all start from the same head, exactly one lands.
+@Suite struct LocalPushRaceTests {
+    @Test func concurrentPushesFromOneHeadLandExactlyOne() throws {
+        let box = try GitSandbox()
+        defer { box.cleanup() }
+        let (bare, _) = try box.makeRemote()
+        let writers = 8
+        // Each writer owns its cache on its own thread (libgit2 objects stay on one thread); all
+        // commit on the same head, meet at a barrier, then push at once.
+        let ready = Atomic<Int>(0)
+        let outcomes = Mutex<[Int: PushResult.Outcome]>([:])
+        let commits = Mutex<[Int: String]>([:])
+        let root = box.root
+        // Threads of their own: a barrier needs every writer running at once (concurrentPerform
+        // runs as many at a time as there are cores).
+        let done = DispatchGroup()
+        for n in 0..<writers {
+            done.enter()
+            Thread {
+                defer { done.leave() }
+                var outcome: PushResult.Outcome?
+                if let cache = try? GitCache(stateDirectory: root + "/state\(n)", remoteURL: "file://" + bare, credentials: .none),
+                    let tip = try? cache.resolve(GitReference(branch: "main")),
+                    let commit = try? cache.commit(
+                        parent: tip, replacing: ["deploy/values.yaml": Array("writer \(n)\n".utf8)], author: testAuthor,
+                        message: "writer \(n)", signer: nil)
+                {
+                    commits.withLock { $0[n] = commit }
+                    ready.add(1, ordering: .sequentiallyConsistent)
+                    while ready.load(ordering: .sequentiallyConsistent) < writers { sched_yield() }
+                    outcome = (try? cache.push(commit, to: "main", force: false, refspec: nil, options: [:]))?.outcome
+                } else {
+                    ready.add(1, ordering: .sequentiallyConsistent)
+                }
+                outcomes.withLock { $0[n] = outcome }
+            }.start()
+        }
+        done.wait()
+        let pushed = outcomes.withLock { $0 }.filter { $0.value == .pushed }.map(\.key)
+        #expect(pushed.count == 1, "\(outcomes.withLock { $0 })")
+        #expect(outcomes.withLock { $0 }.values.allSatisfy { $0 == .pushed || $0 == .rejectedNonFastForward })
+        if let winner = pushed.first { #expect(try box.git(["rev-parse", "main"], in: bare) == commits.withLock { $0[winner] }) }
     }
 }

@@ -104,7 +104,8 @@ extension GitCache {
         let binding = RemoteBinding(remote: remote, session: session)
         let headers = CStringArray(session.customHeaders)
         let specs = CStringArray([spec])
-        return try withExtendedLifetime((binding, headers, specs)) { () throws(GitError) -> PushResult in
+        let localLock = LocalPushLock(remoteURL: remoteURL)  // held until the ref is written
+        return try withExtendedLifetime((binding, headers, specs, localLock)) { () throws(GitError) -> PushResult in
             var options = git_push_options()
             try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")
             options.callbacks = session.callbacks()
