@@ -45,6 +45,8 @@ echo "dry-run over $files files ($marked with markers, $changed changed), $polic
 echo "  grep -rl '\$imagepolicy': $grep_ms ms"
 echo "  imagebot dry-run, $policies --set: $imagebot_ms ms; ratio ${r}x (target <= 1.5x: $(verdict "$r" 1.5))"
 echo "  imagebot dry-run --set-file:  $file_ms ms; ratio $(ratio "$file_ms" "$grep_ms")x"
+{ read -r grep_cpu; read -r imagebot_cpu; read -r file_cpu; } < <(cpu_ms "$work/times.json")
+echo "  CPU (user + system): grep $grep_cpu ms, imagebot $imagebot_cpu ms (--set-file $file_cpu ms; two threads)"
 load_note
 
 rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }

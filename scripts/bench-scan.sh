@@ -48,5 +48,7 @@ echo "  curl --parallel --parallel-max 4: $curl_ms ms ($(awk -v n="$repositories
 echo "  imagebot scan:                    $scan_ms ms ($(awk -v n="$repositories" -v t="$scan_ms" 'BEGIN {printf "%.0f", n / t * 1000}') requests/s)"
 r=$(ratio "$scan_ms" "$curl_ms")
 echo "  ratio: ${r}x (target <= 1.3x: $(verdict "$r" 1.3))"
+{ read -r curl_cpu; read -r scan_cpu; } < <(cpu_ms "$work/times.json")
+echo "  CPU (user + system): curl $curl_cpu ms, imagebot $scan_cpu ms"
 load_note
 echo "peak RSS of imagebot scan: $(/usr/bin/time -f '%M' $scan 2>&1 >/dev/null | tail -1) KiB (target: under 100 MB)"

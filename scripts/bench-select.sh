@@ -32,4 +32,6 @@ hyperfine --style basic --warmup 3 --runs 30 --export-json "$work/times.json" \
 r=$(ratio "$ours_ms" "$flux_ms")
 echo "select --tags-file $count tags, semver '$range' -> $ours (whole process, median of 30):"
 echo "  imagebot select: $ours_ms ms; Flux engine (Go, Masterminds): $flux_ms ms; ratio $r (target <= 0.33: $(verdict "$r" 0.33))"
+{ read -r ours_cpu; read -r flux_cpu; } < <(cpu_ms "$work/times.json")
+echo "  CPU (user + system): imagebot $ours_cpu ms, Flux engine $flux_cpu ms"
 load_note

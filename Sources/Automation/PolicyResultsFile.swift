@@ -43,33 +43,39 @@ public enum PolicyResultsFile {
     /// Parses one `NS:NAME=IMAGE:TAG[@DIGEST]`; the error is the cause alone (the caller says
     /// where the text came from).
     public static func parseAssignment(_ text: Substring) throws(PolicyResultsError) -> (policy: String, reference: ImageRef) {
-        guard let equals = text.firstIndex(of: "=") else {
+        // On UTF-8 code units: `=`, `:`, `/` and `@` are ASCII, and a Character-wise search
+        // (grapheme breaking) made 10,000 results take 100 ms.
+        let bytes = text.utf8
+        guard let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else {
             throw PolicyResultsError(.invalidResult, "expected NS:NAME=IMAGE:TAG[@DIGEST]")
         }
         let policy = text[..<equals]
-        let reference = text[text.index(after: equals)...]
-        let parts = policy.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+        let reference = text[bytes.index(after: equals)...]
+        let colon = policy.utf8.firstIndex(of: UInt8(ascii: ":"))
+        guard let colon, colon != policy.startIndex, policy.utf8.index(after: colon) != policy.endIndex,
+            !policy.utf8[policy.utf8.index(after: colon)...].contains(UInt8(ascii: ":"))
+        else {
             throw PolicyResultsError(.invalidPolicy, "the policy must be NAMESPACE:NAME, got '\(policy)'")
         }
         var image = reference
         var digest: String?
-        if let at = reference.lastIndex(of: "@") {
+        if let at = reference.utf8.lastIndex(of: UInt8(ascii: "@")) {
             image = reference[..<at]
-            let text = reference[reference.index(after: at)...]
-            guard text.contains(":"), !text.hasSuffix(":") else {
+            let text = reference[reference.utf8.index(after: at)...]
+            guard text.utf8.contains(UInt8(ascii: ":")), text.utf8.last != UInt8(ascii: ":") else {
                 throw PolicyResultsError(.invalidDigest, "a digest looks like sha256:<hex>, got '\(text)'")
             }
             digest = String(text)
         }
         // The tag follows the last colon after the last slash (a colon before it is a port).
-        guard let colon = image.lastIndex(of: ":"), image[colon...].firstIndex(of: "/") == nil,
-            colon != image.startIndex, image.index(after: colon) != image.endIndex
+        guard let colon = image.utf8.lastIndex(of: UInt8(ascii: ":")),
+            !image.utf8[colon...].contains(UInt8(ascii: "/")),
+            colon != image.startIndex, image.utf8.index(after: colon) != image.endIndex
         else {
             throw PolicyResultsError(.missingTag, "the image needs a tag, as in ghcr.io/org/app:1.2.3")
         }
         let name = String(image[..<colon])
-        let tag = String(image[image.index(after: colon)...])
+        let tag = String(image[image.utf8.index(after: colon)...])
         return (String(policy), ImageRef(name: name, tag: tag, digest: digest))
     }
 

@@ -20,3 +20,11 @@ verdict() {
 load_note() {
     echo "  (load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores)"
 }
+
+# cpu_ms FILE: each command's mean CPU time (user + system, all threads) from hyperfine's
+# export, in milliseconds, one per line in command order. Steadier than wall time when the
+# machine is shared.
+cpu_ms() {
+    python3 -c 'import json, sys
+for r in json.load(open(sys.argv[1]))["results"]: print("%.1f" % ((r["user"] + r["system"]) * 1000))' "$1"
+}
