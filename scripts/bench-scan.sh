@@ -3,9 +3,10 @@
 # `curl --parallel` fetching the same 200 tag lists with the same parallelism (4 connections,
 # the client's per-registry limit), and prints wall times, requests per second and imagebot's
 # peak memory. Called by `make bench`.
+# BENCH_BIN overrides the directory of the imagebot binary (default .build/release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$PWD/.build/release
+bin=${BENCH_BIN:-$PWD/.build/release}
 repositories=${1:-200}
 tags=${2:-500}
 work=$(mktemp -d)
@@ -18,6 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 . scripts/lib/registry.sh
+. scripts/lib/bench.sh
 start_registry "$work"
 port=${registry_host#127.0.0.1:}
 replicate_tags "$work" "$repositories" "$tags"
@@ -44,5 +46,9 @@ scan_ms=$(echo "$medians" | sed -n 2p | awk '{printf "%.1f", $1 * 1000}')
 echo "scan of $repositories repositories × $tags tags (median of 10, local docker-registry):"
 echo "  curl --parallel --parallel-max 4: $curl_ms ms ($(awk -v n="$repositories" -v t="$curl_ms" 'BEGIN {printf "%.0f", n / t * 1000}') requests/s)"
 echo "  imagebot scan:                    $scan_ms ms ($(awk -v n="$repositories" -v t="$scan_ms" 'BEGIN {printf "%.0f", n / t * 1000}') requests/s)"
-echo "  ratio: $(awk -v a="$scan_ms" -v b="$curl_ms" 'BEGIN {printf "%.2f", a / b}')x (target: at most 1.3x)"
+r=$(ratio "$scan_ms" "$curl_ms")
+echo "  ratio: ${r}x (target <= 1.3x: $(verdict "$r" 1.3))"
+{ read -r curl_cpu; read -r scan_cpu; } < <(cpu_ms "$work/times.json")
+echo "  CPU (user + system): curl $curl_cpu ms, imagebot $scan_cpu ms"
+load_note
 echo "peak RSS of imagebot scan: $(/usr/bin/time -f '%M' $scan 2>&1 >/dev/null | tail -1) KiB (target: under 100 MB)"

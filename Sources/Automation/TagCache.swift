@@ -1,5 +1,10 @@
 import Basics
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -38,21 +43,37 @@ public struct TagCache: Sendable {
     /// simply rebuilt by the next scan).
     public func load(_ key: ObjectKey) -> CachedScan? {
         guard let data = FileManager.default.contents(atPath: path(for: key)) else { return nil }
-        // Split on bytes: String.split walks Characters, far slower for 100,000 tags.
-        let lines = Array(data).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        func text(_ line: ArraySlice<UInt8>) -> String { String(decoding: line, as: UTF8.self) }
-        guard let first = lines.first, text(first) == Self.formatLine,
-            let blank = lines.firstIndex(where: \.isEmpty)
-        else { return nil }
+        return data.withUnsafeBytes { Self.parse($0.assumingMemoryBound(to: UInt8.self)) }
+    }
+
+    /// The file's lines straight from its bytes: a scan reads one cache per repository, and
+    /// splitting into array slices first cost 9% of a 200-repository scan's CPU.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> CachedScan? {
+        var start = 0
+        /// The next line (without its `\n`), or nil at the end.
+        func nextLine() -> UnsafeBufferPointer<UInt8>? {
+            guard start < bytes.count, let base = bytes.baseAddress else { return nil }
+            let end = memchr(base + start, 0x0A, bytes.count - start)
+                .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
+            defer { start = end + 1 }
+            return UnsafeBufferPointer(rebasing: bytes[start..<end])
+        }
+        func text(_ line: UnsafeBufferPointer<UInt8>) -> String { String(decoding: line, as: UTF8.self) }
+        guard let first = nextLine(), text(first) == formatLine else { return nil }
         var fields: [String: String] = [:]
-        for line in lines[1..<blank] {
+        while true {
+            guard let line = nextLine() else { return nil }  // no blank line: not a cache file
+            if line.isEmpty { break }
             guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { return nil }
-            fields[text(line[..<space])] = text(line[(space + 1)...])
+            fields[text(UnsafeBufferPointer(rebasing: line[..<space]))] = text(UnsafeBufferPointer(rebasing: line[(space + 1)...]))
         }
         guard let image = fields["image"], let revision = fields["revision"],
             let scanTime = fields["scan-time"].flatMap({ Double($0) })
         else { return nil }
-        let tags = lines[(blank + 1)...].compactMap { $0.isEmpty ? nil : text($0) }
+        var tags: [String] = []
+        while let line = nextLine() {
+            if !line.isEmpty { tags.append(text(line)) }
+        }
         return CachedScan(image: image, tags: tags, revision: revision, scanTime: scanTime)
     }
 

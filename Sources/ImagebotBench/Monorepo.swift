@@ -6,13 +6,11 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Policies the generated markers name: `flux-system:app-0` … `flux-system:app-49`.
-let monorepoPolicyCount = 50
-
 /// Writes a GitOps monorepo of `files` YAML files under `root`: clusters/<env>/<team>/<app>/
-/// with Deployments, Services, HelmReleases, Kustomizations and plain config, about 15% of
-/// them carrying `$imagepolicy` markers. Deterministic for a given `files`.
-func writeMonorepo(at root: String, files: Int) throws -> String {
+/// with Deployments, Services, HelmReleases, Kustomizations and plain config, about
+/// `markedPerMille`‰ of them carrying `$imagepolicy` markers naming `flux-system:app-0` …
+/// `flux-system:app-<policies - 1>`. Deterministic for given arguments.
+func writeMonorepo(at root: String, files: Int, policies: Int = 50, markedPerMille: Int = 150) throws -> String {
     var rng = SplitMix(seed: 10_000)
     var marked = 0
     let manager = FileManager.default
@@ -22,8 +20,8 @@ func writeMonorepo(at root: String, files: Int) throws -> String {
         let app = "app-\(index / 6)"
         let directory = "\(root)/clusters/\(environment)/\(team)/\(app)"
         try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let policy = Int.random(in: 0..<monorepoPolicyCount, using: &rng)
-        let hasMarker = Int.random(in: 0..<100, using: &rng) < 15
+        let policy = Int.random(in: 0..<policies, using: &rng)
+        let hasMarker = Int.random(in: 0..<1000, using: &rng) < markedPerMille
         if hasMarker { marked += 1 }
         let body: String
         let name: String

@@ -1,7 +1,8 @@
 // `make bench`: release-build figures. `ImagebotBench policy` (the default) prints, for 100,000
 // generated registry-like tags, the median milliseconds per evaluation of three policies;
-// `ImagebotBench monorepo DIR [FILES]` writes the GitOps tree that scripts/bench-dry-run.sh
-// times. Figures, not assertions: the targets are in the README.
+// `ImagebotBench monorepo DIR [FILES [POLICIES [MARKED‰]]]` writes the GitOps tree that
+// scripts/bench-dry-run.sh times; `ImagebotBench tags FILE [COUNT]` writes the same registry-like
+// tags, one per line, for scripts/bench-select.sh. Figures, not assertions: the targets are in the README.
 import Policy
 import TestSupport
 
@@ -80,11 +81,21 @@ switch CommandLine.arguments.dropFirst().first {
 case "monorepo":
     let arguments = Array(CommandLine.arguments.dropFirst(2))
     guard let directory = arguments.first else {
-        print("usage: ImagebotBench monorepo DIR [FILES]")
+        print("usage: ImagebotBench monorepo DIR [FILES [POLICIES [MARKED_PER_MILLE]]]")
         exit(2)
     }
-    let summary = try writeMonorepo(at: directory, files: arguments.count > 1 ? Int(arguments[1]) ?? 10_000 : 10_000)
+    func number(_ index: Int, _ fallback: Int) -> Int { arguments.count > index ? Int(arguments[index]) ?? fallback : fallback }
+    let summary = try writeMonorepo(at: directory, files: number(1, 10_000), policies: number(2, 50), markedPerMille: number(3, 150))
     print(summary)
+case "tags":
+    let arguments = Array(CommandLine.arguments.dropFirst(2))
+    guard let path = arguments.first, let file = fopen(path, "w") else {
+        print("usage: ImagebotBench tags FILE [COUNT]")
+        exit(2)
+    }
+    let count = arguments.count > 1 ? Int(arguments[1]) ?? 100_000 : 100_000
+    for tag in registryLikeTags(count) { fputs(tag + "\n", file) }
+    fclose(file)
 default:
     try benchmarkPolicies()
 }

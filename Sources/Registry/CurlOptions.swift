@@ -27,6 +27,14 @@ struct CurlOptions {
     /// Verified TLS with the extra CA and client certificate, and the explicit proxy.
     func applyTLSAndProxy(_ options: TransferOptions) -> Bool {
         var ok = true
+        if options.tlsProbe {
+            // "Does this port speak TLS?": no verification, and no CA file or path, so libcurl
+            // does not parse the system bundle; what is learnt is never trusted for data.
+            ok = ok && setLong(CURLOPT_SSL_VERIFYPEER, 0) && setLong(CURLOPT_SSL_VERIFYHOST, 0)
+            ok = ok && imagebot_easy_setopt_str(handle, CURLOPT_CAINFO, nil) == CURLE_OK
+            ok = ok && imagebot_easy_setopt_str(handle, CURLOPT_CAPATH, nil) == CURLE_OK
+            return ok
+        }
         // Verification is always on: Flux's `insecure` means plain HTTP, not unverified TLS.
         ok = ok && setLong(CURLOPT_SSL_VERIFYPEER, 1)
         ok = ok && setLong(CURLOPT_SSL_VERIFYHOST, 2)

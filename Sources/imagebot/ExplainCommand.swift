@@ -27,6 +27,12 @@ struct Explain: AsyncParsableCommand {
         help: ArgumentHelp("Use this result for a policy instead of asking a registry; repeatable.", valueName: "ns:name=image:tag[@digest]"))
     var overrides: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Read policy results from this file ('-': standard input): one NS:NAME=IMAGE:TAG[@DIGEST] per line, or the JSON `imagebot scan --output json` prints; --set wins for the same policy.",
+            valueName: "file"))
+    var setFile: String?
+
     @Option(help: "Output format: text (a line per marker) or json.")
     var output: OutputFormat = .text
 
@@ -36,7 +42,7 @@ struct Explain: AsyncParsableCommand {
         let root = path ?? "."
         let policies: [String: ImageRef]
         do {
-            policies = try PolicyOverride.parseAll(overrides)
+            policies = try PolicyResultArguments.results(overrides: overrides, setFile: setFile)
         } catch {
             printToStandardError("imagebot: \(error)")
             throw ExitStatus.usage

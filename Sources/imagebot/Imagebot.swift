@@ -23,7 +23,8 @@ struct Imagebot: AsyncParsableCommand {
     /// Runs the command line, mapping ArgumentParser's validation failures (64) to our usage
     /// code 2 so scripts see one convention.
     static func main() async {
-        let arguments = Self.normalizingOptionalOrders(Array(CommandLine.arguments.dropFirst()))
+        let arguments = PolicyResultArguments.packingRepeatedSets(
+            Self.normalizingOptionalOrders(Array(CommandLine.arguments.dropFirst())))
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -24,6 +24,12 @@ struct RewriteOptions: ParsableArguments {
     )
     var overrides: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Read policy results from this file ('-': standard input): one NS:NAME=IMAGE:TAG[@DIGEST] per line, or the JSON `imagebot scan --output json` prints; --set wins for the same policy.",
+            valueName: "file"))
+    var setFile: String?
+
     @Option(help: "Output format: diff (a unified diff git apply accepts) or json.")
     var output: RewriteOutput = .diff
 
@@ -32,9 +38,9 @@ struct RewriteOptions: ParsableArguments {
 
     @OptionGroup var configuration: ConfigOptions
 
-    /// Parses every `--set` into the policy results the rewriter uses.
+    /// Parses `--set-file` and every `--set` into the policy results the rewriter uses.
     func policyResults() throws -> [String: ImageRef] {
-        try PolicyOverride.parseAll(overrides)
+        try PolicyResultArguments.results(overrides: overrides, setFile: setFile)
     }
 }
 
@@ -65,8 +71,8 @@ struct DryRun: AsyncParsableCommand {
         if automation != nil, options.path != nil {
             throw ValidationError("--automation reads the automation's Git repository; drop PATH")
         }
-        if automation != nil, !options.overrides.isEmpty {
-            throw ValidationError("--automation takes its policies' results from the registries; --set cannot be combined with it")
+        if automation != nil, !options.overrides.isEmpty || options.setFile != nil {
+            throw ValidationError("--automation takes its policies' results from the registries; --set and --set-file cannot be combined with it")
         }
     }
 
@@ -186,48 +192,5 @@ private struct AutomationPreview {
         printToStandardError("ImageUpdateAutomation \(key): \(outcome.summary)")
         if outcome.failed { throw ExitStatus.runtime }
         if options.exitCode && !outcome.rewrites.isEmpty { throw ExitStatus.nothing }
-    }
-}
-
-/// Parses `--set NS:NAME=IMAGE:TAG[@DIGEST]`.
-enum PolicyOverride {
-    /// Every `--set`, as the policy results the rewriter uses.
-    static func parseAll(_ texts: [String]) throws -> [String: ImageRef] {
-        var results: [String: ImageRef] = [:]
-        for text in texts {
-            let (policy, reference) = try parse(text)
-            results[policy] = reference
-        }
-        return results
-    }
-
-    static func parse(_ text: String) throws -> (policy: String, reference: ImageRef) {
-        guard let equals = text.firstIndex(of: "=") else {
-            throw CommandError("--set '\(text)': expected NS:NAME=IMAGE:TAG[@DIGEST]")
-        }
-        let policy = String(text[..<equals])
-        let reference = String(text[text.index(after: equals)...])
-        let parts = policy.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw CommandError("--set '\(text)': the policy must be NAMESPACE:NAME, got '\(policy)'")
-        }
-        var image = reference
-        var digest: String?
-        if let at = reference.lastIndex(of: "@") {
-            image = String(reference[..<at])
-            digest = String(reference[reference.index(after: at)...])
-            guard let digest, digest.contains(":"), !digest.hasSuffix(":") else {
-                throw CommandError("--set '\(text)': a digest looks like sha256:<hex>, got '\(digest ?? "")'")
-            }
-        }
-        // The tag follows the last colon after the last slash (a colon before it is a port).
-        guard let colon = image.lastIndex(of: ":"), image[colon...].firstIndex(of: "/") == nil,
-            colon != image.startIndex, image.index(after: colon) != image.endIndex
-        else {
-            throw CommandError("--set '\(text)': the image needs a tag, as in ghcr.io/org/app:1.2.3")
-        }
-        let name = String(image[..<colon])
-        let tag = String(image[image.index(after: colon)...])
-        return (policy, ImageRef.given(image: name, tag: tag, digest: digest))
     }
 }

@@ -88,21 +88,45 @@ struct Select: ParsableCommand {
     }
 
     private func readTags() throws -> [String] {
-        var lines: [Substring] = []
+        let bytes: [UInt8]
         if let tagsFile {
             guard let data = FileManager.default.contents(atPath: tagsFile) else {
                 throw CommandError("cannot read tags file '\(tagsFile)'")
             }
-            lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            bytes = [UInt8](data)
         } else {
-            while let line = readLine(strippingNewline: true) { lines.append(Substring(line)) }
+            bytes = readStandardInput()
         }
-        // One tag per line; surrounding blanks (a CRLF file's \r among them) and blank lines ignored.
-        return lines.compactMap { line in
-            guard let first = line.firstIndex(where: { !$0.isWhitespace }),
-                let last = line.lastIndex(where: { !$0.isWhitespace })
-            else { return nil }
-            return String(line[first...last])
+        return Self.tags(in: bytes)
+    }
+
+    /// One tag per line; surrounding blanks and blank lines ignored. Lines end at LF, CR,
+    /// CRLF, vertical tab or form feed, as they did when this split a String by Character, which
+    /// took 150 ms for 100,000 lines (twenty times the policy's evaluation); on bytes it takes
+    /// about one. A registry tag is ASCII (`[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`), so the Unicode
+    /// line ends and blanks the Character split also knew never occur in a valid one.
+    static func tags(in bytes: [UInt8]) -> [String] {
+        bytes.withUnsafeBufferPointer { buffer -> [String] in
+            var tags: [String] = []
+            tags.reserveCapacity(buffer.count / 8)
+            var start = 0
+            var index = 0
+            while index <= buffer.count {
+                guard index == buffer.count || (0x0A...0x0D).contains(buffer[index]) else {
+                    index += 1
+                    continue
+                }
+                var lower = start
+                var upper = index
+                while lower < upper, buffer[lower] == 0x20 || buffer[lower] == 0x09 { lower += 1 }
+                while upper > lower, buffer[upper - 1] == 0x20 || buffer[upper - 1] == 0x09 { upper -= 1 }
+                if lower < upper {
+                    tags.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[lower..<upper]), as: UTF8.self))
+                }
+                index += 1
+                start = index
+            }
+            return tags
         }
     }
 }

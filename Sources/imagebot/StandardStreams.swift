@@ -21,6 +21,20 @@ func writeToStandardError(_ text: String) {
     _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }
 
+/// Everything on standard input, read in large chunks (a pipe has no size to ask for first).
+func readStandardInput() -> [UInt8] {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+        if count > 0 {
+            bytes.append(contentsOf: chunk[..<count])
+        } else if count == 0 || errno != EINTR {
+            return bytes
+        }
+    }
+}
+
 /// Whether standard output is a terminal (for colour and progress output).
 var standardOutputIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
 

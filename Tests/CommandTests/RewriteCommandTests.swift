@@ -132,3 +132,105 @@ struct RewriteCommandTests {
         #expect(try contents(tree) == expected)
     }
 }
+
+@Suite("imagebot dry-run, update and explain: --set-file and many --set")
+struct SetFileCommandTests {
+    let base = RewriteCommandTests()
+
+    func write(_ text: String, in directory: URL, as name: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test("a results file, lines or scan JSON, gives the same update as the --set it replaces; --set wins over it")
+    func setFileMatchesSet() throws {
+        let tree = try base.scratchTree()
+        let scratch = tree.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let lines = try write(
+            """
+            # what CI's scan found
+            automation-ns:policy=index.repo.fake/updated:v1.0.1
+            automation-ns:unchanged=image:v1.0.0
+
+            automation-ns:policy-with-digest=image:v1.0.0@sha256:6745aaad46d795c9836632e1fb62f24b7e7f4c843144da8e47a5465c411a14be
+            """, in: scratch, as: "results.txt")
+        let json = try write(
+            """
+            {
+              "policies" : [
+                { "latestRef" : { "name" : "index.repo.fake/updated", "tag" : "v1.0.1" }, "name" : "policy", "namespace" : "automation-ns" },
+                { "latestRef" : { "name" : "image", "tag" : "v1.0.0" }, "name" : "unchanged", "namespace" : "automation-ns" },
+                { "latestRef" : { "digest" : "sha256:6745aaad46d795c9836632e1fb62f24b7e7f4c843144da8e47a5465c411a14be", "name" : "image", "tag" : "v1.0.0" },
+                  "name" : "policy-with-digest", "namespace" : "automation-ns" },
+                { "error" : "unable to determine latest version from provided list", "name" : "other", "namespace" : "automation-ns" }
+              ],
+              "repositories" : [ ]
+            }
+            """, in: scratch, as: "scan.json")
+        let expected = try ImagebotBinary.run(["dry-run", tree.path] + RewriteCommandTests.fluxSets)
+        #expect(expected.status == 0, "\(expected.stderr)")
+        for file in [lines, json] {
+            let dryRun = try ImagebotBinary.run(["dry-run", tree.path, "--set-file", file])
+            #expect(dryRun.status == 0, "\(dryRun.stderr)")
+            #expect(dryRun.stdout == expected.stdout)
+        }
+        let piped = try ImagebotBinary.run(["explain", tree.path, "--set-file", "-"], stdin: String(contentsOfFile: json, encoding: .utf8))
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout.contains("automation-ns:policy"))
+        #expect(piped.stdout.contains("index.repo.fake/updated:v1.0.1"))
+
+        // The command line wins: the file's result for automation-ns:policy is replaced.
+        let overridden = try ImagebotBinary.run(
+            ["dry-run", tree.path, "--set-file", lines, "--set", "automation-ns:policy=index.repo.fake/updated:v9.9.9"])
+        #expect(overridden.status == 0, "\(overridden.stderr)")
+        #expect(overridden.stdout.contains("index.repo.fake/updated:v9.9.9"))
+        #expect(!overridden.stdout.contains("index.repo.fake/updated:v1.0.1"))
+
+        let update = try ImagebotBinary.run(["update", tree.path, "--set-file", json])
+        #expect(update.status == 0, "\(update.stderr)")
+        #expect(try base.contents(tree) == base.expectedTree())
+    }
+
+    @Test("a bad results file: exit 2 and one line naming the file, the line and the cause")
+    func badSetFile() throws {
+        let tree = try base.scratchTree()
+        let scratch = tree.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let file = try write("automation-ns:policy=index.repo.fake/updated:v1.0.1\n\nautomation-ns:x=image\n", in: scratch, as: "bad.txt")
+        let result = try ImagebotBinary.run(["update", tree.path, "--set-file", file])
+        #expect(result.status == 2)
+        #expect(result.stderr == "imagebot: \(file):3: the image needs a tag, as in ghcr.io/org/app:1.2.3\n")
+        #expect(try base.contents(tree) == base.contents(RewriteCommandTests.fixtures.appendingPathComponent("original")))
+
+        let missing = try ImagebotBinary.run(["dry-run", tree.path, "--set-file", scratch.appendingPathComponent("none.txt").path])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("none.txt: No such file or directory"))
+
+        let automation = try ImagebotBinary.run(["dry-run", "--automation", "ns/name", "--set-file", file])
+        #expect(automation.status == 2)
+        #expect(automation.stderr.contains("--set and --set-file cannot be combined with it"))
+    }
+
+    @Test("thousands of --set, in both spellings, each one kept and the last for a policy winning")
+    func manySets() throws {
+        let tree = try base.scratchTree()
+        defer { try? FileManager.default.removeItem(at: tree.deletingLastPathComponent()) }
+        var arguments = ["dry-run", tree.path, "--output", "json"]
+        arguments += ["--set", "automation-ns:policy=index.repo.fake/updated:v0.0.1"]
+        for index in 0..<3_000 { arguments += ["--set", "filler:p\(index)=image:\(index)"] }
+        let sets = RewriteCommandTests.fluxSets
+        arguments += [sets[0], sets[1], "--set=" + sets[3], sets[4], sets[5]]
+        arguments += ["--set", "automation-ns:policy=index.repo.fake/updated:v1.0.0", "--set=automation-ns:policy=index.repo.fake/updated:v1.0.1"]
+        let result = try ImagebotBinary.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        let expected = try ImagebotBinary.run(["dry-run", tree.path, "--output", "json"] + RewriteCommandTests.fluxSets)
+        #expect(result.stdout == expected.stdout)
+
+        // A --set with no value still gets ArgumentParser's message.
+        let dangling = try ImagebotBinary.run(["dry-run", tree.path, "--set", "a:b=img:1", "--set"])
+        #expect(dangling.status == 2)
+        #expect(dangling.stderr.contains("Missing value for '--set"))
+    }
+}
