@@ -1,5 +1,4 @@
 import Automation
-import Setters
 
 /// `--set NS:NAME=IMAGE:TAG[@DIGEST]` (repeatable) and `--set-file FILE` of `dry-run`, `update`
 /// and `explain`; the parsing itself is Automation's `PolicyResultsFile`.
