@@ -21,7 +21,7 @@ DEBIAN_PACKAGES := pkg-config libgit2-dev libcurl4-openssl-dev libyaml-dev libpc
 PYTHON_MODULES := moto.server flask_cors jwt cryptography
 PYTHON_PACKAGES := 'moto[server]==5.2.1' 'pyjwt[crypto]'
 
-.PHONY: deps build test bench demo fuzz reliability test-sanitizers image image-deps test-container check-status-page clean
+.PHONY: deps build lint format test bench demo fuzz reliability test-sanitizers image image-deps test-container check-status-page clean
 
 deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
@@ -42,10 +42,18 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# Style: swift-format (in the toolchain) with .swift-format — 4-space indent, 120 columns, the
+# default rules; strict, so any finding fails `make test`. `make format` rewrites the files.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Sources Tests Package.swift
+
 # The end-to-end and cloud-identity tests start real servers (moto, token services, the daemon)
 # and wait on them for seconds at a time; on a 2-core machine Swift's cooperative pool has two
 # threads, so they run in passes of their own rather than starving the registry tests' timeouts.
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip EndToEndTests --skip CloudIdentityTests
 	$(SWIFT) test --skip-build --filter CloudIdentityTests

@@ -106,15 +106,24 @@ let package = Package(
         // imports.
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], swiftSettings: strict),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Basics", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Basics", "TestSupport", logging], swiftSettings: strict),
-        .testTarget(name: "CommitterTests", dependencies: ["Committer", "Basics", "TestServers"], swiftSettings: strict),
+        .testTarget(
+            name: "RegistryTests", dependencies: ["Registry", "Basics", "TestSupport", logging], swiftSettings: strict),
+        .testTarget(
+            name: "CommitterTests", dependencies: ["Committer", "Basics", "TestServers"], swiftSettings: strict),
         .testTarget(name: "TemplateTests", dependencies: ["Template"], swiftSettings: strict),
-        .testTarget(name: "CloudIdentityTests", dependencies: ["CloudIdentity", "Registry", "Basics", "TestServers"], swiftSettings: strict),
+        .testTarget(
+            name: "CloudIdentityTests", dependencies: ["CloudIdentity", "Registry", "Basics", "TestServers"],
+            swiftSettings: strict),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"], swiftSettings: strict),
-        .testTarget(name: "SettersTests", dependencies: ["Setters", "YAML", "Basics", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AutomationTests", dependencies: ["Automation", "Policy", "Registry", "Setters", "Committer", "Template"], swiftSettings: strict),
+        .testTarget(
+            name: "SettersTests", dependencies: ["Setters", "YAML", "Basics", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "AutomationTests",
+            dependencies: ["Automation", "Policy", "Registry", "Setters", "Committer", "Template"],
+            swiftSettings: strict),
         .testTarget(name: "CommandTests", dependencies: ["imagebot", "TestServers"], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["imagebot", "TestServers", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "EndToEndTests", dependencies: ["imagebot", "TestServers", "TestSupport"], swiftSettings: strict),
         // deploy/: the Kubernetes manifests parse and say what the daemon needs.
         .testTarget(name: "DeployTests", dependencies: ["YAML"], swiftSettings: strict),
     ]
@@ -124,14 +133,18 @@ let package = Package(
 if ProcessInfo.processInfo.environment["IMAGEBOT_FUZZ"] != nil {
     package.targets += [
         .target(name: "FuzzSupport", swiftSettings: strict),
-        .executableTarget(name: "FuzzSetters", dependencies: ["FuzzSupport", "Setters", "YAML"], swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzSetters", dependencies: ["FuzzSupport", "Setters", "YAML"], swiftSettings: strict),
         .executableTarget(name: "FuzzConfig", dependencies: ["FuzzSupport", "Automation"], swiftSettings: strict),
         .executableTarget(name: "FuzzSemver", dependencies: ["FuzzSupport", "Policy"], swiftSettings: strict),
-        .executableTarget(name: "FuzzFilter", dependencies: ["FuzzSupport", "Policy", "Basics"], swiftSettings: strict),
-        .executableTarget(name: "FuzzTemplate", dependencies: ["FuzzSupport", "Template", "Automation"], swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzFilter", dependencies: ["FuzzSupport", "Policy", "Basics"], swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzTemplate", dependencies: ["FuzzSupport", "Template", "Automation"], swiftSettings: strict),
         .executableTarget(name: "FuzzDockerConfig", dependencies: ["FuzzSupport", "Registry"], swiftSettings: strict),
         // The Link check compares with libcurl's own URL parser (an oracle, not production use).
-        .executableTarget(name: "FuzzHeaders", dependencies: ["FuzzSupport", "Registry", "CCurl"], swiftSettings: strict),
+        .executableTarget(
+            name: "FuzzHeaders", dependencies: ["FuzzSupport", "Registry", "CCurl"], swiftSettings: strict),
         .executableTarget(name: "FuzzTagList", dependencies: ["FuzzSupport", "Registry"], swiftSettings: strict),
     ]
 }

@@ -1,16 +1,16 @@
 import Basics
 public import CloudIdentity
 import Committer
-import Template
+import Policy
+import Registry
 public import Setters
+import Template
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Policy
-import Registry
 
 /// What one ImageUpdateAutomation run did, for people and for `--output json`.
 public struct AutomationOutcome: Sendable {
@@ -68,7 +68,9 @@ public struct AutomationRunner: Sendable {
 
     /// Runs with policy results the caller already has (the daemon's latest evaluations)
     /// instead of scanning: `resolutions` must cover the automation's policies.
-    public func run(_ automation: ImageUpdateAutomationConfig, resolutions: [PolicyResolution]) async -> AutomationOutcome {
+    public func run(_ automation: ImageUpdateAutomationConfig, resolutions: [PolicyResolution]) async
+        -> AutomationOutcome
+    {
         await execute(automation, committing: true, resolutions: resolutions)
     }
 
@@ -78,7 +80,9 @@ public struct AutomationRunner: Sendable {
         Self.policies(of: automation, in: configuration)
     }
 
-    public static func policies(of automation: ImageUpdateAutomationConfig, in configuration: Configuration) -> [ImagePolicyConfig] {
+    public static func policies(of automation: ImageUpdateAutomationConfig, in configuration: Configuration)
+        -> [ImagePolicyConfig]
+    {
         configuration.policies.values.filter { policy in
             policy.key.namespace == automation.key.namespace
                 && (automation.policySelector?.matches(policy.labels) ?? true)
@@ -112,18 +116,21 @@ public struct AutomationRunner: Sendable {
             resolutions = resolutions.map { resolution in
                 guard let latest = resolution.latest else { return resolution }
                 let consecutiveScans = resolution.previousTag == latest.tag ? 2 : 1
-                return loaded.holds(policy: resolution.key.markerKey, tag: latest.tag, consecutiveScans: consecutiveScans, now: now)
+                return loaded.holds(
+                    policy: resolution.key.markerKey, tag: latest.tag, consecutiveScans: consecutiveScans, now: now)
                     ? FlappingMemory.held(resolution.key, tag: latest.tag) : resolution
             }
         }
         let (results, unresolved) = PolicyResolution.markerResults(resolutions)
         // A fingerprint of every result this run applies (and why others have none), and of
         // the spec that turns them into a commit: if any of it changes, the shortcut is off.
-        let fingerprint = SHA256.hex(Array(
-            (results.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.fullReference)" }
-                + unresolved.keys.sorted().map { "\($0)=?" } + specLines(automation)).joined(separator: "\n").utf8))
+        let fingerprint = SHA256.hex(
+            Array(
+                (results.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.fullReference)" }
+                    + unresolved.keys.sorted().map { "\($0)=?" } + specLines(automation)).joined(separator: "\n").utf8))
         let work = GitWork(
-            automation: automation, source: configuration.gitRepositories[automation.sourceRef], policyFingerprint: fingerprint,
+            automation: automation, source: configuration.gitRepositories[automation.sourceRef],
+            policyFingerprint: fingerprint,
             access: await gitAccess(for: automation), signingKey: signingKey(for: automation),
             stateDirectory: stateDirectory,
             rewriter: MarkerRewriter(policies: results, unresolved: unresolved, tagGuard: tagGuard))
@@ -142,10 +149,13 @@ public struct AutomationRunner: Sendable {
     /// the commit, as stable text (no hash values: they differ between processes).
     func specLines(_ automation: ImageUpdateAutomationConfig) -> [String] {
         func text(_ reference: GitReference?) -> String {
-            reference.map { [$0.branch, $0.tag, $0.semver, $0.name, $0.commit].map { $0 ?? "" }.joined(separator: ",") } ?? ""
+            reference.map {
+                [$0.branch, $0.tag, $0.semver, $0.name, $0.commit].map { $0 ?? "" }.joined(separator: ",")
+            } ?? ""
         }
         let source = configuration.gitRepositories[automation.sourceRef]
-        let allowDowngrade = policies(of: automation).filter { $0.annotations[DowngradeGuard.annotation] == "true" }.map(\.key.description)
+        let allowDowngrade = policies(of: automation).filter { $0.annotations[DowngradeGuard.annotation] == "true" }
+            .map(\.key.description)
         return [
             "path=\(automation.updatePath)", "author=\(automation.authorName) <\(automation.authorEmail)>",
             "template=\(automation.messageTemplate ?? "")",
@@ -164,17 +174,23 @@ public struct AutomationRunner: Sendable {
         guard secrets.exists(namespace: namespace, name: name) else {
             return .failure(AutomationFailure("could not find signing key secret '\(name)'", code: .credentials))
         }
-        let passphrase = secrets.value(namespace: namespace, name: name, key: automation.signingKeyType == .gpg ? "passphrase" : "password")
-            .map { String(decoding: $0, as: UTF8.self) }
+        let passphrase = secrets.value(
+            namespace: namespace, name: name, key: automation.signingKeyType == .gpg ? "passphrase" : "password"
+        )
+        .map { String(decoding: $0, as: UTF8.self) }
         switch automation.signingKeyType {
         case .gpg:
             guard let key = secrets.value(namespace: namespace, name: name, key: "git.asc") else {
-                return .failure(AutomationFailure("signing key secret '\(name)' does not contain a 'git.asc' key", code: .credentials))
+                return .failure(
+                    AutomationFailure(
+                        "signing key secret '\(name)' does not contain a 'git.asc' key", code: .credentials))
             }
             return .success(SigningKey(type: .gpg, secretName: name, key: key, passphrase: passphrase))
         case .ssh:
             guard let key = secrets.value(namespace: namespace, name: name, key: "identity") else {
-                return .failure(AutomationFailure("signing key secret '\(name)' does not contain an 'identity' key", code: .credentials))
+                return .failure(
+                    AutomationFailure(
+                        "signing key secret '\(name)' does not contain an 'identity' key", code: .credentials))
             }
             return .success(SigningKey(type: .ssh, secretName: name, key: key, passphrase: passphrase))
         }
@@ -184,7 +200,9 @@ public struct AutomationRunner: Sendable {
 extension PolicyResolution {
     /// Resolutions as the setter rewriter takes them: results by marker key `ns:name`, and for
     /// the policies without one, the reason (so their markers are reported with it).
-    public static func markerResults(_ resolutions: [PolicyResolution]) -> (results: [String: ImageRef], unresolved: [String: String]) {
+    public static func markerResults(_ resolutions: [PolicyResolution]) -> (
+        results: [String: ImageRef], unresolved: [String: String]
+    ) {
         var results: [String: ImageRef] = [:]
         var unresolved: [String: String] = [:]
         for resolution in resolutions {
@@ -248,7 +266,8 @@ private struct GitWork: Sendable {
             let template = try CommitMessageData.template(forSpec: automation.messageTemplate)
             let (base, _) = try fetchBase(cache, target)
             if try proposeChange(cache, base: base, template: template, outcome: &outcome) != nil {
-                outcome.summary = "would commit \(outcome.rewrites.count) file\(outcome.rewrites.count == 1 ? "" : "s") on \(base.prefix(7)) to branch '\(target.pushBranch)'"
+                outcome.summary =
+                    "would commit \(outcome.rewrites.count) file\(outcome.rewrites.count == 1 ? "" : "s") on \(base.prefix(7)) to branch '\(target.pushBranch)'"
             }
         } catch {
             outcome.failed = true
@@ -270,10 +289,13 @@ private struct GitWork: Sendable {
 
     private func target() throws -> Target {
         guard let source else {
-            throw AutomationFailure("referenced git repository does not exist: GitRepository \(automation.sourceRef)", code: .missingReference)
+            throw AutomationFailure(
+                "referenced git repository does not exist: GitRepository \(automation.sourceRef)",
+                code: .missingReference)
         }
         let checkout = automation.checkout ?? source.reference ?? GitReference(branch: "master")
-        let checkoutIsBranch = checkout.commit == nil && checkout.name == nil && checkout.tag == nil && checkout.semver == nil
+        let checkoutIsBranch =
+            checkout.commit == nil && checkout.name == nil && checkout.tag == nil && checkout.semver == nil
         let checkoutBranch = checkoutIsBranch ? (checkout.branch ?? "master") : nil
         // Flux pushes to the checkout's `branch` even when a tag or commit is what is checked out.
         guard let pushBranch = automation.pushBranch ?? checkoutBranch ?? checkout.branch else {
@@ -287,13 +309,16 @@ private struct GitWork: Sendable {
     /// Fetches the checkout and push branches; returns the commit to build on and the heads seen.
     private func fetchBase(_ cache: GitCache, _ target: Target) throws -> (base: String, heads: [String: String]) {
         var branches = [target.pushBranch]
-        if let checkoutBranch = target.checkoutBranch, checkoutBranch != target.pushBranch { branches.append(checkoutBranch) }
+        if let checkoutBranch = target.checkoutBranch, checkoutBranch != target.pushBranch {
+            branches.append(checkoutBranch)
+        }
         let checkout = target.checkout
         let heads = try cache.fetch(branches: branches, tags: checkout.tag != nil || checkout.semver != nil)
         // semver checkouts use the same range engine as ImagePolicies (Flux's Masterminds rules).
         let checkoutCommit = try cache.resolveCheckout(checkout)
         // A separate push branch continues from its own head when it exists.
-        let base = target.pushBranch == target.checkoutBranch
+        let base =
+            target.pushBranch == target.checkoutBranch
             ? checkoutCommit : (heads["refs/heads/\(target.pushBranch)"] ?? checkoutCommit)
         return (base, heads)
     }
@@ -358,7 +383,8 @@ private struct GitWork: Sendable {
             case .gpg:
                 let imported = try GPGKeyring(armoredKey: key.key, secretName: key.secretName)
                 keyring = imported
-                signer = GPGCommitSigner(keyID: imported.fingerprint, homeDirectory: imported.homeDirectory, passphrase: key.passphrase)
+                signer = GPGCommitSigner(
+                    keyID: imported.fingerprint, homeDirectory: imported.homeDirectory, passphrase: key.passphrase)
             case .ssh:
                 signer = SSHCommitSigner(privateKey: key.key, passphrase: key.passphrase)
             }
@@ -397,8 +423,10 @@ private struct GitWork: Sendable {
         }
         switch result.outcome {
         case .pushed:
-            outcome.summary = "pushed commit \(outcome.commit?.prefix(7) ?? "?") to branch '\(pushBranch)'"
-                + (outcome.attempts > 1 ? " (after \(outcome.attempts - 1) rejected push\(outcome.attempts > 2 ? "es" : ""))" : "")
+            outcome.summary =
+                "pushed commit \(outcome.commit?.prefix(7) ?? "?") to branch '\(pushBranch)'"
+                + (outcome.attempts > 1
+                    ? " (after \(outcome.attempts - 1) rejected push\(outcome.attempts > 2 ? "es" : ""))" : "")
         case .upToDate:
             outcome.commit = nil
             if outcome.summary.isEmpty { outcome.summary = "up to date" }
@@ -406,14 +434,16 @@ private struct GitWork: Sendable {
             outcome.failed = true
             outcome.failureCode = .pushConflict
             outcome.commit = nil
-            outcome.summary = "push to '\(pushBranch)' was rejected \(outcome.attempts) times: another writer keeps moving the branch"
+            outcome.summary =
+                "push to '\(pushBranch)' was rejected \(outcome.attempts) times: another writer keeps moving the branch"
         }
     }
 
     /// The GitRepository's credentials and connection settings; a failure to assemble them is a
     /// credentials failure (a secret missing or incomplete).
     private func gitAccess() throws -> GitAccess {
-        try access.mapError { AutomationFailure($0.description, code: $0.code == .other ? .credentials : $0.code) }.get()
+        try access.mapError { AutomationFailure($0.description, code: $0.code == .other ? .credentials : $0.code) }
+            .get()
     }
 
     /// `./apps/` → `apps`, `.` → `` (the repository root).

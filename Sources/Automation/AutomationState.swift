@@ -23,7 +23,9 @@ struct AutomationState: Hashable {
     }
 
     static func load(stateDirectory: String, key: ObjectKey) -> AutomationState? {
-        guard let data = FileManager.default.contents(atPath: path(stateDirectory: stateDirectory, key: key)) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path(stateDirectory: stateDirectory, key: key)) else {
+            return nil
+        }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
         guard lines.first.map(String.init) == formatLine else { return nil }
         var state = AutomationState(remote: "", heads: [:], policies: "")
@@ -63,7 +65,9 @@ struct FlappingMemory {
 
     static func load(stateDirectory: String, key: ObjectKey) -> FlappingMemory {
         var memory = FlappingMemory()
-        guard let data = FileManager.default.contents(atPath: path(stateDirectory: stateDirectory, key: key)) else { return memory }
+        guard let data = FileManager.default.contents(atPath: path(stateDirectory: stateDirectory, key: key)) else {
+            return memory
+        }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n")
         guard lines.first.map(String.init) == formatLine else { return memory }
         for line in lines.dropFirst() {

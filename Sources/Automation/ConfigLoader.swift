@@ -1,5 +1,5 @@
-import Committer
 import Basics
+import Committer
 import Policy
 import YAML
 
@@ -15,8 +15,12 @@ import Foundation
 public enum ConfigLoader {
     /// The current version first; the beta versions current controllers removed are still read
     /// (their fields are v1's), with a deprecation warning.
-    static let imageGroups = ["image.toolkit.fluxcd.io/v1", "image.toolkit.fluxcd.io/v1beta2", "image.toolkit.fluxcd.io/v1beta1"]
-    static let sourceGroups = ["source.toolkit.fluxcd.io/v1", "source.toolkit.fluxcd.io/v1beta2", "source.toolkit.fluxcd.io/v1beta1"]
+    static let imageGroups = [
+        "image.toolkit.fluxcd.io/v1", "image.toolkit.fluxcd.io/v1beta2", "image.toolkit.fluxcd.io/v1beta1",
+    ]
+    static let sourceGroups = [
+        "source.toolkit.fluxcd.io/v1", "source.toolkit.fluxcd.io/v1beta2", "source.toolkit.fluxcd.io/v1beta1",
+    ]
 
     /// Loads every `*.yaml`/`*.yml` file under `directory` (recursively, hidden entries
     /// skipped), in sorted path order; `directory` may also be a single file.
@@ -24,14 +28,16 @@ public enum ConfigLoader {
         var configuration = Configuration()
         guard let files = manifestFiles(directory: directory) else {
             configuration.diagnostics.append(
-                ConfigDiagnostic(.error, SourceLocation(file: directory, line: 1, column: 1), object: "",
-                                 "config directory does not exist"))
+                ConfigDiagnostic(
+                    .error, SourceLocation(file: directory, line: 1, column: 1), object: "",
+                    "config directory does not exist"))
             return configuration
         }
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
                 configuration.diagnostics.append(
-                    ConfigDiagnostic(.error, SourceLocation(file: file, line: 1, column: 1), object: "", "cannot read the file"))
+                    ConfigDiagnostic(
+                        .error, SourceLocation(file: file, line: 1, column: 1), object: "", "cannot read the file"))
                 continue
             }
             load(bytes: Array(data), file: file, into: &configuration)
@@ -40,7 +46,8 @@ public enum ConfigLoader {
         validateMessageTemplates(&configuration)
         if configuration.objectCount == 0 {
             configuration.diagnostics.append(
-                ConfigDiagnostic(.warning, SourceLocation(file: directory, line: 1, column: 1), object: "",
+                ConfigDiagnostic(
+                    .warning, SourceLocation(file: directory, line: 1, column: 1), object: "",
                     "no ImageRepository, ImagePolicy, ImageUpdateAutomation or GitRepository found "
                         + "(\(files.count) manifest file\(files.count == 1 ? "" : "s") read)"))
         }
@@ -56,7 +63,8 @@ public enum ConfigLoader {
         guard attributes[.type] as? FileAttributeType == .typeDirectory else { return [directory] }
         let entries = (try? FileManager.default.subpathsOfDirectory(atPath: directory)) ?? []
         return entries.filter { path in
-            (path.hasSuffix(".yaml") || path.hasSuffix(".yml")) && !path.split(separator: "/").contains { $0.hasPrefix(".") }
+            (path.hasSuffix(".yaml") || path.hasSuffix(".yml"))
+                && !path.split(separator: "/").contains { $0.hasPrefix(".") }
         }.sorted().map { directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0 }
     }
 
@@ -67,8 +75,9 @@ public enum ConfigLoader {
             stream = try YAMLParser().parse(bytes, file: file)
         } catch {
             configuration.diagnostics.append(
-                ConfigDiagnostic(.error, SourceLocation(file: file, line: error.line, column: error.column), object: "",
-                                 "invalid YAML: \(error.problem)"))
+                ConfigDiagnostic(
+                    .error, SourceLocation(file: file, line: error.line, column: error.column), object: "",
+                    "invalid YAML: \(error.problem)"))
             return
         }
         for document in stream.documents {
@@ -85,25 +94,35 @@ public enum ConfigLoader {
         for policy in configuration.policies.values.sorted(by: { $0.key < $1.key }) {
             let object = "ImagePolicy \(policy.key)"
             guard let repository = configuration.repositories[policy.repository] else {
-                diagnostics.append(ConfigDiagnostic(.error, policy.location, object: object,
-                    "referenced ImageRepository \(policy.repository) does not exist"))
+                diagnostics.append(
+                    ConfigDiagnostic(
+                        .error, policy.location, object: object,
+                        "referenced ImageRepository \(policy.repository) does not exist"))
                 continue
             }
             guard repository.key.namespace != policy.key.namespace else { continue }
             let labels = configuration.labels(ofNamespace: policy.key.namespace)
-            let allowed = repository.accessFrom?.contains { selector in selector.allSatisfy { labels[$0.key] == $0.value } } ?? false
+            let allowed =
+                repository.accessFrom?.contains { selector in selector.allSatisfy { labels[$0.key] == $0.value } }
+                ?? false
             if !allowed {
-                let reason = repository.accessFrom == nil
+                let reason =
+                    repository.accessFrom == nil
                     ? "it has no spec.accessFrom"
                     : "no spec.accessFrom.namespaceSelectors entry matches the labels of namespace '\(policy.key.namespace)'"
-                diagnostics.append(ConfigDiagnostic(.error, policy.location, object: object,
-                    "cannot access 'ImageRepository/\(repository.key)' from namespace '\(policy.key.namespace)': \(reason)"))
+                diagnostics.append(
+                    ConfigDiagnostic(
+                        .error, policy.location, object: object,
+                        "cannot access 'ImageRepository/\(repository.key)' from namespace '\(policy.key.namespace)': \(reason)"
+                    ))
             }
         }
         for automation in configuration.automations.values.sorted(by: { $0.key < $1.key })
         where configuration.gitRepositories[automation.sourceRef] == nil {
-            diagnostics.append(ConfigDiagnostic(.error, automation.location, object: "ImageUpdateAutomation \(automation.key)",
-                "referenced git repository does not exist: GitRepository \(automation.sourceRef)"))
+            diagnostics.append(
+                ConfigDiagnostic(
+                    .error, automation.location, object: "ImageUpdateAutomation \(automation.key)",
+                    "referenced git repository does not exist: GitRepository \(automation.sourceRef)"))
         }
         configuration.diagnostics += diagnostics
     }
@@ -178,8 +197,10 @@ enum ManifestDecoder {
             labels: labels, annotations: annotations, location: reader.location(root))
         reader.object = "\(kind) \(header.key)"
         if deprecated, let node = reader.field(root, "apiVersion", path: "manifest") {
-            reader.warning(node, "apiVersion \(apiVersion) is deprecated and current Flux controllers no longer "
-                + "serve it; read as \(versions[0]) (change the manifest to \(versions[0]))")
+            reader.warning(
+                node,
+                "apiVersion \(apiVersion) is deprecated and current Flux controllers no longer "
+                    + "serve it; read as \(versions[0]) (change the manifest to \(versions[0]))")
         }
         func duplicate() -> Bool {
             let exists: Bool =
@@ -217,7 +238,8 @@ enum ManifestDecoder {
             "suspend", "accessFrom", "exclusionList", "provider", "insecure",
         ]
         guard r.mapping(spec, path: "spec", known: known) != nil else { return nil }
-        var config = ImageRepositoryConfig(key: header.key, location: header.location, labels: header.labels, annotations: header.annotations)
+        var config = ImageRepositoryConfig(
+            key: header.key, location: header.location, labels: header.labels, annotations: header.annotations)
         config.image = r.string(spec, "image", path: "spec", required: true) ?? ""
         if let node = r.field(spec, "image", path: "spec") { validateImage(config.image, node, &r) }
         config.interval = r.duration(spec, "interval", path: "spec", required: true) ?? .zero
@@ -227,9 +249,11 @@ enum ManifestDecoder {
         config.proxySecretRef = r.referenceName(spec, "proxySecretRef", path: "spec")
         config.serviceAccountName = r.string(spec, "serviceAccountName", path: "spec")
         if config.serviceAccountName != nil, let node = r.field(spec, "serviceAccountName", path: "spec") {
-            r.warning(node, "spec.serviceAccountName needs the Kubernetes API (its imagePullSecrets, or a token for "
-                + "object-level workload identity), which imagebot does not talk to; ignored: give the pull secret with "
-                + "spec.secretRef, or use the controller's own identity with spec.provider")
+            r.warning(
+                node,
+                "spec.serviceAccountName needs the Kubernetes API (its imagePullSecrets, or a token for "
+                    + "object-level workload identity), which imagebot does not talk to; ignored: give the pull secret with "
+                    + "spec.secretRef, or use the controller's own identity with spec.provider")
         }
         config.suspend = r.bool(spec, "suspend", path: "spec") ?? false
         config.insecure = r.bool(spec, "insecure", path: "spec") ?? false
@@ -239,7 +263,9 @@ enum ManifestDecoder {
             }
             config.provider = provider
         }
-        if let list = r.stringList(spec, "exclusionList", path: "spec"), let node = r.field(spec, "exclusionList", path: "spec") {
+        if let list = r.stringList(spec, "exclusionList", path: "spec"),
+            let node = r.field(spec, "exclusionList", path: "spec")
+        {
             if list.count > 25 { r.error(node, "spec.exclusionList has \(list.count) items; at most 25 are allowed") }
             do {
                 _ = try ExclusionList(list)
@@ -255,7 +281,8 @@ enum ManifestDecoder {
             if let list = r.field(accessFrom, "namespaceSelectors", path: "spec.accessFrom", required: true) {
                 for item in r.stream.nodes[list].children
                 where r.mapping(item, path: "spec.accessFrom.namespaceSelectors[]", known: ["matchLabels"]) != nil {
-                    selectors.append(r.stringMap(item, "matchLabels", path: "spec.accessFrom.namespaceSelectors[]") ?? [:])
+                    selectors.append(
+                        r.stringMap(item, "matchLabels", path: "spec.accessFrom.namespaceSelectors[]") ?? [:])
                 }
             }
             config.accessFrom = selectors
@@ -270,7 +297,8 @@ enum ManifestDecoder {
             return
         }
         let components = image.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        let hasHost = components.count == 2
+        let hasHost =
+            components.count == 2
             && (components[0].contains(".") || components[0].contains(":") || components[0] == "localhost")
         let path = hasHost ? components[1] : Substring(image)
         if let colon = path.firstIndex(of: ":") {
@@ -283,7 +311,9 @@ enum ManifestDecoder {
     // MARK: ImagePolicy
 
     static func imagePolicy(_ header: Header, _ spec: Int, _ r: inout ManifestReader) -> ImagePolicyConfig? {
-        let known: Set<String> = ["imageRepositoryRef", "policy", "filterTags", "digestReflectionPolicy", "interval", "suspend"]
+        let known: Set<String> = [
+            "imageRepositoryRef", "policy", "filterTags", "digestReflectionPolicy", "interval", "suspend",
+        ]
         guard r.mapping(spec, path: "spec", known: known) != nil else { return nil }
         var repository = ObjectKey(namespace: header.key.namespace, name: "")
         if let ref = r.field(spec, "imageRepositoryRef", path: "spec", required: true),
@@ -292,8 +322,9 @@ enum ManifestDecoder {
             repository.name = r.string(ref, "name", path: "spec.imageRepositoryRef", required: true) ?? ""
             repository.namespace = r.string(ref, "namespace", path: "spec.imageRepositoryRef") ?? header.key.namespace
         }
-        var config = ImagePolicyConfig(key: header.key, location: header.location, labels: header.labels,
-                                       annotations: header.annotations, repository: repository)
+        var config = ImagePolicyConfig(
+            key: header.key, location: header.location, labels: header.labels,
+            annotations: header.annotations, repository: repository)
         if let policy = r.field(spec, "policy", path: "spec", required: true),
             r.mapping(policy, path: "spec.policy", known: ["semver", "alphabetical", "numerical"]) != nil
         {
@@ -308,15 +339,23 @@ enum ManifestDecoder {
             do {
                 _ = try TagFilter(pattern: pattern, extract: config.filterExtract)
             } catch {
-                r.error(r.field(filter, "pattern", path: "spec.filterTags") ?? filter, "spec.filterTags.pattern: \(error.message)")
+                r.error(
+                    r.field(filter, "pattern", path: "spec.filterTags") ?? filter,
+                    "spec.filterTags.pattern: \(error.message)")
             }
         }
-        config.digestReflection = r.enumeration(spec, "digestReflectionPolicy", path: "spec", as: ImagePolicyConfig.DigestReflection.self) ?? .never
+        config.digestReflection =
+            r.enumeration(spec, "digestReflectionPolicy", path: "spec", as: ImagePolicyConfig.DigestReflection.self)
+            ?? .never
         config.interval = r.duration(spec, "interval", path: "spec")
-        if config.interval != nil && config.digestReflection != .always, let node = r.field(spec, "interval", path: "spec") {
+        if config.interval != nil && config.digestReflection != .always,
+            let node = r.field(spec, "interval", path: "spec")
+        {
             r.error(node, "spec.interval is only accepted when spec.digestReflectionPolicy is set to 'Always'")
         }
-        if config.interval == nil && config.digestReflection == .always, let node = r.field(spec, "digestReflectionPolicy", path: "spec") {
+        if config.interval == nil && config.digestReflection == .always,
+            let node = r.field(spec, "digestReflectionPolicy", path: "spec")
+        {
             r.error(node, "spec.interval must be set when spec.digestReflectionPolicy is set to 'Always'")
         }
         config.suspend = r.bool(spec, "suspend", path: "spec") ?? false
@@ -337,7 +376,9 @@ enum ManifestDecoder {
         {
             node = r.field(alphabetical, "order", path: "spec.policy.alphabetical") ?? alphabetical
             let order = r.string(alphabetical, "order", path: "spec.policy.alphabetical") ?? "asc"
-            do { chosen = .alphabetical(try ImagePolicy.SortOrder(parsing: order)) } catch { r.error(node, error.message) }
+            do { chosen = .alphabetical(try ImagePolicy.SortOrder(parsing: order)) } catch {
+                r.error(node, error.message)
+            }
         } else if let numerical = r.field(policy, "numerical", path: "spec.policy"),
             r.mapping(numerical, path: "spec.policy.numerical", known: ["order"]) != nil
         {
@@ -345,7 +386,9 @@ enum ManifestDecoder {
             let order = r.string(numerical, "order", path: "spec.policy.numerical") ?? "asc"
             do { chosen = .numerical(try ImagePolicy.SortOrder(parsing: order)) } catch { r.error(node, error.message) }
         } else {
-            r.error(policy, "invalid policy: given ImagePolicyChoice object is invalid (set semver, alphabetical or numerical)")
+            r.error(
+                policy,
+                "invalid policy: given ImagePolicyChoice object is invalid (set semver, alphabetical or numerical)")
         }
         if let chosen, case .semver = chosen {
             do { _ = try ImagePolicy(rule: chosen) } catch { r.error(node, error.message) }
@@ -357,7 +400,8 @@ enum ManifestDecoder {
 
     static func gitRepository(_ header: Header, _ spec: Int, _ r: inout ManifestReader) -> GitRepositoryConfig? {
         let known: Set<String> = [
-            "url", "ref", "secretRef", "proxySecretRef", "interval", "timeout", "provider", "suspend", "verify", "ignore",
+            "url", "ref", "secretRef", "proxySecretRef", "interval", "timeout", "provider", "suspend", "verify",
+            "ignore",
             "include", "recurseSubmodules", "sparseCheckout", "serviceAccountName",
         ]
         guard r.mapping(spec, path: "spec", known: known) != nil else { return nil }
@@ -378,15 +422,21 @@ enum ManifestDecoder {
             switch config.provider {
             case "generic", "github": break
             case "azure", "aws":
-                r.warning(node, "provider '\(config.provider)' (workload identity for Git) is not supported by imagebot yet: "
-                    + "automations using this repository fail; give credentials with spec.secretRef")
+                r.warning(
+                    node,
+                    "provider '\(config.provider)' (workload identity for Git) is not supported by imagebot yet: "
+                        + "automations using this repository fail; give credentials with spec.secretRef")
             default:
-                r.error(node, "spec.provider must be one of 'generic', 'azure', 'github', 'aws', found '\(config.provider)'")
+                r.error(
+                    node, "spec.provider must be one of 'generic', 'azure', 'github', 'aws', found '\(config.provider)'"
+                )
             }
         }
         if let node = r.field(spec, "serviceAccountName", path: "spec") {
-            r.warning(node, "spec.serviceAccountName needs the Kubernetes API (workload identity tokens), which imagebot "
-                + "does not talk to; ignored")
+            r.warning(
+                node,
+                "spec.serviceAccountName needs the Kubernetes API (workload identity tokens), which imagebot "
+                    + "does not talk to; ignored")
         }
         return config
     }
@@ -421,7 +471,9 @@ enum ManifestDecoder {
         var config = ImageUpdateAutomationConfig(key: header.key, location: header.location, sourceRef: source)
         config.interval = r.duration(spec, "interval", path: "spec", required: true) ?? .zero
         config.suspend = r.bool(spec, "suspend", path: "spec") ?? false
-        if let git = r.field(spec, "git", path: "spec"), r.mapping(git, path: "spec.git", known: ["checkout", "commit", "push"]) != nil {
+        if let git = r.field(spec, "git", path: "spec"),
+            r.mapping(git, path: "spec.git", known: ["checkout", "commit", "push"]) != nil
+        {
             readGit(git, &config, &r)
         } else {
             r.error(spec, "source kind 'GitRepository' necessitates field .spec.git")
@@ -443,7 +495,10 @@ enum ManifestDecoder {
             if written.hasPrefix("/") || written.split(separator: "/").contains(".."),
                 let node = r.field(update, "path", path: "spec.update")
             {
-                r.warning(node, "spec.update.path '\(written)' is read inside the repository as '\(Self.pathInsideRepository(written))', as Flux does")
+                r.warning(
+                    node,
+                    "spec.update.path '\(written)' is read inside the repository as '\(Self.pathInsideRepository(written))', as Flux does"
+                )
             }
         }
         return config
@@ -470,7 +525,9 @@ enum ManifestDecoder {
             config.checkout = gitReference(checkout, "ref", path: "spec.git.checkout", &r)
         }
         if let commit = r.field(git, "commit", path: "spec.git", required: true),
-            r.mapping(commit, path: "spec.git.commit", known: ["author", "signingKey", "messageTemplate", "messageTemplateValues"]) != nil
+            r.mapping(
+                commit, path: "spec.git.commit",
+                known: ["author", "signingKey", "messageTemplate", "messageTemplateValues"]) != nil
         {
             if let author = r.field(commit, "author", path: "spec.git.commit", required: true),
                 r.mapping(author, path: "spec.git.commit.author", known: ["name", "email"]) != nil
@@ -482,12 +539,18 @@ enum ManifestDecoder {
                 r.mapping(signing, path: "spec.git.commit.signingKey", known: ["secretRef", "type"]) != nil
             {
                 config.signingKeySecret = r.referenceName(signing, "secretRef", path: "spec.git.commit.signingKey")
-                if config.signingKeySecret == nil { r.error(signing, "spec.git.commit.signingKey.secretRef is required") }
-                config.signingKeyType = r.enumeration(signing, "type", path: "spec.git.commit.signingKey",
-                                                      as: ImageUpdateAutomationConfig.SigningKeyType.self) ?? .gpg
+                if config.signingKeySecret == nil {
+                    r.error(signing, "spec.git.commit.signingKey.secretRef is required")
+                }
+                config.signingKeyType =
+                    r.enumeration(
+                        signing, "type", path: "spec.git.commit.signingKey",
+                        as: ImageUpdateAutomationConfig.SigningKeyType.self) ?? .gpg
             }
             config.messageTemplate = r.string(commit, "messageTemplate", path: "spec.git.commit")
-            if let node = r.field(commit, "messageTemplate", path: "spec.git.commit") { config.messageTemplateLocation = r.location(node) }
+            if let node = r.field(commit, "messageTemplate", path: "spec.git.commit") {
+                config.messageTemplateLocation = r.location(node)
+            }
             config.messageTemplateValues = r.stringMap(commit, "messageTemplateValues", path: "spec.git.commit")
         }
         if let push = r.field(git, "push", path: "spec.git"),
@@ -497,13 +560,17 @@ enum ManifestDecoder {
             config.pushRefspec = r.string(push, "refspec", path: "spec.git.push")
             config.pushOptions = r.stringMap(push, "options", path: "spec.git.push") ?? [:]
             if !config.pushOptions.isEmpty, let node = r.field(push, "options", path: "spec.git.push") {
-                r.error(node, "spec.git.push.options cannot be sent: the linked libgit2 (Debian 12's 1.5) has no push "
-                    + "options (they need libgit2 1.8); remove them")
+                r.error(
+                    node,
+                    "spec.git.push.options cannot be sent: the linked libgit2 (Debian 12's 1.5) has no push "
+                        + "options (they need libgit2 1.8); remove them")
             }
         }
     }
 
-    static func labelSelector(_ node: Int, path: String, _ r: inout ManifestReader) -> ImageUpdateAutomationConfig.LabelSelector? {
+    static func labelSelector(_ node: Int, path: String, _ r: inout ManifestReader) -> ImageUpdateAutomationConfig
+        .LabelSelector?
+    {
         guard r.mapping(node, path: path, known: ["matchLabels", "matchExpressions"]) != nil else { return nil }
         var selector = ImageUpdateAutomationConfig.LabelSelector()
         selector.matchLabels = r.stringMap(node, "matchLabels", path: path) ?? [:]
@@ -517,9 +584,15 @@ enum ManifestDecoder {
                     r.error(item, "\(path): invalid selector operator '\(op)' (In, NotIn, Exists, DoesNotExist)")
                 } else if (op == "In" || op == "NotIn") && values.isEmpty {
                     // The API server's own validation (metav1.LabelSelectorAsSelector).
-                    r.error(item, "\(path).matchExpressions[].values: Required value: must be specified when `operator` is 'In' or 'NotIn'")
+                    r.error(
+                        item,
+                        "\(path).matchExpressions[].values: Required value: must be specified when `operator` is 'In' or 'NotIn'"
+                    )
                 } else if (op == "Exists" || op == "DoesNotExist") && !values.isEmpty {
-                    r.error(item, "\(path).matchExpressions[].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+                    r.error(
+                        item,
+                        "\(path).matchExpressions[].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
+                    )
                 }
                 selector.matchExpressions.append(.init(key: key, op: op, values: values))
             }

@@ -100,7 +100,9 @@ public struct ImageRepositoryConfig: Sendable, Hashable {
 /// `ImagePolicy`: how to pick the tag from a repository's tags.
 public struct ImagePolicyConfig: Sendable, Hashable {
     public enum DigestReflection: String, Sendable, Hashable, CaseIterable {
-        case never = "Never", ifNotPresent = "IfNotPresent", always = "Always"
+        case never = "Never"
+        case ifNotPresent = "IfNotPresent"
+        case always = "Always"
     }
 
     public var key: ObjectKey

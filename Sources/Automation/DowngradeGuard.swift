@@ -14,11 +14,15 @@ public enum DowngradeGuard {
         for policy in configuration.policies.values where policy.annotations[annotation] != "true" {
             guard case .semver = policy.rule, let rule = policy.rule else { continue }
             let filter = policy.filterPattern.flatMap { try? TagFilter(pattern: $0, extract: policy.filterExtract) }
-            guard policy.filterPattern == nil || filter != nil, let engine = try? ImagePolicy(rule: rule, filter: filter) else { continue }
+            guard policy.filterPattern == nil || filter != nil,
+                let engine = try? ImagePolicy(rule: rule, filter: filter)
+            else { continue }
             engines[policy.key.markerKey] = engine
         }
         return { [engines] policy, current, proposed in
-            guard let engine = engines[policy], engine.isDowngrade(from: current, to: proposed) == true else { return nil }
+            guard let engine = engines[policy], engine.isDowngrade(from: current, to: proposed) == true else {
+                return nil
+            }
             return "policy \(policy) selected \(proposed), a lower version than \(current); downgrade blocked "
                 + "(annotate the ImagePolicy \(annotation): \"true\" to allow it)"
         }

@@ -18,7 +18,8 @@ extension GitCache {
     /// Opens the cache for `remoteURL` with `access`'s credentials and connection.
     convenience init(stateDirectory: String, remoteURL: String, access: GitAccess) throws(GitError) {
         try self.init(
-            stateDirectory: stateDirectory, remoteURL: remoteURL, credentials: access.credentials, connection: access.connection)
+            stateDirectory: stateDirectory, remoteURL: remoteURL, credentials: access.credentials,
+            connection: access.connection)
     }
 }
 
@@ -43,7 +44,9 @@ extension AutomationRunner {
         }
 
         if let name = source.proxySecretRef {
-            guard secrets.exists(namespace: namespace, name: name) else { return failure("proxy secret '\(name)' not found") }
+            guard secrets.exists(namespace: namespace, name: name) else {
+                return failure("proxy secret '\(name)' not found")
+            }
             func text(_ key: String) -> String? {
                 secrets.value(namespace: namespace, name: name, key: key).map { String(decoding: $0, as: UTF8.self) }
             }
@@ -52,14 +55,17 @@ extension AutomationRunner {
             }
             let scheme = address.firstRange(of: "://").map { address[..<$0.lowerBound].lowercased() } ?? ""
             guard ["http", "https", "socks5", "socks5h"].contains(scheme) else {
-                return failure("invalid proxy secret '\(name)': address must be an http, https or socks5 URL, "
-                    + "not '\(scheme.isEmpty ? "no scheme" : scheme)'")
+                return failure(
+                    "invalid proxy secret '\(name)': address must be an http, https or socks5 URL, "
+                        + "not '\(scheme.isEmpty ? "no scheme" : scheme)'")
             }
             if isHTTP {
-                access.connection.proxy = GitConnection.Proxy(url: address, username: text("username"), password: text("password"))
+                access.connection.proxy = GitConnection.Proxy(
+                    url: address, username: text("username"), password: text("password"))
             } else {
-                access.warnings.append("GitRepository \(source.key): proxySecretRef applies to HTTP(S) remotes only; "
-                    + "\(source.url.prefix { $0 != ":" }) connects directly")
+                access.warnings.append(
+                    "GitRepository \(source.key): proxySecretRef applies to HTTP(S) remotes only; "
+                        + "\(source.url.prefix { $0 != ":" }) connects directly")
             }
         }
 
@@ -69,8 +75,9 @@ extension AutomationRunner {
         case "github":
             return await gitHubAppAccess(source, access)
         default:
-            return failure("provider '\(source.provider)' (workload identity for Git) is not supported by imagebot yet; "
-                + "give credentials with spec.secretRef")
+            return failure(
+                "provider '\(source.provider)' (workload identity for Git) is not supported by imagebot yet; "
+                    + "give credentials with spec.secretRef")
         }
         guard let name = source.secretRef else { return .success(access) }
         guard secrets.exists(namespace: namespace, name: name) else { return failure("secret '\(name)' not found") }
@@ -87,7 +94,9 @@ extension AutomationRunner {
         }
         if let identity = bytes("identity") {
             guard let knownHosts = bytes("known_hosts") else {
-                return .failure(AutomationFailure("secret '\(name)' has an SSH identity but no known_hosts: host keys are always checked"))
+                return .failure(
+                    AutomationFailure(
+                        "secret '\(name)' has an SSH identity but no known_hosts: host keys are always checked"))
             }
             access.credentials = .sshKey(privateKey: identity, passphrase: text("password"), knownHosts: knownHosts)
         } else if let token = text("bearerToken") {
@@ -100,7 +109,9 @@ extension AutomationRunner {
 
     /// `provider: github`: an installation token of the GitHub App in the secret, used as
     /// `x-access-token` over HTTPS (as Flux).
-    private func gitHubAppAccess(_ source: GitRepositoryConfig, _ base: GitAccess) async -> Result<GitAccess, AutomationFailure> {
+    private func gitHubAppAccess(_ source: GitRepositoryConfig, _ base: GitAccess) async -> Result<
+        GitAccess, AutomationFailure
+    > {
         var access = base
         let namespace = source.key.namespace
         guard let name = source.secretRef else {
@@ -139,10 +150,13 @@ extension AutomationRunner {
         let present = [("ca.crt", ca), ("tls.crt", cert), ("tls.key", key)].filter { $0.1 != nil }.map(\.0)
         guard !present.isEmpty else { return .success(nil) }
         guard url.hasPrefix("https://") else {
-            return .success("secret '\(name)' has \(present.joined(separator: ", ")), which applies to https:// remotes only; ignored")
+            return .success(
+                "secret '\(name)' has \(present.joined(separator: ", ")), which applies to https:// remotes only; ignored"
+            )
         }
         if (cert == nil) != (key == nil) {
-            return .failure(TLSRefusal("secret '\(name)': tls.crt and tls.key must be given together for a client certificate"))
+            return .failure(
+                TLSRefusal("secret '\(name)': tls.crt and tls.key must be given together for a client certificate"))
         }
         access.connection.caCertificatePEM = ca
         access.connection.clientCertificatePEM = cert

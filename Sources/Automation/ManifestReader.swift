@@ -78,11 +78,16 @@ struct ManifestReader {
         return nil
     }
 
-    mutating func duration(_ mapping: Int, _ key: String, path: String, required: Bool = false, allowHours: Bool = true) -> GoDuration? {
+    mutating func duration(_ mapping: Int, _ key: String, path: String, required: Bool = false, allowHours: Bool = true)
+        -> GoDuration?
+    {
         guard let node = field(mapping, key, path: path, required: required) else { return nil }
-        guard let text = stream.nodes[node].scalarValue, let duration = GoDuration(parsing: text, allowHours: allowHours) else {
+        guard let text = stream.nodes[node].scalarValue,
+            let duration = GoDuration(parsing: text, allowHours: allowHours)
+        else {
             let units = allowHours ? "ms, s, m or h" : "ms, s or m"
-            error(node, "\(path).\(key) must be a duration such as 5m or 1m30s (units \(units)), found \(describe(node))")
+            error(
+                node, "\(path).\(key) must be a duration such as 5m or 1m30s (units \(units)), found \(describe(node))")
             return nil
         }
         return duration
@@ -131,7 +136,9 @@ struct ManifestReader {
     mutating func enumeration<T: RawRepresentable & CaseIterable>(
         _ mapping: Int, _ key: String, path: String, as type: T.Type
     ) -> T? where T.RawValue == String {
-        guard let node = field(mapping, key, path: path), let text = string(mapping, key, path: path) else { return nil }
+        guard let node = field(mapping, key, path: path), let text = string(mapping, key, path: path) else {
+            return nil
+        }
         guard let value = T(rawValue: text) else {
             let allowed = T.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
             error(node, "\(path).\(key) must be one of \(allowed), found '\(text)'")

@@ -42,7 +42,9 @@ public enum PolicyResultsFile {
 
     /// Parses one `NS:NAME=IMAGE:TAG[@DIGEST]`; the error is the cause alone (the caller says
     /// where the text came from).
-    public static func parseAssignment(_ text: Substring) throws(PolicyResultsError) -> (policy: String, reference: ImageRef) {
+    public static func parseAssignment(_ text: Substring) throws(PolicyResultsError) -> (
+        policy: String, reference: ImageRef
+    ) {
         // On UTF-8 code units: `=`, `:`, `/` and `@` are ASCII, and a Character-wise search
         // (grapheme breaking) made 10,000 results take 100 ms.
         let bytes = text.utf8
@@ -120,7 +122,8 @@ public enum PolicyResultsFile {
             for entry in entries { results[entry.policy] = entry.reference }
             return results
         } catch {
-            throw PolicyResultsError(error.code, "\(path):\(error.line.map { "\($0):" } ?? "") \(error.message)", line: error.line)
+            throw PolicyResultsError(
+                error.code, "\(path):\(error.line.map { "\($0):" } ?? "") \(error.message)", line: error.line)
         }
     }
 
@@ -158,7 +161,8 @@ public enum PolicyResultsFile {
             }
             if slice.contains(where: isBlank) {
                 throw PolicyResultsError(
-                    .invalidResult, "a blank inside '\(text)': one NS:NAME=IMAGE:TAG[@DIGEST] per line, comments on lines of their own",
+                    .invalidResult,
+                    "a blank inside '\(text)': one NS:NAME=IMAGE:TAG[@DIGEST] per line, comments on lines of their own",
                     line: lineNumber)
             }
             let entry: Entry
@@ -170,7 +174,8 @@ public enum PolicyResultsFile {
                 throw PolicyResultsError(error.code, "\(error.message)\(got)", line: lineNumber)
             }
             if let first = firstLine.updateValue(lineNumber, forKey: entry.policy) {
-                throw PolicyResultsError(.duplicatePolicy, "\(entry.policy) was already given on line \(first)", line: lineNumber)
+                throw PolicyResultsError(
+                    .duplicatePolicy, "\(entry.policy) was already given on line \(first)", line: lineNumber)
             }
             entries.append(entry)
         }
@@ -220,7 +225,9 @@ public enum PolicyResultsFile {
             guard let latest = policy.latestRef else { continue }
             let key = "\(policy.namespace):\(policy.name)"
             let place = "policies[\(index)] (\(key))"
-            guard !policy.namespace.isEmpty, !policy.name.isEmpty, !policy.namespace.contains(":"), !policy.name.contains(":") else {
+            guard !policy.namespace.isEmpty, !policy.name.isEmpty, !policy.namespace.contains(":"),
+                !policy.name.contains(":")
+            else {
                 throw PolicyResultsError(.invalidPolicy, "\(place): the policy must be NAMESPACE:NAME")
             }
             guard !latest.name.isEmpty, !latest.tag.isEmpty else {
@@ -233,7 +240,8 @@ public enum PolicyResultsFile {
             if let first = firstIndex.updateValue(index, forKey: key) {
                 throw PolicyResultsError(.duplicatePolicy, "\(place): already given as policies[\(first)]")
             }
-            entries.append(Entry(policy: key, reference: ImageRef(name: latest.name, tag: latest.tag, digest: digest), line: 0))
+            entries.append(
+                Entry(policy: key, reference: ImageRef(name: latest.name, tag: latest.tag, digest: digest), line: 0))
         }
         return entries
     }

@@ -75,7 +75,8 @@ public struct Scanner: Sendable {
 
     public init(
         configuration: Configuration, secrets: SecretStore, client: RegistryClient, cache: TagCache?,
-        userDockerConfig: DockerConfig? = nil, maxConcurrentScans: Int = 8, identity: RegistryIdentity = RegistryIdentity()
+        userDockerConfig: DockerConfig? = nil, maxConcurrentScans: Int = 8,
+        identity: RegistryIdentity = RegistryIdentity()
     ) {
         self.configuration = configuration
         self.secrets = secrets
@@ -92,7 +93,9 @@ public struct Scanner: Sendable {
         _ policies: [ImagePolicyConfig], progress: (Int, Int) -> Void = { _, _ in }
     ) async -> (scans: [RepositoryScan], policies: [PolicyResolution]) {
         // A suspended policy is not evaluated: its repository is scanned only for the others.
-        let needed = Set(policies.filter { !$0.suspend }.map(\.repository)).compactMap { configuration.repositories[$0] }.sorted { $0.key < $1.key }
+        let needed = Set(policies.filter { !$0.suspend }.map(\.repository)).compactMap {
+            configuration.repositories[$0]
+        }.sorted { $0.key < $1.key }
         let scans = await scan(needed, progress: progress)
         let byKey = Dictionary(scans.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var resolutions: [PolicyResolution] = []
@@ -151,18 +154,21 @@ public struct Scanner: Sendable {
             let previous = cache?.load(repository.key).flatMap { $0.image == repository.image ? $0 : nil }
             scan.previousTags = previous?.tags
             // The same list as last time has the same revision: no need to hash it again.
-            scan.revision = previous.flatMap { $0.tags == kept ? $0.revision : nil }
+            scan.revision =
+                previous.flatMap { $0.tags == kept ? $0.revision : nil }
                 ?? "sha256:" + SHA256.hex(Array(kept.joined(separator: "\n").utf8))
-            scan.newTags = previous.map { old in
-                guard old.revision != scan.revision else { return [] }
-                let known = Set(old.tags)
-                return kept.filter { !known.contains($0) }
-            } ?? kept
+            scan.newTags =
+                previous.map { old in
+                    guard old.revision != scan.revision else { return [] }
+                    let known = Set(old.tags)
+                    return kept.filter { !known.contains($0) }
+                } ?? kept
             // An unchanged list is not rewritten: a steady-state scan costs no disk writes.
             if previous?.revision != scan.revision {
                 try cache?.store(
-                    CachedScan(image: repository.image, tags: kept, revision: scan.revision,
-                               scanTime: Date().timeIntervalSince1970),
+                    CachedScan(
+                        image: repository.image, tags: kept, revision: scan.revision,
+                        scanTime: Date().timeIntervalSince1970),
                     for: repository.key)
             }
         } catch let error as RegistryError {
@@ -185,19 +191,24 @@ public struct Scanner: Sendable {
     /// Builds the registry options of one repository: credentials from its dockerconfigjson
     /// secret, else from the cloud identity its `provider` names, else (CLI use) from the user's
     /// docker config; CA and client certificate, proxy, timeout.
-    func registryOptions(for repository: ImageRepositoryConfig, reference: ImageReference) async throws -> RegistryOptions {
+    func registryOptions(for repository: ImageRepositoryConfig, reference: ImageReference) async throws
+        -> RegistryOptions
+    {
         var options = RegistryOptions()
         options.insecure = repository.insecure
         options.timeout = Double(repository.effectiveTimeout.milliseconds) / 1000
         let namespace = repository.key.namespace
         if let name = repository.secretRef {
-            let json = secrets.value(namespace: namespace, name: name, key: ".dockerconfigjson")
+            let json =
+                secrets.value(namespace: namespace, name: name, key: ".dockerconfigjson")
                 ?? secrets.value(namespace: namespace, name: name, key: ".dockercfg")
             guard let json else {
                 throw ScanSetupError("\(repository.image): secret '\(name)' has no .dockerconfigjson or .dockercfg key")
             }
             options.credentials = try DockerConfig(json: json).credentials(for: reference) ?? .anonymous
-        } else if let credentials = userDockerConfig?.credentials(for: reference), CloudProvider(rawValue: repository.provider) == nil {
+        } else if let credentials = userDockerConfig?.credentials(for: reference),
+            CloudProvider(rawValue: repository.provider) == nil
+        {
             options.credentials = credentials
         }
         if let name = repository.certSecretRef {
@@ -214,8 +225,12 @@ public struct Scanner: Sendable {
             }
             options.proxy = ProxySettings(
                 url: String(decoding: address, as: UTF8.self),
-                username: secrets.value(namespace: namespace, name: name, key: "username").map { String(decoding: $0, as: UTF8.self) },
-                password: secrets.value(namespace: namespace, name: name, key: "password").map { String(decoding: $0, as: UTF8.self) })
+                username: secrets.value(namespace: namespace, name: name, key: "username").map {
+                    String(decoding: $0, as: UTF8.self)
+                },
+                password: secrets.value(namespace: namespace, name: name, key: "password").map {
+                    String(decoding: $0, as: UTF8.self)
+                })
         }
         // Last: the provider's login goes through the repository's proxy (and CA, for ACR).
         if repository.secretRef == nil, let provider = CloudProvider(rawValue: repository.provider) {
@@ -224,7 +239,8 @@ public struct Scanner: Sendable {
             network.caCertificatePEM = options.caCertificatePEM
             network.timeout = min(30, options.timeout)
             do {
-                options.credentials = try await identity.credentials(for: reference.registry, provider: provider, network: network)
+                options.credentials = try await identity.credentials(
+                    for: reference.registry, provider: provider, network: network)
             } catch {
                 throw ScanSetupError("\(repository.image): provider '\(provider.rawValue)': \(error.message)")
             }
@@ -292,7 +308,8 @@ public struct Scanner: Sendable {
         resolution.decision = decision
         // What the previous scan gave: the flapping guard's "stable across two scans".
         if let previousTags = scan.previousTags {
-            resolution.previousTag = previousTags == scan.tags ? decision.selected : engine.evaluate(previousTags).selected
+            resolution.previousTag =
+                previousTags == scan.tags ? decision.selected : engine.evaluate(previousTags).selected
         }
         guard let tag = decision.selected else {
             resolution.error = decision.failure?.message ?? "nothing selected"

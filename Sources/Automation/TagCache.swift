@@ -53,7 +53,8 @@ public struct TagCache: Sendable {
         /// The next line (without its `\n`), or nil at the end.
         func nextLine() -> UnsafeBufferPointer<UInt8>? {
             guard start < bytes.count, let base = bytes.baseAddress else { return nil }
-            let end = memchr(base + start, 0x0A, bytes.count - start)
+            let end =
+                memchr(base + start, 0x0A, bytes.count - start)
                 .map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
             defer { start = end + 1 }
             return UnsafeBufferPointer(rebasing: bytes[start..<end])
@@ -65,7 +66,8 @@ public struct TagCache: Sendable {
             guard let line = nextLine() else { return nil }  // no blank line: not a cache file
             if line.isEmpty { break }
             guard let space = line.firstIndex(of: UInt8(ascii: " ")) else { return nil }
-            fields[text(UnsafeBufferPointer(rebasing: line[..<space]))] = text(UnsafeBufferPointer(rebasing: line[(space + 1)...]))
+            fields[text(UnsafeBufferPointer(rebasing: line[..<space]))] = text(
+                UnsafeBufferPointer(rebasing: line[(space + 1)...]))
         }
         guard let image = fields["image"], let revision = fields["revision"],
             let scanTime = fields["scan-time"].flatMap({ Double($0) })

@@ -8,7 +8,9 @@ public enum Base64 {
         var i = 0
         while i < data.count {
             let n = min(3, data.count - i)
-            let b0 = data[i], b1 = n > 1 ? data[i + 1] : 0, b2 = n > 2 ? data[i + 2] : 0
+            let b0 = data[i]
+            let b1 = n > 1 ? data[i + 1] : 0
+            let b2 = n > 2 ? data[i + 2] : 0
             out.append(alphabet[Int(b0 >> 2)])
             out.append(alphabet[Int((b0 & 3) << 4 | b1 >> 4)])
             out.append(n > 1 ? alphabet[Int((b1 & 15) << 2 | b2 >> 6)] : UInt8(ascii: "="))

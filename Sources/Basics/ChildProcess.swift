@@ -37,9 +37,12 @@ public enum ChildProcess {
         // must not SIGPIPE us), and pipe2 is hidden from Swift behind _GNU_SOURCE. CLOEXEC keeps
         // children spawned by other threads from inheriting (and holding open) these ends.
         let kind = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        guard socketpair(AF_UNIX, kind, 0, &inPipe) == 0 else { return .failure(Failure(description: "socketpair failed")) }
+        guard socketpair(AF_UNIX, kind, 0, &inPipe) == 0 else {
+            return .failure(Failure(description: "socketpair failed"))
+        }
         guard socketpair(AF_UNIX, kind, 0, &outPipe) == 0 else {
-            close(inPipe[0]); close(inPipe[1])
+            close(inPipe[0])
+            close(inPipe[1])
             return .failure(Failure(description: "socketpair failed"))
         }
         guard socketpair(AF_UNIX, kind, 0, &errPipe) == 0 else {
@@ -83,7 +86,9 @@ public enum ChildProcess {
         close(outPipe[1])
         close(errPipe[1])
         guard rc == 0 else {
-            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
+            close(inPipe[1])
+            close(outPipe[0])
+            close(errPipe[0])
             return .failure(Failure(description: "cannot start \(program): \(String(cString: strerror(rc)))"))
         }
         // Inputs here are small (a host name, nothing): they fit the socket buffer, so writing
@@ -118,8 +123,12 @@ public enum ChildProcess {
         var reaped = false
         while !open.isEmpty {
             let left = deadline - ContinuousClock.now
-            let milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
-            if milliseconds <= 0 { timedOut = true; break }
+            let milliseconds = Int32(
+                clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+            if milliseconds <= 0 {
+                timedOut = true
+                break
+            }
             // Short slices: a daemon the child started (gpg-agent) may hold our descriptors open
             // after the child exits, so its exit, not end-of-file, ends the wait.
             let ready = readReady(waiting: min(milliseconds, 100))
@@ -152,7 +161,9 @@ public enum ChildProcess {
         var pointer = environ
         while let entry = pointer.pointee {
             let text = String(cString: entry)
-            let name = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? text
+            let name =
+                text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+                ?? text
             if overrides[name] == nil { entries.append(text) }
             pointer += 1
         }

@@ -1,10 +1,11 @@
+import Basics
+import Registry
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Basics
-import Registry
 
 /// The container credentials endpoint: EKS Pod Identity (`AWS_CONTAINER_CREDENTIALS_FULL_URI`
 /// with the token in `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`) and ECS task roles
@@ -38,7 +39,8 @@ struct AWSContainerCredentials: Sendable {
         if let tokenFile {
             guard let bytes = environment.readFile(tokenFile) else {
                 throw IdentityError(
-                    .invalidCredentials, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(tokenFile): missing or unreadable")
+                    .invalidCredentials,
+                    "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(tokenFile): missing or unreadable")
             }
             authorization = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
         }
@@ -66,6 +68,8 @@ struct AWSContainerCredentials: Sendable {
 }
 
 /// The JSON both the container endpoint and IMDS answer with.
+// Property names are the service's JSON field names.
+// swift-format-ignore: AlwaysUseLowerCamelCase
 struct AWSCredentialDocument: Decodable {
     var Code: String?
     var Message: String?
@@ -76,12 +80,14 @@ struct AWSCredentialDocument: Decodable {
 
     static func decode(_ body: [UInt8], from step: String) throws(IdentityError) -> AWSCredentials {
         guard let document = try? JSONDecoder().decode(AWSCredentialDocument.self, from: Data(body)) else {
-            throw IdentityError(.invalidResponse, "\(step) answered with something other than a credentials JSON object")
+            throw IdentityError(
+                .invalidResponse, "\(step) answered with something other than a credentials JSON object")
         }
         if let code = document.Code, code != "Success" {
             throw IdentityError(.serviceError, "\(step) failed: \(oneLine("\(code): \(document.Message ?? "")"))")
         }
-        guard let keyID = document.AccessKeyId, !keyID.isEmpty, let secret = document.SecretAccessKey, !secret.isEmpty else {
+        guard let keyID = document.AccessKeyId, !keyID.isEmpty, let secret = document.SecretAccessKey, !secret.isEmpty
+        else {
             throw IdentityError(.invalidResponse, "\(step) answered without AccessKeyId and SecretAccessKey")
         }
         var expiration: AWSTime?
@@ -91,6 +97,7 @@ struct AWSCredentialDocument: Decodable {
             }
             expiration = time
         }
-        return AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: document.Token, expiration: expiration)
+        return AWSCredentials(
+            accessKeyID: keyID, secretAccessKey: secret, sessionToken: document.Token, expiration: expiration)
     }
 }

@@ -21,7 +21,8 @@ enum AWSCredentialSource: Sendable {
         if let id = value("AWS_ACCESS_KEY_ID") ?? value("AWS_ACCESS_KEY"),
             let secret = value("AWS_SECRET_ACCESS_KEY") ?? value("AWS_SECRET_KEY")
         {
-            return .environment(AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: value("AWS_SESSION_TOKEN")))
+            return .environment(
+                AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: value("AWS_SESSION_TOKEN")))
         }
         if let tokenFile = value("AWS_WEB_IDENTITY_TOKEN_FILE") {
             guard let role = value("AWS_ROLE_ARN") else {
@@ -32,18 +33,22 @@ enum AWSCredentialSource: Sendable {
             }
             let endpoint = AWSService.sts.endpoint(region: region, fips: false, variables: variables)
             return .webIdentity(
-                AWSWebIdentity(roleARN: role, tokenFile: tokenFile, sessionName: value("AWS_ROLE_SESSION_NAME"), endpoint: endpoint, region: region))
+                AWSWebIdentity(
+                    roleARN: role, tokenFile: tokenFile, sessionName: value("AWS_ROLE_SESSION_NAME"),
+                    endpoint: endpoint, region: region))
         }
         if let relative = value("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
             return .container(
                 AWSContainerCredentials(
                     url: "http://169.254.170.2" + (relative.hasPrefix("/") ? relative : "/" + relative),
-                    tokenFile: value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"), token: value("AWS_CONTAINER_AUTHORIZATION_TOKEN")))
+                    tokenFile: value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+                    token: value("AWS_CONTAINER_AUTHORIZATION_TOKEN")))
         }
         if let full = value("AWS_CONTAINER_CREDENTIALS_FULL_URI") {
             return .container(
                 AWSContainerCredentials(
-                    url: full, tokenFile: value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"), token: value("AWS_CONTAINER_AUTHORIZATION_TOKEN")))
+                    url: full, tokenFile: value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+                    token: value("AWS_CONTAINER_AUTHORIZATION_TOKEN")))
         }
         if value("AWS_EC2_METADATA_DISABLED")?.lowercased() == "true" {
             throw IdentityError(
@@ -52,9 +57,11 @@ enum AWSCredentialSource: Sendable {
             )
         }
         let ipv6 = value("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE")?.lowercased() == "ipv6"
-        let endpoint = value("AWS_EC2_METADATA_SERVICE_ENDPOINT") ?? (ipv6 ? "http://[fd00:ec2::254]" : "http://169.254.169.254")
+        let endpoint =
+            value("AWS_EC2_METADATA_SERVICE_ENDPOINT") ?? (ipv6 ? "http://[fd00:ec2::254]" : "http://169.254.169.254")
         return .instanceMetadata(
-            AWSInstanceMetadata(endpoint: endpoint, allowsV1: value("AWS_EC2_METADATA_V1_DISABLED")?.lowercased() != "true"))
+            AWSInstanceMetadata(
+                endpoint: endpoint, allowsV1: value("AWS_EC2_METADATA_V1_DISABLED")?.lowercased() != "true"))
     }
 }
 
@@ -87,7 +94,8 @@ struct AWSCredentialChain: Sendable {
             let credentials: AWSCredentials
             switch source {
             case .environment(let c): credentials = c
-            case .webIdentity(let s): credentials = try await s.credentials(http: http, environment: environment, now: now, options: network)
+            case .webIdentity(let s):
+                credentials = try await s.credentials(http: http, environment: environment, now: now, options: network)
             case .container(let s): credentials = try await s.credentials(http: http, environment: environment)
             case .instanceMetadata(let s): credentials = try await s.credentials(http: http)
             }

@@ -17,7 +17,9 @@ struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugS
 
     /// Redacted, e.g. `AWSCredentials(temporary, expires: 2026-12-03T13:00:00Z)`.
     var description: String {
-        guard let expiration else { return sessionToken == nil ? "AWSCredentials(long-lived)" : "AWSCredentials(temporary)" }
+        guard let expiration else {
+            return sessionToken == nil ? "AWSCredentials(long-lived)" : "AWSCredentials(temporary)"
+        }
         return "AWSCredentials(temporary, expires: \(expiration))"
     }
     var debugDescription: String { description }

@@ -24,7 +24,8 @@ struct AWSInstanceMetadata: Sendable {
         let base = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
         var session: String?
         let tokenResponse = try await send(
-            http, HTTPClient.Request(
+            http,
+            HTTPClient.Request(
                 method: "PUT", url: base + "/latest/api/token",
                 headers: [(name: "X-aws-ec2-metadata-token-ttl-seconds", value: "21600")]),
             step: "IMDS token request")
@@ -34,12 +35,14 @@ struct AWSInstanceMetadata: Sendable {
         case 403 where allowsV1, 404 where allowsV1, 405 where allowsV1:
             session = nil
         default:
-            throw IdentityError(.serviceError, "IMDS token request (PUT \(base)/latest/api/token) failed (\(tokenResponse.status))")
+            throw IdentityError(
+                .serviceError, "IMDS token request (PUT \(base)/latest/api/token) failed (\(tokenResponse.status))")
         }
         let secret = session.map { [$0] } ?? []
         let headers = session.map { [(name: "X-aws-ec2-metadata-token", value: $0)] } ?? []
         let rolesURL = base + "/latest/meta-data/iam/security-credentials/"
-        let roles = try await send(http, HTTPClient.Request(url: rolesURL, headers: headers), step: "IMDS role lookup", hiding: secret)
+        let roles = try await send(
+            http, HTTPClient.Request(url: rolesURL, headers: headers), step: "IMDS role lookup", hiding: secret)
         guard roles.status == 200 else {
             throw IdentityError(
                 roles.status == 404 ? .noCredentials : .serviceError,
@@ -47,14 +50,18 @@ struct AWSInstanceMetadata: Sendable {
                     ? "IMDS has no IAM role for this instance (GET \(rolesURL) answered 404): attach an instance profile or use IRSA / EKS Pod Identity"
                     : "IMDS role lookup (GET \(rolesURL)) failed (\(roles.status))")
         }
-        guard let role = String(decoding: roles.body, as: UTF8.self).split(whereSeparator: \.isNewline).first.map({ $0.trimmingWhitespace() }),
+        guard
+            let role = String(decoding: roles.body, as: UTF8.self).split(whereSeparator: \.isNewline).first.map({
+                $0.trimmingWhitespace()
+            }),
             !role.isEmpty, !role.contains("/")
         else {
             throw IdentityError(.invalidResponse, "IMDS role lookup (GET \(rolesURL)) answered without a role name")
         }
         let step = "IMDS credentials for role \(role)"
         let document = try await send(
-            http, HTTPClient.Request(url: rolesURL + SigV4.uriEncode(role, keepingSlash: false), headers: headers), step: step,
+            http, HTTPClient.Request(url: rolesURL + SigV4.uriEncode(role, keepingSlash: false), headers: headers),
+            step: step,
             hiding: secret)
         guard document.status == 200 else {
             throw IdentityError(.serviceError, "\(step) failed (\(document.status))")
@@ -71,7 +78,8 @@ struct AWSInstanceMetadata: Sendable {
             // Nothing listening is the normal case off EC2: the chain is exhausted, not broken.
             throw IdentityError(
                 .noCredentials,
-                "\(step) failed: \(oneLine(error.description, hiding: secrets)) (not on EC2? set AWS_EC2_METADATA_DISABLED=true to skip IMDS)")
+                "\(step) failed: \(oneLine(error.description, hiding: secrets)) (not on EC2? set AWS_EC2_METADATA_DISABLED=true to skip IMDS)"
+            )
         }
     }
 }

@@ -19,14 +19,17 @@ struct AWSRegistryLogin {
                 "provider aws: \(registry) is not an ECR registry (expected <account>.dkr.ecr.<region>.amazonaws.com or public.ecr.aws); for other registries use provider generic with a secretRef"
             )
         }
-        let credentials = try await AWSCredentialChain(http: http, environment: environment, region: host.region, cache: credentialCache, network: network)
-            .credentials()
+        let credentials = try await AWSCredentialChain(
+            http: http, environment: environment, region: host.region, cache: credentialCache, network: network
+        )
+        .credentials()
         let fips: Bool
         if case .private(_, _, let isFIPS) = host { fips = isFIPS } else { fips = false }
         let service: AWSService = host == .public ? .ecrPublic : .ecr
         let endpoint = service.endpoint(region: host.region, fips: fips, variables: environment.variables)
         let now = AWSTime.now()
-        let token = try await ECRAuthorizationToken(host: host, endpoint: endpoint).fetch(http: http, credentials: credentials, now: now, options: network)
+        let token = try await ECRAuthorizationToken(host: host, endpoint: endpoint).fetch(
+            http: http, credentials: credentials, now: now, options: network)
         // A token already past its expiry (clock skew) is still returned but not cached.
         let lifetime = Duration.seconds(max(0, token.expiresAt.seconds - now.seconds))
         return (.basic(username: token.username, password: token.password), lifetime)

@@ -12,6 +12,8 @@ enum AWSServiceAnswer {
     static func error(in body: [UInt8], hiding secrets: [String]) -> String? {
         var code: String?
         var message: String?
+        // Property names are the service's JSON field names.
+        // swift-format-ignore: AlwaysUseLowerCamelCase
         struct JSONError: Decodable {
             var __type: String?
             var code: String?
@@ -84,9 +86,15 @@ enum AWSServiceAnswer {
             case "quot": out += "\""
             case "apos": out += "'"
             default:
-                let scalar: UInt32? = entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16)
+                let scalar: UInt32? =
+                    entity.hasPrefix("#x")
+                    ? UInt32(entity.dropFirst(2), radix: 16)
                     : entity.hasPrefix("#") ? UInt32(entity.dropFirst(), radix: 10) : nil
-                if let scalar, let u = Unicode.Scalar(scalar) { out.unicodeScalars.append(u) } else { out += rest[amp...semi] }
+                if let scalar, let u = Unicode.Scalar(scalar) {
+                    out.unicodeScalars.append(u)
+                } else {
+                    out += rest[amp...semi]
+                }
             }
             rest = rest[rest.index(after: semi)...]
         }

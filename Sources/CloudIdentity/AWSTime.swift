@@ -24,13 +24,15 @@ struct AWSTime: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `X-Amz-Date`: `yyyyMMdd'T'HHmmss'Z'`.
     var amzDate: String {
         let c = civil
-        return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2) + pad(c.second, 2) + "Z"
+        return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2)
+            + pad(c.second, 2) + "Z"
     }
 
     /// ISO 8601, as in error messages about expiries.
     var description: String {
         let c = civil
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))Z"
+        return
+            "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))Z"
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS` with optional fractional seconds and a `Z` or `±HH:MM` zone,

@@ -1,10 +1,11 @@
+import Basics
+import Registry
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Basics
-import Registry
 
 /// IAM Roles for Service Accounts: the projected service-account token in
 /// `AWS_WEB_IDENTITY_TOKEN_FILE` exchanged for role credentials with STS
@@ -23,7 +24,8 @@ struct AWSWebIdentity: Sendable {
     var cacheKey: String { "web-identity|\(roleARN)|\(tokenFile)|\(sessionName ?? "")|\(endpoint)|\(region)" }
 
     func credentials(
-        http: HTTPClient, environment: IdentityEnvironment, now: AWSTime, options: HTTPClient.Options = HTTPClient.Options()
+        http: HTTPClient, environment: IdentityEnvironment, now: AWSTime,
+        options: HTTPClient.Options = HTTPClient.Options()
     ) async throws(IdentityError) -> AWSCredentials {
         let token = try readToken(environment: environment, now: now)
         let session = sessionName ?? String(now.seconds) + "000000000"
@@ -57,10 +59,12 @@ struct AWSWebIdentity: Sendable {
             let sessionToken = AWSServiceAnswer.xmlText("SessionToken", in: credentialsXML),
             !keyID.isEmpty, !secret.isEmpty
         else {
-            throw IdentityError(.invalidResponse, "\(step) answered without Credentials (AccessKeyId, SecretAccessKey, SessionToken)")
+            throw IdentityError(
+                .invalidResponse, "\(step) answered without Credentials (AccessKeyId, SecretAccessKey, SessionToken)")
         }
         let expiration = AWSServiceAnswer.xmlText("Expiration", in: credentialsXML).flatMap { AWSTime(iso8601: $0) }
-        return AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: sessionToken, expiration: expiration)
+        return AWSCredentials(
+            accessKeyID: keyID, secretAccessKey: secret, sessionToken: sessionToken, expiration: expiration)
     }
 
     /// The token file's content, refusing an empty file or a JWT whose `exp` has passed (STS

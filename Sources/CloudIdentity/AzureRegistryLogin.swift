@@ -1,9 +1,9 @@
 import Registry
 
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+import FoundationEssentials
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// Azure Container Registry login (see RegistryIdentity): an Entra access token for ACR's
@@ -31,7 +31,8 @@ struct AzureRegistryLogin {
         guard Self.isACR(registry) else {
             throw IdentityError(
                 .unsupportedRegistry,
-                "Azure: invalid registry '\(registry)' for provider azure: the host must end in \(Self.registrySuffixes.joined(separator: ", ")); use the registry's login server or drop spec.provider")
+                "Azure: invalid registry '\(registry)' for provider azure: the host must end in \(Self.registrySuffixes.joined(separator: ", ")); use the registry's login server or drop spec.provider"
+            )
         }
         let accessToken = try await AzureEntraToken(http: http, environment: environment, network: network)
             .accessToken(scope: Self.scope)
@@ -56,11 +57,16 @@ struct AzureRegistryLogin {
         fields.append(("access_token", accessToken))
         let call = ServiceCall(provider: "Azure", step: "ACR token exchange", http: http, options: network)
         let body = try await call.send(
-            HTTPClient.Request(method: "POST", url: url, headers: [FormEncoding.contentType], body: FormEncoding.body(fields)))
+            HTTPClient.Request(
+                method: "POST", url: url, headers: [FormEncoding.contentType], body: FormEncoding.body(fields)))
+        // Property names are the service's JSON field names.
+        // swift-format-ignore: AlwaysUseLowerCamelCase
         struct Answer: Decodable { var refresh_token: String }
         let token = try call.decode(Answer.self, from: body, url: url).refresh_token
         guard !token.isEmpty else {
-            throw IdentityError(.invalidResponse, "Azure: ACR token exchange at \(ServiceCall.host(of: url)) returned an empty refresh token")
+            throw IdentityError(
+                .invalidResponse,
+                "Azure: ACR token exchange at \(ServiceCall.host(of: url)) returned an empty refresh token")
         }
         return token
     }

@@ -1,10 +1,11 @@
+import Basics
+import Registry
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
-import Basics
-import Registry
 
 /// ECR's `GetAuthorizationToken` (private ECR and ECR Public), a SigV4-signed JSON 1.1 call;
 /// its token is base64 `AWS:<password>`, valid until `expiresAt` (12 hours).
@@ -28,7 +29,9 @@ struct ECRAuthorizationToken: Sendable {
         -> (username: String, password: String, expiresAt: AWSTime)
     {
         guard let url = EndpointURL(endpoint + "/") else {
-            throw IdentityError(.invalidCredentials, "\(service.endpointVariable) or AWS_ENDPOINT_URL \(endpoint) is not an http(s) URL")
+            throw IdentityError(
+                .invalidCredentials, "\(service.endpointVariable) or AWS_ENDPOINT_URL \(endpoint) is not an http(s) URL"
+            )
         }
         let body = Array("{}".utf8)
         let signer = SigV4(region: host.region, service: service.signingName)
@@ -45,12 +48,15 @@ struct ECRAuthorizationToken: Sendable {
         let response: HTTPClient.Response
         do {
             response = try await http.send(
-                HTTPClient.Request(method: "POST", url: url.url, headers: signature.headers, body: body), options: options)
+                HTTPClient.Request(method: "POST", url: url.url, headers: signature.headers, body: body),
+                options: options)
         } catch {
-            throw IdentityError(.transport, "\(step) failed: \(oneLine(error.description, hiding: credentials.secrets))")
+            throw IdentityError(
+                .transport, "\(step) failed: \(oneLine(error.description, hiding: credentials.secrets))")
         }
         guard response.status == 200 else {
-            let cause = AWSServiceAnswer.error(in: response.body, hiding: credentials.secrets)
+            let cause =
+                AWSServiceAnswer.error(in: response.body, hiding: credentials.secrets)
                 ?? AWSServiceAnswer.errorType(header: response.header("x-amzn-errortype")) ?? "no error details"
             throw IdentityError(.serviceError, "\(step) failed (\(response.status)): \(cause)")
         }
@@ -67,22 +73,28 @@ struct ECRAuthorizationToken: Sendable {
     func decode(_ body: [UInt8]) throws(IdentityError) -> (username: String, password: String, expiresAt: AWSTime) {
         let data: Data1?
         do {
-            data = host == .public
+            data =
+                host == .public
                 ? try JSONDecoder().decode(PublicAnswer.self, from: Data(body)).authorizationData
                 : try JSONDecoder().decode(PrivateAnswer.self, from: Data(body)).authorizationData?.first
         } catch {
             throw IdentityError(.invalidResponse, "\(step) answered with something other than its JSON document")
         }
         guard let data else { throw IdentityError(.invalidResponse, "\(step) answered without authorization data") }
-        guard let token = data.authorizationToken else { throw IdentityError(.invalidResponse, "\(step) answered without an authorization token") }
-        guard let expiresAt = data.expiresAt else { throw IdentityError(.invalidResponse, "\(step) answered without expiresAt") }
+        guard let token = data.authorizationToken else {
+            throw IdentityError(.invalidResponse, "\(step) answered without an authorization token")
+        }
+        guard let expiresAt = data.expiresAt else {
+            throw IdentityError(.invalidResponse, "\(step) answered without expiresAt")
+        }
         guard case .success(let decoded) = Base64.decode(token),
             let colon = decoded.firstIndex(of: UInt8(ascii: ":")), colon > 0
         else {
             throw IdentityError(.invalidResponse, "\(step) answered with a token that is not base64 user:password")
         }
         return (
-            String(decoding: decoded[..<colon], as: UTF8.self), String(decoding: decoded[(colon + 1)...], as: UTF8.self),
+            String(decoding: decoded[..<colon], as: UTF8.self),
+            String(decoding: decoded[(colon + 1)...], as: UTF8.self),
             AWSTime(seconds: Int64(expiresAt))
         )
     }

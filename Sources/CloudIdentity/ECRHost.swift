@@ -38,11 +38,16 @@ enum ECRHost: Sendable, Hashable {
             self = .public
             return
         }
-        guard let domain = Self.partitionDomains.sorted(by: { $0.count > $1.count }).first(where: { host.hasSuffix("." + $0) })
+        guard
+            let domain = Self.partitionDomains.sorted(by: { $0.count > $1.count }).first(where: {
+                host.hasSuffix("." + $0)
+            })
         else { return nil }
         let labels = host.dropLast(domain.count + 1).split(separator: ".", omittingEmptySubsequences: false)
         // <account> . dkr . ecr[-fips] . <region>   or   <account> . dkr-ecr[-fips] . <region>
-        let account: Substring, service: String, region: Substring
+        let account: Substring
+        let service: String
+        let region: Substring
         switch labels.count {
         case 4 where labels[1] == "dkr": (account, service, region) = (labels[0], "dkr-" + labels[2], labels[3])
         case 3: (account, service, region) = (labels[0], String(labels[1]), labels[2])

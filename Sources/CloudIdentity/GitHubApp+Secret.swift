@@ -39,19 +39,22 @@ extension GitHubApp {
         guard (owner == nil) != (installationID == nil) else {
             throw IdentityError(
                 .invalidCredentials,
-                "secret '\(secret)' must contain exactly one of '\(SecretKey.installationOwner)' or '\(SecretKey.installationID)'")
+                "secret '\(secret)' must contain exactly one of '\(SecretKey.installationOwner)' or '\(SecretKey.installationID)'"
+            )
         }
         // Flux parses the numbers strictly (no whitespace): "123\n" is not an app ID.
         guard let appID = Int64(String(decoding: appIDBytes, as: UTF8.self)), appID > 0 else {
             throw IdentityError(
-                .invalidCredentials, "app ID must be provided to use github app authentication: '\(SecretKey.appID)' is not a number")
+                .invalidCredentials,
+                "app ID must be provided to use github app authentication: '\(SecretKey.appID)' is not a number")
         }
         let installation: Installation
         if let installationID {
             guard let id = Int64(String(decoding: installationID, as: UTF8.self)), id > 0 else {
                 throw IdentityError(
                     .invalidCredentials,
-                    "app installation owner or ID must be provided to use github app authentication: '\(SecretKey.installationID)' is not a number")
+                    "app installation owner or ID must be provided to use github app authentication: '\(SecretKey.installationID)' is not a number"
+                )
             }
             installation = .id(id)
         } else {
@@ -59,7 +62,8 @@ extension GitHubApp {
             guard !login.isEmpty else {
                 throw IdentityError(
                     .invalidCredentials,
-                    "app installation owner or ID must be provided to use github app authentication: '\(SecretKey.installationOwner)' is empty")
+                    "app installation owner or ID must be provided to use github app authentication: '\(SecretKey.installationOwner)' is empty"
+                )
             }
             installation = .owner(login)
         }
@@ -69,7 +73,9 @@ extension GitHubApp {
         _ = try GitHubAppJWT.privateKey(from: key)
         let baseURL = data[SecretKey.baseURL].map { String(decoding: $0, as: UTF8.self) }
         if let baseURL, !baseURL.isEmpty, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
-            throw IdentityError(.invalidCredentials, "'\(SecretKey.baseURL)' must be an http(s) URL, e.g. https://github.example.com/api/v3")
+            throw IdentityError(
+                .invalidCredentials,
+                "'\(SecretKey.baseURL)' must be an http(s) URL, e.g. https://github.example.com/api/v3")
         }
         self.init(appID: appID, installation: installation, privateKeyPEM: key, baseURL: baseURL)
     }

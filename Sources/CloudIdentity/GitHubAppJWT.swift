@@ -1,9 +1,9 @@
 import _CryptoExtras
 
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+import FoundationEssentials
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// The JWT a GitHub App signs to call the API as itself (RS256, PKCS#1 v1.5 over SHA-256).
@@ -22,7 +22,8 @@ enum GitHubAppJWT {
         let signingInput = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(claims.utf8))
         let signature: [UInt8]
         do {
-            signature = Array(try key.signature(for: Array(signingInput.utf8), padding: .insecurePKCS1v1_5).rawRepresentation)
+            signature = Array(
+                try key.signature(for: Array(signingInput.utf8), padding: .insecurePKCS1v1_5).rawRepresentation)
         } catch {
             throw IdentityError(.invalidCredentials, "GitHub App: signing the app JWT failed")
         }

@@ -1,10 +1,10 @@
-public import Registry
 import Basics
+public import Registry
 
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+import FoundationEssentials
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// Installation access tokens for GitHub Apps (app JWT → installation → access token), cached
@@ -28,7 +28,9 @@ public final class GitHubAppTokens: Sendable {
 
     /// An installation access token for `app`, to use over Git HTTPS as the password of
     /// `GitHubApp.gitUsername`. `options` carries the proxy and CA for the API host.
-    public func token(for app: GitHubApp, options: HTTPClient.Options = HTTPClient.Options()) async throws(IdentityError) -> String {
+    public func token(for app: GitHubApp, options: HTTPClient.Options = HTTPClient.Options())
+        async throws(IdentityError) -> String
+    {
         try await cache.value(for: Self.cacheKey(app)) { () async throws(IdentityError) in
             try await self.mint(app, options: options)
         }
@@ -48,9 +50,12 @@ public final class GitHubAppTokens: Sendable {
         let installationID: Int64
         switch app.installation {
         case .id(let id): installationID = id
-        case .owner(let owner): installationID = try await lookUpInstallation(app, owner: owner, headers: headers, options: options)
+        case .owner(let owner):
+            installationID = try await lookUpInstallation(app, owner: owner, headers: headers, options: options)
         }
 
+        // Property names are the service's JSON field names.
+        // swift-format-ignore: AlwaysUseLowerCamelCase
         struct AccessToken: Decodable {
             var token: String
             var expires_at: String?
@@ -63,7 +68,9 @@ public final class GitHubAppTokens: Sendable {
                 body: Array("{}".utf8)))
         let answer = try call.decode(AccessToken.self, from: body, url: url)
         guard !answer.token.isEmpty else {
-            throw IdentityError(.invalidResponse, "GitHub App: installation token request to \(ServiceCall.host(of: url)) returned no token")
+            throw IdentityError(
+                .invalidResponse,
+                "GitHub App: installation token request to \(ServiceCall.host(of: url)) returned no token")
         }
         // No expiry (never seen from GitHub) means: use it once, do not cache it.
         var lifetime = Duration.zero
@@ -82,11 +89,13 @@ public final class GitHubAppTokens: Sendable {
         var statuses: [String] = []
         for kind in ["orgs", "users"] {
             let url = "\(app.baseURL)/\(kind)/\(PercentEncoding.encode(owner))/installation"
-            let response = try await call.sendForStatus(HTTPClient.Request(url: url, headers: headers), accepting: 200..<500)
+            let response = try await call.sendForStatus(
+                HTTPClient.Request(url: url, headers: headers), accepting: 200..<500)
             switch response.status {
             case 200..<300: return try call.decode(Installation.self, from: response.body, url: url).id
             case 404: statuses.append("\(kind == "orgs" ? "organization" : "user") 404")
-            default: throw call.serviceError(status: response.status, body: response.body, host: ServiceCall.host(of: url))
+            default:
+                throw call.serviceError(status: response.status, body: response.body, host: ServiceCall.host(of: url))
             }
         }
         throw IdentityError(

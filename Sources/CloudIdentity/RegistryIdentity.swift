@@ -57,10 +57,14 @@ public final class RegistryIdentity: Sendable {
     ) async throws(IdentityError) -> (RegistryCredentials, Duration) {
         switch provider {
         case .aws:
-            try await AWSRegistryLogin(http: http, environment: environment, credentialCache: awsCredentials, network: network)
-                .login(registry: registry)
+            try await AWSRegistryLogin(
+                http: http, environment: environment, credentialCache: awsCredentials, network: network
+            )
+            .login(registry: registry)
         case .gcp: try await GCPRegistryLogin(http: http, environment: environment).login(registry: registry)
-        case .azure: try await AzureRegistryLogin(http: http, environment: environment, network: network).login(registry: registry)
+        case .azure:
+            try await AzureRegistryLogin(http: http, environment: environment, network: network).login(
+                registry: registry)
         }
     }
 }

@@ -1,9 +1,9 @@
 import Registry
 
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+import FoundationEssentials
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// One call to a token service, its failures turned into one-line `IdentityError`s that name
@@ -22,13 +22,16 @@ struct ServiceCall {
     }
 
     /// The answer to `request` when its status is in `accepting`; others are service errors.
-    func sendForStatus(_ request: HTTPClient.Request, accepting: Range<Int>) async throws(IdentityError) -> HTTPClient.Response {
+    func sendForStatus(_ request: HTTPClient.Request, accepting: Range<Int>) async throws(IdentityError)
+        -> HTTPClient.Response
+    {
         let host = Self.host(of: request.url)
         let response: HTTPClient.Response
         do {
             response = try await http.send(request, options: options)
         } catch {
-            throw IdentityError(.transport, "\(provider): \(step) to \(host) failed: \(error.curlError ?? error.message)")
+            throw IdentityError(
+                .transport, "\(provider): \(step) to \(host) failed: \(error.curlError ?? error.message)")
         }
         guard accepting.contains(response.status) else {
             throw serviceError(status: response.status, body: response.body, host: host)
@@ -47,7 +50,8 @@ struct ServiceCall {
         do {
             return try JSONDecoder().decode(T.self, from: Data(body))
         } catch {
-            throw IdentityError(.invalidResponse, "\(provider): \(step) to \(Self.host(of: url)) answered with unexpected JSON")
+            throw IdentityError(
+                .invalidResponse, "\(provider): \(step) to \(Self.host(of: url)) answered with unexpected JSON")
         }
     }
 
@@ -63,6 +67,8 @@ struct ServiceCall {
 
 /// The short, human part of a token service's error answer.
 enum ServiceErrorText {
+    // Property names are the service's JSON field names.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     private struct Body: Decodable {
         struct Item: Decodable {
             var code: String?

@@ -77,14 +77,17 @@ struct SigV4 {
         let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, SHA256.hex(Array(canonicalRequest.utf8))]
             .joined(separator: "\n")
 
-        var key = HMAC.sha256(key: Array("AWS4\(credentials.secretAccessKey)".utf8), message: Array(amzDate.prefix(8).utf8))
+        var key = HMAC.sha256(
+            key: Array("AWS4\(credentials.secretAccessKey)".utf8), message: Array(amzDate.prefix(8).utf8))
         for part in [region, service, "aws4_request"] { key = HMAC.sha256(key: key, message: Array(part.utf8)) }
         let signature = Hex.string(HMAC.sha256(key: key, message: Array(stringToSign.utf8)))
 
         let authorization =
             "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
         headers.append((name: "Authorization", value: authorization))
-        return Signature(canonicalRequest: canonicalRequest, stringToSign: stringToSign, authorization: authorization, headers: headers)
+        return Signature(
+            canonicalRequest: canonicalRequest, stringToSign: stringToSign, authorization: authorization,
+            headers: headers)
     }
 
     static func normalizedValue(_ value: String) -> String {
@@ -116,7 +119,8 @@ struct SigV4 {
             return (name, value)
         }
         return pairs.sorted { a, b in
-            a.0 != b.0 ? Array(a.0.utf8).lexicographicallyPrecedes(Array(b.0.utf8))
+            a.0 != b.0
+                ? Array(a.0.utf8).lexicographicallyPrecedes(Array(b.0.utf8))
                 : Array(a.1.utf8).lexicographicallyPrecedes(Array(b.1.utf8))
         }
         .map { "\($0.0)=\($0.1)" }.joined(separator: "&")
@@ -132,7 +136,9 @@ struct SigV4 {
         let input = Array(text.utf8)
         var i = 0
         while i < input.count {
-            if input[i] == UInt8(ascii: "%"), i + 2 < input.count, let high = hexValue(input[i + 1]), let low = hexValue(input[i + 2]) {
+            if input[i] == UInt8(ascii: "%"), i + 2 < input.count, let high = hexValue(input[i + 1]),
+                let low = hexValue(input[i + 2])
+            {
                 bytes.append(high << 4 | low)
                 i += 3
             } else {
@@ -156,7 +162,8 @@ struct SigV4 {
 extension StringProtocol {
     /// Without leading and trailing spaces, tabs and line breaks.
     func trimmingWhitespace() -> String {
-        guard let start = firstIndex(where: { !$0.isWhitespace }), let end = lastIndex(where: { !$0.isWhitespace }) else {
+        guard let start = firstIndex(where: { !$0.isWhitespace }), let end = lastIndex(where: { !$0.isWhitespace })
+        else {
             return ""
         }
         return String(self[start...end])

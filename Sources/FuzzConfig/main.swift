@@ -1,3 +1,4 @@
+import Automation
 // libFuzzer entry point for the Flux config loader (`make fuzz`). Built only with
 // IMAGEBOT_FUZZ=1 and `-sanitize=fuzzer -parse-as-library`; see Sources/FuzzSetters/main.swift
 // for how `FuzzConfig_main` hands control to libFuzzer's driver.
@@ -6,7 +7,6 @@
 // - loading and cross-object validation never trap, whatever the bytes (the loader never throws);
 // - every diagnostic names the file it was given and a 1-based line and column.
 import FuzzSupport
-import Automation
 
 let file = "clusters/prod/input.yaml"
 

@@ -32,7 +32,9 @@ public func fuzzDockerConfig(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     // Parsed for each input: parsed strings kept in a global are reached only through tagged
     // pointers, which LeakSanitizer reports as leaks at exit.
     var references = fixedReferences.map { try! ImageReference(parsing: $0) }
-    if newline != input.endIndex, let reference = try? ImageReference(parsing: String(decoding: input[..<newline], as: UTF8.self)) {
+    if newline != input.endIndex,
+        let reference = try? ImageReference(parsing: String(decoding: input[..<newline], as: UTF8.self))
+    {
         references.append(reference)
     }
     let config: DockerConfig

@@ -1,3 +1,4 @@
+import Basics
 // libFuzzer entry point for `filterTags` (pattern and extract) (`make fuzz`). Built only with
 // IMAGEBOT_FUZZ=1 and `-sanitize=fuzzer -parse-as-library`; see Sources/FuzzSetters/main.swift
 // for how `FuzzFilter_main` hands control to libFuzzer's driver.
@@ -12,7 +13,6 @@
 // - a selection comes without a failure, ties never include the winner, and every tag is
 //   counted exactly once.
 import FuzzSupport
-import Basics
 import Policy
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -43,7 +43,9 @@ func curlParts(_ url: String) -> (scheme: String, host: String, port: String, us
 /// RFC 9110 `tchar`, plus `/` as the parser allows in token68 values.
 func isTokenByte(_ byte: UInt8) -> Bool {
     switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"): true
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "a")...UInt8(ascii: "z"):
+        true
     default: Array("!#$%&'*+-.^_`|~/".utf8).contains(byte)
     }
 }
@@ -55,7 +57,9 @@ public func fuzzHeaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let challenges = AuthChallenge.parse(header)
     if header.utf8.count > 8192 { require(challenges.isEmpty) }  // AuthChallenge.maxHeaderLength
     for challenge in challenges {
-        require(!challenge.scheme.isEmpty && challenge.scheme == challenge.scheme.lowercased(), "scheme '\(challenge.scheme)'")
+        require(
+            !challenge.scheme.isEmpty && challenge.scheme == challenge.scheme.lowercased(),
+            "scheme '\(challenge.scheme)'")
         require(challenge.scheme.utf8.allSatisfy(isTokenByte), "scheme '\(challenge.scheme)' is not a token")
         for name in challenge.parameters.keys { require(name == name.lowercased(), "parameter name '\(name)'") }
     }
@@ -70,7 +74,8 @@ public func fuzzHeaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         // libcurl refusing the URL is safe (the request fails); reading another origin is not.
         guard let parts = curlParts(next) else { continue }
         require(
-            parts.scheme == expected.scheme && parts.host == expected.host && parts.port == expected.port && !parts.userinfo,
+            parts.scheme == expected.scheme && parts.host == expected.host && parts.port == expected.port
+                && !parts.userinfo,
             "Link '\(target)' from '\(base)' resolves to '\(next)', which libcurl reads as \(parts)")
     }
     return 0

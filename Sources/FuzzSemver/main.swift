@@ -58,7 +58,9 @@ public func fuzzSemver(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let selected = decision.selected {
         require(decision.failure == nil, "a selection must come without a failure")
         require(tags.contains(selected), "selected '\(selected)' is not one of the tags")
-        guard let version = SemanticVersion(tag: selected) else { fatalError("selected '\(selected)' is not a version") }
+        guard let version = SemanticVersion(tag: selected) else {
+            fatalError("selected '\(selected)' is not a version")
+        }
         require(range.contains(version), "selected '\(selected)' is outside '\(rangeText)'")
         for other in inRange {
             require(SemanticVersion.compare(version, other) >= 0, "selected '\(selected)' is below \(other)")

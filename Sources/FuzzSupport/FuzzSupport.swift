@@ -2,7 +2,8 @@
 // entry point and a `precondition` that survives the optimised build.
 
 /// `precondition` that keeps its message in the optimised fuzz build (release drops it).
-public func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line) {
+public func require(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "", line: UInt = #line)
+{
     if !condition() { fatalError(message(), line: line) }
 }
 

@@ -1,3 +1,4 @@
+import Foundation  // JSONDecoder, and JSONSerialization (not in FoundationEssentials)
 // libFuzzer entry point for the tag-list page reader (`make fuzz`). Built only with
 // IMAGEBOT_FUZZ=1 and `-sanitize=fuzzer -parse-as-library`; see Sources/FuzzSetters/main.swift
 // for how `FuzzTagList_main` hands control to libFuzzer's driver.
@@ -15,7 +16,6 @@
 //   lets through), or with `tags` written more than once.
 import FuzzSupport
 import Registry
-import Foundation  // JSONDecoder, and JSONSerialization (not in FoundationEssentials)
 
 struct Page: Codable {
     var tags: [String]?
@@ -96,7 +96,9 @@ func usesDecoderLeniency(_ bytes: [UInt8]) -> Bool {
 func hasSurrogateEscape(_ bytes: [UInt8]) -> Bool {
     guard bytes.count >= 4 else { return false }
     for i in 0..<(bytes.count - 3) where bytes[i] == UInt8(ascii: "\\") && bytes[i + 1] == UInt8(ascii: "u") {
-        if bytes[i + 2] | 0x20 == UInt8(ascii: "d"), (UInt8(ascii: "8")...UInt8(ascii: "f")).contains(bytes[i + 3] | 0x20) {
+        if bytes[i + 2] | 0x20 == UInt8(ascii: "d"),
+            (UInt8(ascii: "8")...UInt8(ascii: "f")).contains(bytes[i + 3] | 0x20)
+        {
             return true
         }
     }

@@ -1,3 +1,4 @@
+import Automation
 // libFuzzer entry point for the commit message template engine (`make fuzz`). Built only with
 // IMAGEBOT_FUZZ=1 and `-sanitize=fuzzer -parse-as-library`; see Sources/FuzzSetters/main.swift
 // for how `FuzzTemplate_main` hands control to libFuzzer's driver.
@@ -11,7 +12,6 @@
 // - rendering is hermetic: a second render gives the same message or the same error;
 // - a template without `{{` renders as its own text.
 import FuzzSupport
-import Automation
 import Template
 
 let limits = TemplateLimits()
@@ -21,13 +21,16 @@ func fluxData() -> TemplateValue {
     CommitMessageData(
         automationNamespace: "flux-system", automationName: "apps",
         changes: [
-            .init(file: "apps/podinfo/deployment.yaml", apiVersion: "apps/v1", kind: "Deployment", namespace: "apps",
-                  name: "podinfo", oldValue: "ghcr.io/stefanprodan/podinfo:6.5.0",
-                  newValue: "ghcr.io/stefanprodan/podinfo:6.5.4", setter: "flux-system:podinfo"),
-            .init(file: "apps/podinfo/deployment.yaml", apiVersion: "apps/v1", kind: "Deployment", namespace: "apps",
-                  name: "podinfo", oldValue: "6.5.0", newValue: "6.5.4", setter: "flux-system:podinfo:tag"),
-            .init(file: "infra/redis.yaml", apiVersion: "apps/v1", kind: "StatefulSet", namespace: "",
-                  name: "redis", oldValue: "redis:7.2.3", newValue: "redis:7.2.4", setter: "flux-system:redis"),
+            .init(
+                file: "apps/podinfo/deployment.yaml", apiVersion: "apps/v1", kind: "Deployment", namespace: "apps",
+                name: "podinfo", oldValue: "ghcr.io/stefanprodan/podinfo:6.5.0",
+                newValue: "ghcr.io/stefanprodan/podinfo:6.5.4", setter: "flux-system:podinfo"),
+            .init(
+                file: "apps/podinfo/deployment.yaml", apiVersion: "apps/v1", kind: "Deployment", namespace: "apps",
+                name: "podinfo", oldValue: "6.5.0", newValue: "6.5.4", setter: "flux-system:podinfo:tag"),
+            .init(
+                file: "infra/redis.yaml", apiVersion: "apps/v1", kind: "StatefulSet", namespace: "",
+                name: "redis", oldValue: "redis:7.2.3", newValue: "redis:7.2.4", setter: "flux-system:redis"),
         ],
         values: ["cluster": "prod", "env": "production"]
     ).templateValue

@@ -54,8 +54,10 @@ private func marker(_ policy: Int, _ suffix: String = "") -> String {
 }
 
 private func deployment(app: String, index: Int, policy: Int, marked: Bool, rng: inout SplitMix) -> String {
-    let env = (0..<Int.random(in: 2...12, using: &rng)).map { "            - name: SETTING_\($0)\n              value: \"value-\($0)-\(index)\"" }
-        .joined(separator: "\n")
+    let env = (0..<Int.random(in: 2...12, using: &rng)).map {
+        "            - name: SETTING_\($0)\n              value: \"value-\($0)-\(index)\""
+    }
+    .joined(separator: "\n")
     return """
         # Deployment for \(app); owned by the platform team.
         apiVersion: apps/v1
@@ -164,7 +166,8 @@ private func service(app: String, index: Int, marked: Bool, policy: Int) -> Stri
 }
 
 private func config(app: String, index: Int, marked: Bool, policy: Int, rng: inout SplitMix) -> String {
-    let lines = (0..<Int.random(in: 5...40, using: &rng)).map { "  key\($0): 'value \($0) for \(app)'" }.joined(separator: "\n")
+    let lines = (0..<Int.random(in: 5...40, using: &rng)).map { "  key\($0): 'value \($0) for \(app)'" }.joined(
+        separator: "\n")
     return """
         # Plain configuration, not a Kubernetes object.
         service: \(app)

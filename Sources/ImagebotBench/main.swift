@@ -16,7 +16,8 @@ func registryLikeTags(_ count: Int) -> [String] {
     var rng = SplitMix(seed: 2026)
     func sha() -> String { String(UInt32.random(in: 0...UInt32.max, using: &rng), radix: 16) }
     return (0..<count).map { index in
-        let version = "\(Int.random(in: 0...9, using: &rng)).\(Int.random(in: 0...30, using: &rng)).\(Int.random(in: 0...40, using: &rng))"
+        let version =
+            "\(Int.random(in: 0...9, using: &rng)).\(Int.random(in: 0...30, using: &rng)).\(Int.random(in: 0...40, using: &rng))"
         switch index % 10 {
         case 0, 1: return version
         case 2, 3: return "v" + version
@@ -48,33 +49,38 @@ func median(_ values: [Double]) -> Double {
 }
 
 func benchmarkPolicies() throws {
-let tags = registryLikeTags(100_000)
-let exclusions = try ExclusionList()
-let scenarios: [(String, ImagePolicy)] = [
-    ("(a) semver '>=1.0.0 <2.0.0'", try ImagePolicy(rule: .semver(range: ">=1.0.0 <2.0.0"))),
-    ("(b) semver '^5.0', filter '^v(?P<v>.*)$' / '$v'",
-     try ImagePolicy(rule: .semver(range: "^5.0"), filter: TagFilter(pattern: "^v(?P<v>.*)$", extract: "$v"))),
-    ("(c) numerical, filter '^(main|dev|release)-[a-f0-9]+-(?P<ts>[0-9]+)$' / '$ts'",
-     try ImagePolicy(rule: .numerical(.asc),
-                     filter: TagFilter(pattern: "^(main|dev|release)-[a-f0-9]+-(?P<ts>[0-9]+)$", extract: "$ts"))),
-]
+    let tags = registryLikeTags(100_000)
+    let exclusions = try ExclusionList()
+    let scenarios: [(String, ImagePolicy)] = [
+        ("(a) semver '>=1.0.0 <2.0.0'", try ImagePolicy(rule: .semver(range: ">=1.0.0 <2.0.0"))),
+        (
+            "(b) semver '^5.0', filter '^v(?P<v>.*)$' / '$v'",
+            try ImagePolicy(rule: .semver(range: "^5.0"), filter: TagFilter(pattern: "^v(?P<v>.*)$", extract: "$v"))
+        ),
+        (
+            "(c) numerical, filter '^(main|dev|release)-[a-f0-9]+-(?P<ts>[0-9]+)$' / '$ts'",
+            try ImagePolicy(
+                rule: .numerical(.asc),
+                filter: TagFilter(pattern: "^(main|dev|release)-[a-f0-9]+-(?P<ts>[0-9]+)$", extract: "$ts"))
+        ),
+    ]
 
-let clock = ContinuousClock()
-let runs = 31
-print("policy evaluation over \(tags.count) tags, default exclusion list, median of \(runs) runs (release build):")
-for (name, policy) in scenarios {
-    _ = policy.evaluate(tags, excluding: exclusions)  // warm-up
-    var samples: [Double] = []
-    var decision = PolicyDecision()
-    for _ in 0..<runs {
-        let start = clock.now
-        decision = policy.evaluate(tags, excluding: exclusions)
-        samples.append(milliseconds(clock.now - start))
+    let clock = ContinuousClock()
+    let runs = 31
+    print("policy evaluation over \(tags.count) tags, default exclusion list, median of \(runs) runs (release build):")
+    for (name, policy) in scenarios {
+        _ = policy.evaluate(tags, excluding: exclusions)  // warm-up
+        var samples: [Double] = []
+        var decision = PolicyDecision()
+        for _ in 0..<runs {
+            let start = clock.now
+            decision = policy.evaluate(tags, excluding: exclusions)
+            samples.append(milliseconds(clock.now - start))
+        }
+        let figure = formatted(median(samples))
+        print("  \(figure) ms  \(name) -> \(decision.selected ?? "nothing") (\(decision.eligible) eligible)")
     }
-    let figure = formatted(median(samples))
-    print("  \(figure) ms  \(name) -> \(decision.selected ?? "nothing") (\(decision.eligible) eligible)")
-}
-print("target: at most 15 ms per evaluation on 2 cores")
+    print("target: at most 15 ms per evaluation on 2 cores")
 }
 
 switch CommandLine.arguments.dropFirst().first {
@@ -84,8 +90,11 @@ case "monorepo":
         print("usage: ImagebotBench monorepo DIR [FILES [POLICIES [MARKED_PER_MILLE]]]")
         exit(2)
     }
-    func number(_ index: Int, _ fallback: Int) -> Int { arguments.count > index ? Int(arguments[index]) ?? fallback : fallback }
-    let summary = try writeMonorepo(at: directory, files: number(1, 10_000), policies: number(2, 50), markedPerMille: number(3, 150))
+    func number(_ index: Int, _ fallback: Int) -> Int {
+        arguments.count > index ? Int(arguments[index]) ?? fallback : fallback
+    }
+    let summary = try writeMonorepo(
+        at: directory, files: number(1, 10_000), policies: number(2, 50), markedPerMille: number(3, 150))
     print(summary)
 case "tags":
     let arguments = Array(CommandLine.arguments.dropFirst(2))

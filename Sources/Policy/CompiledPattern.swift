@@ -128,7 +128,9 @@ final class PatternMatcher {
         let result = withEmptySafeBase(subject) { base in
             pattern.jitCompiled
                 ? pcre2_jit_match_8(pattern.code, base, subject.count, offset, 0, matchData, pattern.matchContext)
-                : pcre2_match_8(pattern.code, base, subject.count, offset, UInt32(PCRE2_NO_UTF_CHECK), matchData, pattern.matchContext)
+                : pcre2_match_8(
+                    pattern.code, base, subject.count, offset, UInt32(PCRE2_NO_UTF_CHECK), matchData,
+                    pattern.matchContext)
         }
         if result >= 0 {
             lastSubjectLength = subject.count

@@ -22,7 +22,8 @@ public struct ImagePolicy: Sendable {
         /// Accepts `asc`/`desc` in any case, as Flux upper-cases the order before checking it.
         public init(parsing text: String) throws(PolicyError) {
             guard let order = SortOrder(rawValue: text.lowercased()) else {
-                throw PolicyError(.invalidOrder, "invalid order argument provided: '\(text)', must be one of: ASC, DESC")
+                throw PolicyError(
+                    .invalidOrder, "invalid order argument provided: '\(text)', must be one of: ASC, DESC")
             }
             self = order
         }
@@ -82,7 +83,9 @@ public struct ImagePolicy: Sendable {
 
     // MARK: The three rules
 
-    private func selectSemver(_ tags: [String], _ exclusions: ExclusionList?, _ decision: inout PolicyDecision) throws(PolicyError) {
+    private func selectSemver(_ tags: [String], _ exclusions: ExclusionList?, _ decision: inout PolicyDecision)
+        throws(PolicyError)
+    {
         guard let range else { return }
         var leaders = Leaders<SemanticVersion>()
         try forEachCandidate(tags, exclusions, &decision) { candidate, decision in
@@ -98,9 +101,11 @@ public struct ImagePolicy: Sendable {
             leaders.offer(version, key: candidate.key, tag: candidate.tag) { SemanticVersion.compare($0, $1) }
         }
         guard leaders.hasLeader else {
-            let reason = decision.eligible + decision.outsideRange + decision.invalid == 0
+            let reason =
+                decision.eligible + decision.outsideRange + decision.invalid == 0
                 ? PolicyError(.noCandidates, "no tags to choose from (\(decision.summaryCounts))")
-                : PolicyError(.nothingInRange, "no tag satisfies semver range \"\(range.source)\" (\(decision.summaryCounts))")
+                : PolicyError(
+                    .nothingInRange, "no tag satisfies semver range \"\(range.source)\" (\(decision.summaryCounts))")
             throw reason
         }
         leaders.decide(into: &decision, prefer: .greatest)
@@ -118,7 +123,9 @@ public struct ImagePolicy: Sendable {
                 return order == .asc ? ascending : -ascending
             }
         }
-        guard leaders.hasLeader else { throw PolicyError(.noCandidates, "no tags to choose from (\(decision.summaryCounts))") }
+        guard leaders.hasLeader else {
+            throw PolicyError(.noCandidates, "no tags to choose from (\(decision.summaryCounts))")
+        }
         leaders.decide(into: &decision, prefer: .greatest)
     }
 
@@ -148,7 +155,9 @@ public struct ImagePolicy: Sendable {
             let origin = bad.key == bad.tag ? "" : " (extracted from tag '\(bad.tag)')"
             throw PolicyError(.notNumeric, "failed to parse invalid numeric value '\(bad.key)'\(origin)")
         }
-        guard leaders.hasLeader else { throw PolicyError(.noCandidates, "no tags to choose from (\(decision.summaryCounts))") }
+        guard leaders.hasLeader else {
+            throw PolicyError(.noCandidates, "no tags to choose from (\(decision.summaryCounts))")
+        }
         if sawNaN {
             // NaN never compares, so Flux's answer depends on list order: replay its scan.
             try replayFluxNumericalScan(tags, exclusions, order, &decision)
@@ -172,7 +181,8 @@ public struct ImagePolicy: Sendable {
             candidates.sort { BytewiseOrder.compare($0.tag, $1.tag) > 0 }
         } else {
             var byKey: [String: (value: Double, key: String, tag: String)] = [:]
-            for candidate in candidates where byKey[candidate.key].map({ BytewiseOrder.compare(candidate.tag, $0.tag) < 0 }) ?? true {
+            for candidate in candidates
+            where byKey[candidate.key].map({ BytewiseOrder.compare(candidate.tag, $0.tag) < 0 }) ?? true {
                 byKey[candidate.key] = candidate
             }
             candidates = byKey.values.sorted { BytewiseOrder.compare($0.tag, $1.tag) < 0 }
@@ -255,7 +265,9 @@ private struct Leaders<Value> {
     var hasLeader: Bool { best != nil }
 
     /// `compare(new, best)` > 0 when the new value is better.
-    mutating func offer(_ value: Value, key makeKey: @autoclosure () -> String, tag: String, _ compare: (Value, Value) -> Int) {
+    mutating func offer(
+        _ value: Value, key makeKey: @autoclosure () -> String, tag: String, _ compare: (Value, Value) -> Int
+    ) {
         let order = best.map { compare(value, $0) } ?? 1
         if order > 0 {
             best = value

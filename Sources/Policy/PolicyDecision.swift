@@ -19,7 +19,10 @@ public struct PolicyDecision: Sendable, Hashable {
         /// Compared to pick the winner.
         public var eligible = 0
 
-        public init(candidates: Int = 0, excluded: Int = 0, filteredOut: Int = 0, invalid: Int = 0, outsideRange: Int = 0, eligible: Int = 0) {
+        public init(
+            candidates: Int = 0, excluded: Int = 0, filteredOut: Int = 0, invalid: Int = 0, outsideRange: Int = 0,
+            eligible: Int = 0
+        ) {
             self.candidates = candidates
             self.excluded = excluded
             self.filteredOut = filteredOut
@@ -32,17 +35,35 @@ public struct PolicyDecision: Sendable, Hashable {
     /// Where the tags went.
     public var counts = Counts()
     /// Tags given to the policy.
-    public var candidates: Int { get { counts.candidates } set { counts.candidates = newValue } }
+    public var candidates: Int {
+        get { counts.candidates }
+        set { counts.candidates = newValue }
+    }
     /// Dropped by the exclusion list.
-    public var excluded: Int { get { counts.excluded } set { counts.excluded = newValue } }
+    public var excluded: Int {
+        get { counts.excluded }
+        set { counts.excluded = newValue }
+    }
     /// Did not match `filterTags.pattern`.
-    public var filteredOut: Int { get { counts.filteredOut } set { counts.filteredOut = newValue } }
+    public var filteredOut: Int {
+        get { counts.filteredOut }
+        set { counts.filteredOut = newValue }
+    }
     /// Not a version (semver) or not a number (numerical); always 0 for alphabetical.
-    public var invalid: Int { get { counts.invalid } set { counts.invalid = newValue } }
+    public var invalid: Int {
+        get { counts.invalid }
+        set { counts.invalid = newValue }
+    }
     /// Valid versions that do not satisfy the semver range.
-    public var outsideRange: Int { get { counts.outsideRange } set { counts.outsideRange = newValue } }
+    public var outsideRange: Int {
+        get { counts.outsideRange }
+        set { counts.outsideRange = newValue }
+    }
     /// Compared to pick the winner.
-    public var eligible: Int { get { counts.eligible } set { counts.eligible = newValue } }
+    public var eligible: Int {
+        get { counts.eligible }
+        set { counts.eligible = newValue }
+    }
     /// The winner's original tag.
     public var selected: String?
     /// The value compared for the winner when `extract` is set (otherwise the tag itself).

@@ -217,8 +217,10 @@ struct Constraint: Sendable {
         }
         switch (first, second) {
         case (UInt8(ascii: "!"), UInt8(ascii: "=")): return take(2, .notEqual)
-        case (UInt8(ascii: ">"), UInt8(ascii: "=")), (UInt8(ascii: "="), UInt8(ascii: ">")): return take(2, .greaterOrEqual)
-        case (UInt8(ascii: "<"), UInt8(ascii: "=")), (UInt8(ascii: "="), UInt8(ascii: "<")): return take(2, .lessOrEqual)
+        case (UInt8(ascii: ">"), UInt8(ascii: "=")), (UInt8(ascii: "="), UInt8(ascii: ">")):
+            return take(2, .greaterOrEqual)
+        case (UInt8(ascii: "<"), UInt8(ascii: "=")), (UInt8(ascii: "="), UInt8(ascii: "<")):
+            return take(2, .lessOrEqual)
         case (UInt8(ascii: "~"), UInt8(ascii: ">")): return take(2, .tilde)
         case (UInt8(ascii: ">"), _): return take(1, .greater)
         case (UInt8(ascii: "<"), _): return take(1, .less)

@@ -41,7 +41,10 @@ package struct AuthChallenge: Sendable, Hashable {
             } else if directlyAfterScheme {
                 // token68 (e.g. `Basic abc==`), kept under the empty name.
                 var t = token
-                while s.peek == 0x3D { t += "="; s.advance() }
+                while s.peek == 0x3D {
+                    t += "="
+                    s.advance()
+                }
                 current?.parameters[""] = t
             } else {
                 result.append(c)

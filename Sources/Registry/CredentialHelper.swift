@@ -1,19 +1,22 @@
 import Basics
+
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+import FoundationEssentials
 #else
-    import Foundation
+import Foundation
 #endif
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Runs `docker-credential-<name> get` (the Docker credential-helper protocol): the server
 /// URL on stdin, `{"ServerURL","Username","Secret"}` on stdout.
 enum CredentialHelper {
+    // Property names are the service's JSON field names.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     private struct Output: Decodable {
         var Username: String?
         var Secret: String?

@@ -1,9 +1,9 @@
 internal import CCurl
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Runs once, thread-safely (Swift lazy global), before any other libcurl call.

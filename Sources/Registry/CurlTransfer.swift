@@ -3,9 +3,9 @@ internal import CCurl
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Set from `onCancel` on any thread, read by libcurl's progress callback on the transfer thread.
@@ -169,8 +169,14 @@ final class CurlTransfer {
         var list: UnsafeMutablePointer<curl_slist>?
         // Disable `Expect: 100-continue` round trips on uploads.
         for line in request.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
-            guard !line.contains("\r"), !line.contains("\n") else { ok = false; continue }
-            guard let appended = curl_slist_append(list, line) else { ok = false; continue }
+            guard !line.contains("\r"), !line.contains("\n") else {
+                ok = false
+                continue
+            }
+            guard let appended = curl_slist_append(list, line) else {
+                ok = false
+                continue
+            }
             list = appended
         }
         headerList = list

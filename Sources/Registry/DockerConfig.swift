@@ -1,8 +1,9 @@
 import Basics
+
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+import FoundationEssentials
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// Credentials from a Docker config: `{"auths":{…}}` (`.dockerconfigjson`, `~/.docker/config.json`)

@@ -58,7 +58,10 @@ enum Glob {
     private static func matchClass(_ body: ArraySlice<UInt8>, _ b: UInt8) -> (Bool, ArraySlice<UInt8>)? {
         var p = body
         var negate = false
-        if p.first == UInt8(ascii: "^") { negate = true; p = p.dropFirst() }
+        if p.first == UInt8(ascii: "^") {
+            negate = true
+            p = p.dropFirst()
+        }
         var matched = false
         var first = true
         while let c = p.first {
@@ -66,7 +69,11 @@ enum Glob {
             first = false
             var lo = c
             p = p.dropFirst()
-            if lo == UInt8(ascii: "\\") { guard let e = p.first else { return nil }; lo = e; p = p.dropFirst() }
+            if lo == UInt8(ascii: "\\") {
+                guard let e = p.first else { return nil }
+                lo = e
+                p = p.dropFirst()
+            }
             var hi = lo
             if p.first == UInt8(ascii: "-"), let h = p.dropFirst().first, h != UInt8(ascii: "]") {
                 hi = h

@@ -7,13 +7,6 @@ struct HTTPRequest: Sendable {
     /// Header lines as name/value pairs, sent in order.
     var headers: [(name: String, value: String)] = []
     var body: [UInt8]? = nil
-
-    init(method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
-        self.method = method
-        self.url = url
-        self.headers = headers
-        self.body = body
-    }
 }
 
 /// A complete response: status, headers (case-insensitive lookup) and the body bytes.

@@ -19,7 +19,9 @@ public final class HTTPClient: Sendable {
         public var body: [UInt8]?
 
         /// Creates a request.
-        public init(method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil) {
+        public init(
+            method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil
+        ) {
             self.method = method
             self.url = url
             self.headers = headers
@@ -83,7 +85,8 @@ public final class HTTPClient: Sendable {
         transfer.clientKeyPEM = options.clientKeyPEM
         transfer.proxy = options.proxy
         transfer.followRedirects = options.followRedirects
-        let internalRequest = HTTPRequest(method: request.method, url: request.url, headers: request.headers, body: request.body)
+        let internalRequest = HTTPRequest(
+            method: request.method, url: request.url, headers: request.headers, body: request.body)
         switch await transport.send(internalRequest, options: transfer) {
         case .success(let response):
             return Response(status: response.status, headers: response.headers, body: response.body)

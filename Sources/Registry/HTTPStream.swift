@@ -73,7 +73,8 @@ public final class HTTPStream {
         _ = imagebot_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var effective: UnsafeMutablePointer<CChar>?
         _ = imagebot_easy_getinfo_str(handle, CURLINFO_EFFECTIVE_URL, &effective)
-        return Head(status: status, headers: headers, effectiveURL: effective.map { String(cString: $0) } ?? request.url)
+        return Head(
+            status: status, headers: headers, effectiveURL: effective.map { String(cString: $0) } ?? request.url)
     }
 
     /// Copies up to `buffer.count` body bytes into `buffer`; 0 means the body has ended.
@@ -95,7 +96,8 @@ public final class HTTPStream {
     /// Drives the transfer until body bytes are waiting or it has ended; throws its failure.
     private func fill() throws(RegistryError) {
         guard configured else {
-            throw RegistryError(code: .invalidOptions, message: "\(what): cannot set curl options (CA, client certificate or proxy)")
+            throw RegistryError(
+                code: .invalidOptions, message: "\(what): cannot set curl options (CA, client certificate or proxy)")
         }
         while pendingOffset == pending.count && result == nil {
             var running: Int32 = 0
@@ -128,24 +130,31 @@ public final class HTTPStream {
         ok = ok && set.setLong(CURLOPT_MAXREDIRS, 5)
         ok = ok && set.setLong(CURLOPT_CONNECTTIMEOUT_MS, max(1, Int(options.connectTimeout * 1000)))
         if let timeout = options.timeout { ok = ok && set.setLong(CURLOPT_TIMEOUT_MS, max(1, Int(timeout * 1000))) }
-        ok = ok && imagebot_easy_setopt_ptr(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer)) == CURLE_OK
+        ok =
+            ok
+            && imagebot_easy_setopt_ptr(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer)) == CURLE_OK
         ok = ok && set.setString(CURLOPT_USERAGENT, "imagebot")
         ok = ok && imagebot_easy_setopt_ptr(handle, CURLOPT_WRITEDATA, context) == CURLE_OK
-        ok = ok && imagebot_easy_setopt_write(handle, CURLOPT_WRITEFUNCTION) { data, size, count, user in
-            guard let user else { return 0 }
-            let me = Unmanaged<HTTPStream>.fromOpaque(user).takeUnretainedValue()
-            let n = size * count
-            if let data, n > 0 { me.pending.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n)) }
-            return n
-        } == CURLE_OK
+        ok =
+            ok
+            && imagebot_easy_setopt_write(handle, CURLOPT_WRITEFUNCTION) { data, size, count, user in
+                guard let user else { return 0 }
+                let me = Unmanaged<HTTPStream>.fromOpaque(user).takeUnretainedValue()
+                let n = size * count
+                if let data, n > 0 { me.pending.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n)) }
+                return n
+            } == CURLE_OK
         ok = ok && imagebot_easy_setopt_ptr(handle, CURLOPT_HEADERDATA, context) == CURLE_OK
-        ok = ok && imagebot_easy_setopt_write(handle, CURLOPT_HEADERFUNCTION) { data, size, count, user in
-            guard let user else { return 0 }
-            let n = size * count
-            guard let data, n > 0 else { return n }
-            Unmanaged<HTTPStream>.fromOpaque(user).takeUnretainedValue().headerLine(UnsafeRawBufferPointer(start: data, count: n))
-            return n
-        } == CURLE_OK
+        ok =
+            ok
+            && imagebot_easy_setopt_write(handle, CURLOPT_HEADERFUNCTION) { data, size, count, user in
+                guard let user else { return 0 }
+                let n = size * count
+                guard let data, n > 0 else { return n }
+                Unmanaged<HTTPStream>.fromOpaque(user).takeUnretainedValue().headerLine(
+                    UnsafeRawBufferPointer(start: data, count: n))
+                return n
+            } == CURLE_OK
         switch request.method {
         case "GET": break
         case "POST": ok = ok && set.setLong(CURLOPT_POST, 1)
@@ -153,7 +162,9 @@ public final class HTTPStream {
         }
         if let body = request.body {
             let copy = UnsafeMutableRawPointer.allocate(byteCount: max(1, body.count), alignment: 1)
-            body.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(copy), byteCount: $0.count) }
+            body.withUnsafeBytes {
+                copy.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(copy), byteCount: $0.count)
+            }
             requestBody = copy  // CURLOPT_POSTFIELDS is not copied: owned until deinit
             ok = ok && imagebot_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)) == CURLE_OK
             ok = ok && imagebot_easy_setopt_ptr(handle, CURLOPT_POSTFIELDS, copy) == CURLE_OK
@@ -161,7 +172,10 @@ public final class HTTPStream {
         var list: UnsafeMutablePointer<curl_slist>?
         // No `Expect: 100-continue` round trip before the body.
         for line in request.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
-            guard !line.contains("\r"), !line.contains("\n"), let appended = curl_slist_append(list, line) else { ok = false; continue }
+            guard !line.contains("\r"), !line.contains("\n"), let appended = curl_slist_append(list, line) else {
+                ok = false
+                continue
+            }
             list = appended
         }
         headerList = list
@@ -182,7 +196,8 @@ public final class HTTPStream {
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
-        headers.append((name: line[..<colon].lowercased(), value: String(line[line.index(after: colon)...].trimmingSpaces())))
+        headers.append(
+            (name: line[..<colon].lowercased(), value: String(line[line.index(after: colon)...].trimmingSpaces())))
     }
 
     private func error(for rc: CURLcode) -> RegistryError {
@@ -194,7 +209,9 @@ public final class HTTPStream {
         }
         var e = RegistryError(code: .transport, message: "\(what): \(curlText)", curlError: curlText)
         if rc == CURLE_SSL_CONNECT_ERROR { e.tlsFailure = .handshake }
-        if rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE { e.tlsFailure = .untrustedCertificate }
+        if rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE {
+            e.tlsFailure = .untrustedCertificate
+        }
         if rc == CURLE_SSL_CERTPROBLEM { e.tlsFailure = .handshake }
         return e
     }

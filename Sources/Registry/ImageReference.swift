@@ -143,7 +143,10 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
         guard let first = a.first, let last = a.last, alnum(first), alnum(last) else { return false }
         var i = 0
         while i < a.count {
-            if alnum(a[i]) { i += 1; continue }
+            if alnum(a[i]) {
+                i += 1
+                continue
+            }
             // A separator run: ".", "_", "__" or one or more "-".
             var j = i
             while j < a.count && !alnum(a[j]) { j += 1 }

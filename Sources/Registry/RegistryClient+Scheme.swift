@@ -1,6 +1,6 @@
 import Basics
-import Synchronization
 import Logging
+import Synchronization
 
 extension RegistryClient {
     /// Chooses http or https for a registry the way go-containerregistry does for hosts that
@@ -55,7 +55,8 @@ extension RegistryClient {
         case .failure(let error) where error.tlsFailure == .untrustedCertificate:
             throw RegistryError(
                 code: .transport,
-                message: "\(registry) speaks TLS but its certificate is not trusted (\(error.curlError ?? "verification failed")); "
+                message:
+                    "\(registry) speaks TLS but its certificate is not trusted (\(error.curlError ?? "verification failed")); "
                     + "give its CA in spec.certSecretRef (ca.crt)", curlError: error.curlError)
         case .failure(let error) where error.tlsFailure == .handshake:
             schemes.withLock { $0[registry] = "http" }

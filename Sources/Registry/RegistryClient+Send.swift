@@ -3,9 +3,9 @@ import Logging
 import Metrics
 
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+import FoundationEssentials
 #else
-    import Foundation
+import Foundation
 #endif
 
 extension RegistryClient {
@@ -57,8 +57,11 @@ extension RegistryClient {
         case .success(let response): code = String(response.status)
         case .failure: code = "error"
         }
-        Counter(label: "imagebot_registry_requests_total", dimensions: [("registry", registry), ("code", code)]).increment()
-        if code == "429" { Counter(label: "imagebot_registry_throttled_total", dimensions: [("registry", registry)]).increment() }
+        Counter(label: "imagebot_registry_requests_total", dimensions: [("registry", registry), ("code", code)])
+            .increment()
+        if code == "429" {
+            Counter(label: "imagebot_registry_throttled_total", dimensions: [("registry", registry)]).increment()
+        }
     }
 
     private func pause(

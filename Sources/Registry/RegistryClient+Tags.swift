@@ -1,11 +1,11 @@
 import Basics
-import Synchronization
 import Logging
+import Synchronization
 
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+import FoundationEssentials
 #else
-    import Foundation
+import Foundation
 #endif
 
 extension RegistryClient {

@@ -2,12 +2,14 @@ import Basics
 import Logging
 
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+import FoundationEssentials
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// The Docker token endpoint's answer (distribution `token` spec / OAuth2).
+// Property names are the service's JSON field names.
+// swift-format-ignore: AlwaysUseLowerCamelCase
 private struct TokenResponse: Decodable {
     var token: String?
     var access_token: String?

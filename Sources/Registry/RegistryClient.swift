@@ -21,7 +21,8 @@ public final class RegistryClient: Sendable {
     /// Creates a client. `logger` receives debug events (retries, token refreshes); the library
     /// never creates its own logger and never logs credentials.
     public convenience init(maxConcurrentRequestsPerRegistry: Int = 4, logger: Logger? = nil) {
-        self.init(maxConcurrentRequestsPerRegistry: maxConcurrentRequestsPerRegistry, logger: logger, tokens: TokenCache())
+        self.init(
+            maxConcurrentRequestsPerRegistry: maxConcurrentRequestsPerRegistry, logger: logger, tokens: TokenCache())
     }
 
     /// A client whose token cache is given (tests pass one on a clock they control).

@@ -1,8 +1,9 @@
 import Basics
+
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+import FoundationEssentials
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// The distribution spec's error body: `{"errors":[{"code":"…","message":"…"}]}`.

@@ -19,21 +19,31 @@ enum RetryAfter {
     /// and asctime (`Sun Nov  6 08:49:37 1994`) into Unix seconds.
     static func httpDate(_ value: Substring) -> Double? {
         let fields = value.split(whereSeparator: { $0 == " " || $0 == "," })
-        var day: Int?, month: Int?, year: Int?, time: Substring?
+        var day: Int?
+        var month: Int?
+        var year: Int?
+        var time: Substring?
         if fields.count == 4, fields[3] == "GMT" {
             if fields[1].contains("-") {  // RFC 850
                 let dmy = fields[1].split(separator: "-")
                 guard dmy.count == 3 else { return nil }
-                day = Int(dmy[0]); month = monthIndex(dmy[1])
+                day = Int(dmy[0])
+                month = monthIndex(dmy[1])
                 year = Int(dmy[2]).map { $0 < 100 ? ($0 < 70 ? 2000 + $0 : 1900 + $0) : $0 }
                 time = fields[2]
             } else {
                 return nil
             }
         } else if fields.count == 6, fields[5] == "GMT" {  // IMF-fixdate
-            day = Int(fields[1]); month = monthIndex(fields[2]); year = Int(fields[3]); time = fields[4]
+            day = Int(fields[1])
+            month = monthIndex(fields[2])
+            year = Int(fields[3])
+            time = fields[4]
         } else if fields.count == 5 {  // asctime
-            month = monthIndex(fields[1]); day = Int(fields[2]); time = fields[3]; year = Int(fields[4])
+            month = monthIndex(fields[1])
+            day = Int(fields[2])
+            time = fields[3]
+            year = Int(fields[4])
         }
         guard let day, let month, let year, let time, (1...31).contains(day), (1970...9999).contains(year) else {
             return nil

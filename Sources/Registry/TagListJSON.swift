@@ -47,11 +47,15 @@ package enum TagListJSON {
         var atEnd: Bool { index >= bytes.count }
 
         func invalid(_ what: String) -> Failure {
-            Failure(reason: atEnd ? "invalid JSON: \(what), found the end of the data" : "invalid JSON: \(what) at byte \(index)")
+            Failure(
+                reason: atEnd
+                    ? "invalid JSON: \(what), found the end of the data" : "invalid JSON: \(what) at byte \(index)")
         }
 
         mutating func skipWhitespace() {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+            while index < bytes.count,
+                bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09
+            {
                 index += 1
             }
         }
@@ -64,7 +68,9 @@ package enum TagListJSON {
 
         mutating func consume(_ word: String) -> Bool {
             let utf8 = Array(word.utf8)
-            guard bytes.count - index >= utf8.count, bytes[index..<index + utf8.count].elementsEqual(utf8) else { return false }
+            guard bytes.count - index >= utf8.count, bytes[index..<index + utf8.count].elementsEqual(utf8) else {
+                return false
+            }
             index += utf8.count
             return true
         }
@@ -131,9 +137,12 @@ package enum TagListJSON {
                         var scalar = try hex4()
                         if (0xD800..<0xDC00).contains(scalar), consume("\\u") {
                             let low = try hex4()
-                            if (0xDC00..<0xE000).contains(low) { scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00) }
+                            if (0xDC00..<0xE000).contains(low) {
+                                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                            }
                         }
-                        output.append(contentsOf: Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8))
+                        output.append(
+                            contentsOf: Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8))
                     default:
                         throw invalid("invalid escape")
                     }
@@ -165,7 +174,9 @@ package enum TagListJSON {
 
         /// Validates and skips any JSON value.
         mutating func skipValue(depth: Int) throws(Failure) {
-            guard depth <= TagListJSON.maxDepth else { throw invalid("nested deeper than \(TagListJSON.maxDepth) levels") }
+            guard depth <= TagListJSON.maxDepth else {
+                throw invalid("nested deeper than \(TagListJSON.maxDepth) levels")
+            }
             guard index < bytes.count else { throw invalid("expected a value") }
             switch bytes[index] {
             case UInt8(ascii: "\""):

@@ -1,4 +1,5 @@
 import Basics
+
 /// Runs libcurl transfers on dedicated threads (`BlockingThread`), off the Swift cooperative
 /// pool: `curl_easy_perform` blocks for up to the request timeout.
 ///

@@ -46,7 +46,8 @@ struct FileRewriter {
         for case .marker(let marker) in locator.readings.values { outcome.referencedPolicies.insert(marker.policy) }
         let (marked, unread) = locator.locate()
         for marker in unread {
-            outcome.warnings.append(.init(severity: .warning, file: file, line: marker.line + 1, message: marker.reason))
+            outcome.warnings.append(
+                .init(severity: .warning, file: file, line: marker.line + 1, message: marker.reason))
         }
         var edits: [ScalarEdit] = []
         var identities: [Int: ObjectIdentity] = [:]
@@ -69,9 +70,12 @@ struct FileRewriter {
             }
             func record(_ result: MarkerReport.Outcome, _ proposed: String?, _ reason: String = "") {
                 guard reportsMarkers else { return }
-                outcome.markers.append(MarkerReport(
-                    file: file, line: node.contentStart.line, column: node.contentStart.column, setter: marker.setter,
-                    policy: marker.policy, current: node.scalarValue, proposed: proposed, outcome: result, reason: reason))
+                outcome.markers.append(
+                    MarkerReport(
+                        file: file, line: node.contentStart.line, column: node.contentStart.column,
+                        setter: marker.setter,
+                        policy: marker.policy, current: node.scalarValue, proposed: proposed, outcome: result,
+                        reason: reason))
             }
             guard let ref = policies[marker.policy] else {
                 if let reason = unresolved[marker.policy] {
@@ -93,7 +97,8 @@ struct FileRewriter {
                 record(.upToDate, newValue)
                 continue
             }
-            if let tagGuard, let current = marker.field.tag(in: oldValue), let proposed = marker.field.tag(in: newValue),
+            if let tagGuard, let current = marker.field.tag(in: oldValue),
+                let proposed = marker.field.tag(in: newValue),
                 current != proposed, let reason = tagGuard(marker.policy, current, proposed)
             {
                 report(.warning, "\(marker.setter): kept \(oldValue): \(reason)")

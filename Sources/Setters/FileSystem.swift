@@ -1,11 +1,11 @@
 import Basics
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// The small set of POSIX calls the walker and writer need (no Foundation).
@@ -85,7 +85,8 @@ enum FileSystem {
         while true {
             if count == buffer.count {
                 guard count <= limit else {
-                    throw FileSystemError(path: path, operation: "read", message: "file is over the \(limit)-byte limit")
+                    throw FileSystemError(
+                        path: path, operation: "read", message: "file is over the \(limit)-byte limit")
                 }
                 let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 1)
                 larger.copyMemory(from: UnsafeRawBufferPointer(buffer))
@@ -102,7 +103,8 @@ enum FileSystem {
             count += n
         }
         guard count <= limit else {
-            throw FileSystemError(path: path, operation: "read", message: "file is \(count) bytes, over the \(limit)-byte limit")
+            throw FileSystemError(
+                path: path, operation: "read", message: "file is \(count) bytes, over the \(limit)-byte limit")
         }
         return [UInt8](UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
     }
@@ -121,9 +123,9 @@ enum FileSystem {
 
 /// Linux's O_NOATIME (glibc hides the macro from Swift behind _GNU_SOURCE).
 #if os(Linux)
-    private let noAccessTimeFlag: Int32 = 0o1000000
+private let noAccessTimeFlag: Int32 = 0o1000000
 #else
-    private let noAccessTimeFlag: Int32 = 0
+private let noAccessTimeFlag: Int32 = 0
 #endif
 
 /// `read(2)` without clashing with `FileSystem.read`.

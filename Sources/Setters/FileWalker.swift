@@ -36,7 +36,8 @@ enum FileWalker {
         var root = rawRoot
         while root.count > 1, root.hasSuffix("/") { root.removeLast() }
         guard let realRoot = FileSystem.realPath(root), let rootKind = FileSystem.targetKind(root) else {
-            diagnostics.errors.append(.init(severity: .error, file: root, message: "path does not exist or cannot be resolved"))
+            diagnostics.errors.append(
+                .init(severity: .error, file: root, message: "path does not exist or cannot be resolved"))
             return diagnostics
         }
         if rootKind == .file {
@@ -68,18 +69,23 @@ enum FileWalker {
             let path = "\(root)/\(relative)"
             switch entry.kind {
             case .directory:
-                if let entries = sortedEntries(path, relative: relative, &diagnostics) { stack.append((relative, entries, 0)) }
+                if let entries = sortedEntries(path, relative: relative, &diagnostics) {
+                    stack.append((relative, entries, 0))
+                }
             case .file:
                 batch.append(Candidate(relativePath: relative, readPath: path, writePath: path))
             case .symlink:
                 guard let target = FileSystem.realPath(path), let kind = FileSystem.targetKind(target) else {
-                    diagnostics.warnings.append(.init(severity: .warning, file: relative, message: "skipped: dangling symlink"))
+                    diagnostics.warnings.append(
+                        .init(severity: .warning, file: relative, message: "skipped: dangling symlink"))
                     continue
                 }
                 guard kind == .file else { continue }  // directory symlinks are never followed
                 guard target.hasPrefix(insideRoot) else {
                     diagnostics.warnings.append(
-                        .init(severity: .warning, file: relative, message: "skipped: symlink resolves outside the path (\(target))"))
+                        .init(
+                            severity: .warning, file: relative,
+                            message: "skipped: symlink resolves outside the path (\(target))"))
                     continue
                 }
                 batch.append(Candidate(relativePath: relative, readPath: path, writePath: target))
@@ -109,8 +115,9 @@ enum FileWalker {
             raw = try FileSystem.entries(path)
         } catch {
             diagnostics.warnings.append(
-                .init(severity: .warning, file: relative.isEmpty ? "." : relative,
-                      message: "skipped: \(error.operation): \(error.message)"))
+                .init(
+                    severity: .warning, file: relative.isEmpty ? "." : relative,
+                    message: "skipped: \(error.operation): \(error.message)"))
             return nil
         }
         var entries: [Entry] = []

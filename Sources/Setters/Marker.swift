@@ -89,7 +89,9 @@ extension Marker.Field {
         case .name, .digest: return nil
         case .full:
             let reference = value.split(separator: "@", maxSplits: 1).first.map(String.init) ?? value
-            guard let colon = reference.lastIndex(of: ":"), reference[colon...].firstIndex(of: "/") == nil else { return nil }
+            guard let colon = reference.lastIndex(of: ":"), reference[colon...].firstIndex(of: "/") == nil else {
+                return nil
+            }
             return String(reference[reference.index(after: colon)...])
         }
     }

@@ -79,7 +79,8 @@ struct MarkerLocator {
             if entry.isMappingValue, entry.line == entry.keyLine {
                 // `key: value`: the comment above is the key's (yaml.v3), never read.
                 for marker in above where readings[marker] != nil {
-                    reasons[marker] = "a marker on the line above `key: value` is the key's comment in Flux, not the value's: "
+                    reasons[marker] =
+                        "a marker on the line above `key: value` is the key's comment in Flux, not the value's: "
                         + "it is not read; write it after the value on its line"
                 }
                 above = []
@@ -101,7 +102,8 @@ struct MarkerLocator {
             guard above.count == 1 else {
                 // yaml.v3 joins the lines into one head comment, which is no longer a marker.
                 for marker in above where readings[marker] != nil {
-                    reasons[marker] = "the comment lines above this value are read as one comment, which is not a marker: "
+                    reasons[marker] =
+                        "the comment lines above this value are read as one comment, which is not a marker: "
                         + "it is not read; put the marker alone on the line above, or after the value"
                 }
                 continue
@@ -132,9 +134,11 @@ struct MarkerLocator {
                 guard let hash = text.firstIndex(of: "#"), text[hash...].contains("$imagepolicy"),
                     Marker.read(comment: text[hash...]) != .notMarker
                 else { continue }
-                found.append(UnreadMarker(
-                    line: line, reason: "a marker inside a block scalar's text (`key: |`) is text, not a comment: "
-                        + "neither Flux nor imagebot reads it"))
+                found.append(
+                    UnreadMarker(
+                        line: line,
+                        reason: "a marker inside a block scalar's text (`key: |`) is text, not a comment: "
+                            + "neither Flux nor imagebot reads it"))
             }
         }
         return found

@@ -4,9 +4,9 @@ import Synchronization
 import YAML
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Finds `$imagepolicy` markers under a path and plans byte-exact rewrites of their values.
@@ -65,7 +65,9 @@ public struct MarkerRewriter: Sendable {
         // and memory stays bounded by a batch while the walk and the work overlap.
         let channel = BatchChannel()
         DispatchQueue.global().async {
-            let diagnostics = FileWalker.walk(root: root, batchSize: Self.batchSize, shouldStop: { channel.isCancelled }) {
+            let diagnostics = FileWalker.walk(
+                root: root, batchSize: Self.batchSize, shouldStop: { channel.isCancelled }
+            ) {
                 channel.send($0)
             }
             channel.finish(diagnostics)
@@ -84,7 +86,9 @@ public struct MarkerRewriter: Sendable {
                 case .parsed(let outcome, let bytes):
                     if let first = seenTargets[candidate.writePath] {
                         plan.warnings.append(
-                            .init(severity: .warning, file: candidate.relativePath, message: "skipped: same file as \(first)"))
+                            .init(
+                                severity: .warning, file: candidate.relativePath,
+                                message: "skipped: same file as \(first)"))
                         continue
                     }
                     seenTargets[candidate.writePath] = candidate.relativePath
@@ -144,11 +148,15 @@ public struct MarkerRewriter: Sendable {
             guard FileWalker.isCandidateName(name), Self.contains(file.bytes, Self.screen) else { continue }
             if file.bytes.count > maxFileBytes {
                 plan.warnings.append(
-                    .init(severity: .warning, file: file.path, message: "skipped: \(file.bytes.count) bytes, over the \(maxFileBytes)-byte limit"))
+                    .init(
+                        severity: .warning, file: file.path,
+                        message: "skipped: \(file.bytes.count) bytes, over the \(maxFileBytes)-byte limit"))
                 continue
             }
             let candidate = Candidate(relativePath: file.path, readPath: file.path, writePath: file.path)
-            if let rewrite = merge(rewrite(file.bytes, candidate: candidate), into: &plan) { plan.rewrites.append(rewrite) }
+            if let rewrite = merge(rewrite(file.bytes, candidate: candidate), into: &plan) {
+                plan.rewrites.append(rewrite)
+            }
         }
         return plan
     }
@@ -196,7 +204,10 @@ public struct MarkerRewriter: Sendable {
         let parser = YAMLParser(
             limits: .init(maxInputBytes: maxFileBytes, maxDepth: YAMLParser.Limits.default.maxDepth))
         return (
-            FileRewriter(policies: policies, unresolved: unresolved, tagGuard: tagGuard, reportsMarkers: reportsMarkers, parser: parser).rewrite(bytes, file: candidate.relativePath), candidate,
+            FileRewriter(
+                policies: policies, unresolved: unresolved, tagGuard: tagGuard, reportsMarkers: reportsMarkers,
+                parser: parser
+            ).rewrite(bytes, file: candidate.relativePath), candidate,
             bytes
         )
     }

@@ -66,12 +66,18 @@ enum GoFormat {
         var point = 0
         var seenPoint = false
         for c in mantissa.utf8 {
-            if c == UInt8(ascii: ".") { seenPoint = true; continue }
+            if c == UInt8(ascii: ".") {
+                seenPoint = true
+                continue
+            }
             digits.append(c - 48)
             if !seenPoint { point += 1 }
         }
         // strip leading zeros
-        while let f = digits.first, f == 0, digits.count > 1 { digits.removeFirst(); point -= 1 }
+        while let f = digits.first, f == 0, digits.count > 1 {
+            digits.removeFirst()
+            point -= 1
+        }
         while let l = digits.last, l == 0, digits.count > 1 { digits.removeLast() }
         if digits == [0] { return ([0], 1) }
         return (digits, point + exp)
@@ -105,13 +111,19 @@ enum GoFormat {
         let magnitude = Swift.abs(d)
         let size = withVaList([magnitude]) { vsnprintf(nil, 0, format, $0) }
         var buf = [CChar](repeating: 0, count: Int(size) + 1)
-        _ = withVaList([magnitude]) { va in buf.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, Int(size) + 1, format, va) } }
+        _ = withVaList([magnitude]) { va in
+            buf.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, Int(size) + 1, format, va) }
+        }
         var digits: [UInt8] = []
-        var point = 0, seenPoint = false, exp = 0
+        var point = 0
+        var seenPoint = false
+        var exp = 0
         var k = 0
         while k < Int(size) {
             let c = UInt8(bitPattern: buf[k])
-            if c == UInt8(ascii: ".") { seenPoint = true } else if c == UInt8(ascii: "e") {
+            if c == UInt8(ascii: ".") {
+                seenPoint = true
+            } else if c == UInt8(ascii: "e") {
                 exp = Int(String(decoding: buf[(k + 1)..<Int(size)].map { UInt8(bitPattern: $0) }, as: UTF8.self)) ?? 0
                 break
             } else {
@@ -120,7 +132,10 @@ enum GoFormat {
             }
             k += 1
         }
-        while let f = digits.first, f == 0 { digits.removeFirst(); point -= 1 }
+        while let f = digits.first, f == 0 {
+            digits.removeFirst()
+            point -= 1
+        }
         while let l = digits.last, l == 0 { digits.removeLast() }
         if digits.isEmpty { return ([], 0) }
         return (digits, point + exp)
@@ -176,21 +191,35 @@ enum GoFormat {
             if prec > 0 {
                 out.append(UInt8(ascii: "."))
                 var i = 1
-                while i < min(nd, prec + 1) { out.append(digits[i] + 48); i += 1 }
-                while i <= prec { out.append(48); i += 1 }
+                while i < min(nd, prec + 1) {
+                    out.append(digits[i] + 48)
+                    i += 1
+                }
+                while i <= prec {
+                    out.append(48)
+                    i += 1
+                }
             }
             out.append(e)
             var exp = nd == 0 ? 0 : dp - 1
             out.append(exp < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
             exp = Swift.abs(exp)
-            if exp < 10 { out.append(48); out.append(UInt8(exp) + 48) } else { out += Array(String(exp).utf8) }
+            if exp < 10 {
+                out.append(48)
+                out.append(UInt8(exp) + 48)
+            } else {
+                out += Array(String(exp).utf8)
+            }
         }
         func fmtF(_ prec: Int) {
             if neg { out.append(UInt8(ascii: "-")) }
             if dp > 0 {
                 var m = min(nd, dp)
                 for i in 0..<m { out.append(digits[i] + 48) }
-                while m < dp { out.append(48); m += 1 }
+                while m < dp {
+                    out.append(48)
+                    m += 1
+                }
             } else {
                 out.append(48)
             }
@@ -228,14 +257,20 @@ enum GoFormat {
         exp -= 1023
         if mant == 0 { exp = 0 }
         mant <<= 60 - 52
-        while mant != 0 && mant & (1 << 60) == 0 { mant <<= 1; exp -= 1 }
+        while mant != 0 && mant & (1 << 60) == 0 {
+            mant <<= 1
+            exp -= 1
+        }
         if prec >= 0 && prec < 15 {
             let shift = UInt64(prec * 4)
             let extra = (mant << shift) & ((1 << 60) - 1)
             mant >>= 60 - shift
             if extra | (mant & 1) > 1 << 59 { mant += 1 }
             mant <<= 60 - shift
-            if mant & (1 << 61) != 0 { mant >>= 1; exp += 1 }
+            if mant & (1 << 61) != 0 {
+                mant >>= 1
+                exp += 1
+            }
         }
         let hex = Array((fmt == UInt8(ascii: "X") ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
         var out: [UInt8] = []
@@ -244,10 +279,16 @@ enum GoFormat {
         mant <<= 4
         if prec < 0 && mant != 0 {
             out.append(UInt8(ascii: "."))
-            while mant != 0 { out.append(hex[Int((mant >> 60) & 15)]); mant <<= 4 }
+            while mant != 0 {
+                out.append(hex[Int((mant >> 60) & 15)])
+                mant <<= 4
+            }
         } else if prec > 0 {
             out.append(UInt8(ascii: "."))
-            for _ in 0..<prec { out.append(hex[Int((mant >> 60) & 15)]); mant <<= 4 }
+            for _ in 0..<prec {
+                out.append(hex[Int((mant >> 60) & 15)])
+                mant <<= 4
+            }
         }
         out.append(fmt == UInt8(ascii: "X") ? UInt8(ascii: "P") : UInt8(ascii: "p"))
         out.append(exp < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
@@ -281,9 +322,17 @@ enum GoFormat {
         return true
     }
 
-    private static func appendEscaped(_ out: inout String, _ u: Unicode.Scalar, quote: Unicode.Scalar, asciiOnly: Bool) {
-        if u == quote || u == "\\" { out += "\\"; out.unicodeScalars.append(u); return }
-        if asciiOnly ? (u.isASCII && isGoPrint(u)) : isGoPrint(u) { out.unicodeScalars.append(u); return }
+    private static func appendEscaped(_ out: inout String, _ u: Unicode.Scalar, quote: Unicode.Scalar, asciiOnly: Bool)
+    {
+        if u == quote || u == "\\" {
+            out += "\\"
+            out.unicodeScalars.append(u)
+            return
+        }
+        if asciiOnly ? (u.isASCII && isGoPrint(u)) : isGoPrint(u) {
+            out.unicodeScalars.append(u)
+            return
+        }
         switch u {
         case "\u{07}": out += "\\a"
         case "\u{08}": out += "\\b"
@@ -308,11 +357,11 @@ enum GoFormat {
         if u == " " { return true }
         switch u.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .nonspacingMark, .spacingMark, .enclosingMark,
-             .decimalNumber, .letterNumber, .otherNumber,
-             .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation,
-             .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
+            .nonspacingMark, .spacingMark, .enclosingMark,
+            .decimalNumber, .letterNumber, .otherNumber,
+            .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+            .initialPunctuation, .finalPunctuation, .otherPunctuation,
+            .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol:
             return true
         default:
             return false
@@ -325,9 +374,13 @@ enum GoFormat {
         for u in s.unicodeScalars {
             if u.isASCII {
                 let v = u.value
-                if upper, (97...122).contains(v) { out.unicodeScalars.append(Unicode.Scalar(v - 32)!) }
-                else if !upper, (65...90).contains(v) { out.unicodeScalars.append(Unicode.Scalar(v + 32)!) }
-                else { out.unicodeScalars.append(u) }
+                if upper, (97...122).contains(v) {
+                    out.unicodeScalars.append(Unicode.Scalar(v - 32)!)
+                } else if !upper, (65...90).contains(v) {
+                    out.unicodeScalars.append(Unicode.Scalar(v + 32)!)
+                } else {
+                    out.unicodeScalars.append(u)
+                }
                 continue
             }
             let m = upper ? u.properties.uppercaseMapping : u.properties.lowercaseMapping
@@ -359,23 +412,29 @@ func goReplace(_ s: String, old: String, new: String, count: Int) -> String {
         var out = ""
         var done = 0
         for ch in s.unicodeScalars {
-            if count < 0 || done < count { out += new; done += 1 }
+            if count < 0 || done < count {
+                out += new
+                done += 1
+            }
             out.unicodeScalars.append(ch)
         }
         if count < 0 || done < count { out += new }
         return out
     }
-    let sb = Array(s.utf8), ob = Array(old.utf8)
+    let sb = Array(s.utf8)
+    let ob = Array(old.utf8)
     var out: [UInt8] = []
     out.reserveCapacity(sb.count)
-    var i = 0, done = 0
+    var i = 0
+    var done = 0
     while i < sb.count {
-        if (count < 0 || done < count), i + ob.count <= sb.count, sb[i..<(i + ob.count)].elementsEqual(ob) {
+        if count < 0 || done < count, i + ob.count <= sb.count, sb[i..<(i + ob.count)].elementsEqual(ob) {
             out.append(contentsOf: new.utf8)
             i += ob.count
             done += 1
         } else {
-            out.append(sb[i]); i += 1
+            out.append(sb[i])
+            i += 1
         }
     }
     return String(decoding: out, as: UTF8.self)
@@ -393,9 +452,17 @@ struct GoPrinter {
     var string: String { String(decoding: buf, as: UTF8.self) }
 
     private mutating func clearFlags() {
-        plus = false; minus = false; sharp = false; space = false; zero = false
-        plusV = false; sharpV = false
-        wid = 0; widPresent = false; prec = 0; precPresent = false
+        plus = false
+        minus = false
+        sharp = false
+        space = false
+        zero = false
+        plusV = false
+        sharpV = false
+        wid = 0
+        widPresent = false
+        prec = 0
+        precPresent = false
     }
 
     private mutating func write(_ s: String) { buf.append(contentsOf: s.utf8) }
@@ -410,9 +477,18 @@ struct GoPrinter {
     private static func runeCount(_ b: [UInt8]) -> Int { b.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
 
     private mutating func pad(_ b: [UInt8]) {
-        if !widPresent || wid == 0 { buf.append(contentsOf: b); return }
+        if !widPresent || wid == 0 {
+            buf.append(contentsOf: b)
+            return
+        }
         let width = wid - Self.runeCount(b)
-        if !minus { writePadding(width); buf.append(contentsOf: b) } else { buf.append(contentsOf: b); writePadding(width) }
+        if !minus {
+            writePadding(width)
+            buf.append(contentsOf: b)
+        } else {
+            buf.append(contentsOf: b)
+            writePadding(width)
+        }
     }
 
     private mutating func padString(_ s: String) { pad(Array(s.utf8)) }
@@ -453,18 +529,34 @@ struct GoPrinter {
         let digits = Array((upper ? "0123456789ABCDEFX" : "0123456789abcdefx").utf8)
         var out: [UInt8] = []
         let b = UInt64(base)
-        repeat { out.append(digits[Int(u % b)]); u /= b } while u > 0
+        repeat {
+            out.append(digits[Int(u % b)])
+            u /= b
+        } while u > 0
         while out.count < precision { out.append(48) }
         if sharp {
             switch base {
-            case 2: out.append(UInt8(ascii: "b")); out.append(48)
+            case 2:
+                out.append(UInt8(ascii: "b"))
+                out.append(48)
             case 8: if out.last != 48 { out.append(48) }
-            case 16: out.append(digits[16]); out.append(48)
+            case 16:
+                out.append(digits[16])
+                out.append(48)
             default: break
             }
         }
-        if verb == "O" { out.append(UInt8(ascii: "o")); out.append(48) }
-        if negative { out.append(UInt8(ascii: "-")) } else if plus { out.append(UInt8(ascii: "+")) } else if space { out.append(32) }
+        if verb == "O" {
+            out.append(UInt8(ascii: "o"))
+            out.append(48)
+        }
+        if negative {
+            out.append(UInt8(ascii: "-"))
+        } else if plus {
+            out.append(UInt8(ascii: "+"))
+        } else if space {
+            out.append(32)
+        }
         let oldZero = zero
         zero = false
         pad(out.reversed())
@@ -487,10 +579,19 @@ struct GoPrinter {
             out.append(32)
         }
         let digits = Array("0123456789ABCDEF".utf8)
-        while u >= 16 { out.append(digits[Int(u & 15)]); precision -= 1; u >>= 4 }
-        out.append(digits[Int(u)]); precision -= 1
-        while precision > 0 { out.append(48); precision -= 1 }
-        out.append(UInt8(ascii: "+")); out.append(UInt8(ascii: "U"))
+        while u >= 16 {
+            out.append(digits[Int(u & 15)])
+            precision -= 1
+            u >>= 4
+        }
+        out.append(digits[Int(u)])
+        precision -= 1
+        while precision > 0 {
+            out.append(48)
+            precision -= 1
+        }
+        out.append(UInt8(ascii: "+"))
+        out.append(UInt8(ascii: "U"))
         let oldZero = zero
         zero = false
         pad(out.reversed())
@@ -522,15 +623,21 @@ struct GoPrinter {
             default: break
             }
             var tail: [UInt8] = []
-            var hasDecimalPoint = false, sawNonzeroDigit = false
+            var hasDecimalPoint = false
+            var sawNonzeroDigit = false
             var i = 1
             scan: while i < num.count {
                 switch num[i] {
                 case UInt8(ascii: "."): hasDecimalPoint = true
                 case UInt8(ascii: "p"), UInt8(ascii: "P"):
-                    tail = Array(num[i...]); num.removeSubrange(i...); break scan
-                case UInt8(ascii: "e"), UInt8(ascii: "E") where verb != UInt8(ascii: "x") && verb != UInt8(ascii: "X"):
-                    tail = Array(num[i...]); num.removeSubrange(i...); break scan
+                    tail = Array(num[i...])
+                    num.removeSubrange(i...)
+                    break scan
+                case UInt8(ascii: "e"),
+                    UInt8(ascii: "E") where verb != UInt8(ascii: "x") && verb != UInt8(ascii: "X"):
+                    tail = Array(num[i...])
+                    num.removeSubrange(i...)
+                    break scan
                 default:
                     if num[i] != 48 { sawNonzeroDigit = true }
                     if sawNonzeroDigit { digits -= 1 }
@@ -541,7 +648,10 @@ struct GoPrinter {
                 if num.count == 2 && num[1] == 48 { digits -= 1 }
                 num.append(UInt8(ascii: "."))
             }
-            while digits > 0 { num.append(48); digits -= 1 }
+            while digits > 0 {
+                num.append(48)
+                digits -= 1
+            }
             num += tail
         }
         if plus || num[0] != UInt8(ascii: "+") {
@@ -575,20 +685,30 @@ struct GoPrinter {
             return
         }
         if widPresent && wid > width && !minus { writePadding(wid - width) }
-        if sharp { buf.append(48); buf.append(digits[16]) }
+        if sharp {
+            buf.append(48)
+            buf.append(digits[16])
+        }
         for i in 0..<length {
             if space && i > 0 {
                 buf.append(32)
-                if sharp { buf.append(48); buf.append(digits[16]) }
+                if sharp {
+                    buf.append(48)
+                    buf.append(digits[16])
+                }
             }
-            buf.append(digits[Int(bytes[i] >> 4)]); buf.append(digits[Int(bytes[i] & 15)])
+            buf.append(digits[Int(bytes[i] >> 4)])
+            buf.append(digits[Int(bytes[i] & 15)])
         }
         if widPresent && wid > width && minus { writePadding(wid - width) }
     }
 
     private mutating func fmtQ(_ s: String) {
         let t = truncate(s)
-        if sharp && GoFormat.canBackquote(t) { padString("`" + t + "`"); return }
+        if sharp && GoFormat.canBackquote(t) {
+            padString("`" + t + "`")
+            return
+        }
         padString(GoFormat.quote(t, asciiOnly: plus))
     }
 
@@ -677,8 +797,14 @@ struct GoPrinter {
             if verb == "T" || verb == "v" { padString("<nil>") } else { badVerb(verb, nil) }
             return
         }
-        if verb == "T" { padString(truncate(value.goTypeName)); return }
-        if verb == "p" { badVerb(verb, value); return }
+        if verb == "T" {
+            padString(truncate(value.goTypeName))
+            return
+        }
+        if verb == "p" {
+            badVerb(verb, value)
+            return
+        }
         switch value {
         case .bool(let b): if verb == "t" || verb == "v" { fmtBoolean(b) } else { badVerb(verb, value) }
         case .int(let n): fmtIntegerVerb(n, verb, value)
@@ -691,7 +817,9 @@ struct GoPrinter {
     }
 
     /// `listType`: the static type of a list held in a typed container (`%#v` prints it).
-    private mutating func printValue(_ value: TemplateValue, _ verb: Unicode.Scalar, depth: Int, listType: String? = nil) {
+    private mutating func printValue(
+        _ value: TemplateValue, _ verb: Unicode.Scalar, depth: Int, listType: String? = nil
+    ) {
         if depth > 0 && handleMethods(value, verb) { return }
         switch value {
         case .null:
@@ -706,7 +834,10 @@ struct GoPrinter {
             if sharpV {
                 write(value.goTypeName)
                 if case .typedMap(let m) = value {
-                    if m.entries == nil { write("(nil)"); return }
+                    if m.entries == nil {
+                        write("(nil)")
+                        return
+                    }
                     elementType = m.elementType
                 }
                 buf.append(UInt8(ascii: "{"))
@@ -725,7 +856,10 @@ struct GoPrinter {
             buf.append(UInt8(ascii: "{"))
             for (i, name) in r.fieldOrder.enumerated() {
                 if i > 0 { if sharpV { write(", ") } else { buf.append(32) } }
-                if plusV || sharpV { write(name); buf.append(UInt8(ascii: ":")) }
+                if plusV || sharpV {
+                    write(name)
+                    buf.append(UInt8(ascii: ":"))
+                }
                 printValue(r.fields[name] ?? .null, verb, depth: depth + 1)
             }
             buf.append(UInt8(ascii: "}"))
@@ -755,7 +889,9 @@ struct GoPrinter {
 
     private static func parseNum(_ s: [UInt8], _ start: Int, _ end: Int) -> (num: Int, isNum: Bool, next: Int) {
         guard start < end else { return (0, false, end) }
-        var num = 0, isNum = false, i = start
+        var num = 0
+        var isNum = false
+        var i = start
         while i < end, s[i] >= 48, s[i] <= 57 {
             if tooLarge(num) { return (0, false, end) }
             num = num * 10 + Int(s[i] - 48)
@@ -771,17 +907,28 @@ struct GoPrinter {
         return (0, false, argNum + 1)
     }
 
-    private mutating func argNumber(_ argNum: Int, _ format: [UInt8], _ i: Int, _ numArgs: Int, _ reordered: inout Bool, _ goodArgNum: inout Bool) -> (argNum: Int, i: Int, found: Bool) {
+    private mutating func argNumber(
+        _ argNum: Int, _ format: [UInt8], _ i: Int, _ numArgs: Int, _ reordered: inout Bool, _ goodArgNum: inout Bool
+    ) -> (argNum: Int, i: Int, found: Bool) {
         guard i < format.count, format[i] == UInt8(ascii: "[") else { return (argNum, i, false) }
         reordered = true
         // parseArgNumber
-        var index = 0, width = 1, ok = false
+        var index = 0
+        var width = 1
+        var ok = false
         if format.count - i >= 3 {
             var j = i + 1
             while j < format.count {
                 if format[j] == UInt8(ascii: "]") {
                     let (n, isNum, next) = Self.parseNum(format, i + 1, j)
-                    if !isNum || next != j { width = j - i + 1; ok = false } else { index = n - 1; width = j - i + 1; ok = true }
+                    if !isNum || next != j {
+                        width = j - i + 1
+                        ok = false
+                    } else {
+                        index = n - 1
+                        width = j - i + 1
+                        ok = true
+                    }
                     break
                 }
                 j += 1
@@ -812,13 +959,17 @@ struct GoPrinter {
                 case UInt8(ascii: "#"): sharp = true
                 case UInt8(ascii: "0"): zero = !minus
                 case UInt8(ascii: "+"): plus = true
-                case UInt8(ascii: "-"): minus = true; zero = false
+                case UInt8(ascii: "-"):
+                    minus = true
+                    zero = false
                 case UInt8(ascii: " "): space = true
                 default:
                     if c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") && argNum < args.count {
                         if c == UInt8(ascii: "v") {
-                            sharpV = sharp; sharp = false
-                            plusV = plus; plus = false
+                            sharpV = sharp
+                            sharp = false
+                            plusV = plus
+                            plus = false
                         }
                         printArg(args[argNum], Unicode.Scalar(c))
                         argNum += 1
@@ -834,7 +985,11 @@ struct GoPrinter {
                 i += 1
                 (wid, widPresent, argNum) = Self.intFromArg(args, argNum)
                 if !widPresent { write("%!(BADWIDTH)") }
-                if wid < 0 { wid = -wid; minus = true; zero = false }
+                if wid < 0 {
+                    wid = -wid
+                    minus = true
+                    zero = false
+                }
                 afterIndex = false
             } else {
                 (wid, widPresent, i) = Self.parseNum(format, i, end)
@@ -847,16 +1002,27 @@ struct GoPrinter {
                 if i < end && format[i] == UInt8(ascii: "*") {
                     i += 1
                     (prec, precPresent, argNum) = Self.intFromArg(args, argNum)
-                    if prec < 0 { prec = 0; precPresent = false }
+                    if prec < 0 {
+                        prec = 0
+                        precPresent = false
+                    }
                     if !precPresent { write("%!(BADPREC)") }
                     afterIndex = false
                 } else {
                     (prec, precPresent, i) = Self.parseNum(format, i, end)
-                    if !precPresent { prec = 0; precPresent = true }
+                    if !precPresent {
+                        prec = 0
+                        precPresent = true
+                    }
                 }
             }
-            if !afterIndex { (argNum, i, afterIndex) = argNumber(argNum, format, i, args.count, &reordered, &goodArgNum) }
-            if i >= end { write("%!(NOVERB)"); break }
+            if !afterIndex {
+                (argNum, i, afterIndex) = argNumber(argNum, format, i, args.count, &reordered, &goodArgNum)
+            }
+            if i >= end {
+                write("%!(NOVERB)")
+                break
+            }
             // Decode one UTF-8 scalar as the verb.
             var verb = Unicode.Scalar(format[i])
             var size = 1
@@ -864,15 +1030,33 @@ struct GoPrinter {
                 var n = 1
                 while i + n < end && format[i + n] & 0xC0 == 0x80 && n < 4 { n += 1 }
                 let text = String(decoding: format[i..<(i + n)], as: UTF8.self)
-                if let u = text.unicodeScalars.first { verb = u; size = String(u).utf8.count }
+                if let u = text.unicodeScalars.first {
+                    verb = u
+                    size = String(u).utf8.count
+                }
             }
             i += size
-            if verb == "%" { buf.append(UInt8(ascii: "%")); continue }
-            if !goodArgNum { write("%!"); write(String(Character(verb))); write("(BADINDEX)"); continue }
-            if argNum >= args.count { write("%!"); write(String(Character(verb))); write("(MISSING)"); continue }
+            if verb == "%" {
+                buf.append(UInt8(ascii: "%"))
+                continue
+            }
+            if !goodArgNum {
+                write("%!")
+                write(String(Character(verb)))
+                write("(BADINDEX)")
+                continue
+            }
+            if argNum >= args.count {
+                write("%!")
+                write(String(Character(verb)))
+                write("(MISSING)")
+                continue
+            }
             if verb == "v" {
-                sharpV = sharp; sharp = false
-                plusV = plus; plus = false
+                sharpV = sharp
+                sharp = false
+                plusV = plus
+                plus = false
             }
             printArg(args[argNum], verb)
             argNum += 1
@@ -882,7 +1066,9 @@ struct GoPrinter {
             write("%!(EXTRA ")
             for (k, arg) in args[argNum...].enumerated() {
                 if k > 0 { write(", ") }
-                if case .null = arg { write("<nil>") } else {
+                if case .null = arg {
+                    write("<nil>")
+                } else {
                     write(arg.goTypeName)
                     buf.append(UInt8(ascii: "="))
                     printArg(arg, "v")

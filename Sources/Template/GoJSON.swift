@@ -13,7 +13,9 @@ enum GoJSON {
 
     /// `marshal`, stopped once the text passes `limit` bytes (nil, with `tooLarge` set), so a
     /// value built to blow up (a list doubled in a loop) is never encoded whole.
-    static func marshal(_ v: TemplateValue, escapeHTML: Bool, indent: String?, limit: Int, tooLarge: inout Bool) -> String? {
+    static func marshal(_ v: TemplateValue, escapeHTML: Bool, indent: String?, limit: Int, tooLarge: inout Bool)
+        -> String?
+    {
         var out = ""
         let ok = encode(v, into: &out, escapeHTML: escapeHTML, indent: indent, level: 0, limit: limit)
         tooLarge = out.utf8.count > limit
@@ -40,12 +42,16 @@ enum GoJSON {
         case .complex: return false
         case .string(let s): out += quote(s, escapeHTML: escapeHTML)
         case .list(let items):
-            if items.isEmpty { out += "[]"; return true }
+            if items.isEmpty {
+                out += "[]"
+                return true
+            }
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
                 newline(&out, indent, level + 1)
-                guard encode(item, into: &out, escapeHTML: escapeHTML, indent: indent, level: level + 1, limit: limit) else { return false }
+                guard encode(item, into: &out, escapeHTML: escapeHTML, indent: indent, level: level + 1, limit: limit)
+                else { return false }
             }
             newline(&out, indent, level)
             out += "]"
@@ -53,7 +59,10 @@ enum GoJSON {
             if case .typedMap(let m) = v {
                 // encoding/json rejects the map's type, nil or not, unless keys are strings or integers.
                 guard ["string", "int", "int64", "uint", "uint64"].contains(m.keyType) else { return false }
-                if m.entries == nil { out += "null"; return true }
+                if m.entries == nil {
+                    out += "null"
+                    return true
+                }
             }
             var entries: [(key: String, value: TemplateValue)] = []
             for (k, item) in v.mapEntries ?? [:] {
@@ -77,16 +86,22 @@ enum GoJSON {
         return true
     }
 
-    private static func encodeObject(_ entries: [(key: String, value: TemplateValue)], into out: inout String,
-                                     escapeHTML: Bool, indent: String?, level: Int, limit: Int) -> Bool {
-        if entries.isEmpty { out += "{}"; return true }
+    private static func encodeObject(
+        _ entries: [(key: String, value: TemplateValue)], into out: inout String,
+        escapeHTML: Bool, indent: String?, level: Int, limit: Int
+    ) -> Bool {
+        if entries.isEmpty {
+            out += "{}"
+            return true
+        }
         out += "{"
         for (i, e) in entries.enumerated() {
             if i > 0 { out += "," }
             newline(&out, indent, level + 1)
             out += quote(e.key, escapeHTML: escapeHTML)
             out += indent == nil ? ":" : ": "
-            guard encode(e.value, into: &out, escapeHTML: escapeHTML, indent: indent, level: level + 1, limit: limit) else { return false }
+            guard encode(e.value, into: &out, escapeHTML: escapeHTML, indent: indent, level: level + 1, limit: limit)
+            else { return false }
         }
         newline(&out, indent, level)
         out += "}"
@@ -117,7 +132,10 @@ enum GoJSON {
                     collect(inner, depth: depth + 1)
                     continue
                 }
-                all.append(Field(name: tagName.isEmpty ? name : tagName, value: value, omitEmpty: omitEmpty, depth: depth, tagged: !tagName.isEmpty))
+                all.append(
+                    Field(
+                        name: tagName.isEmpty ? name : tagName, value: value, omitEmpty: omitEmpty, depth: depth,
+                        tagged: !tagName.isEmpty))
             }
         }
         collect(r, depth: 0)
@@ -127,7 +145,9 @@ enum GoJSON {
             let minDepth = rivals.map(\.depth).min() ?? f.depth
             let best = rivals.filter { $0.depth == minDepth }
             let winners = best.count > 1 ? best.filter(\.tagged) : best
-            if winners.count == 1, winners[0].depth == f.depth, winners[0].tagged == f.tagged, !result.contains(where: { sameBytes($0.name, f.name) }) {
+            if winners.count == 1, winners[0].depth == f.depth, winners[0].tagged == f.tagged,
+                !result.contains(where: { sameBytes($0.name, f.name) })
+            {
                 result.append(f)
             }
         }

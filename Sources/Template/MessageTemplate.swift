@@ -7,7 +7,9 @@ public struct MessageTemplate: Sendable {
     let root: [TNode]
     let defines: [ByteName: [TNode]]
 
-    static let functions: [String: TemplateFunction] = TemplateBuiltins.all.merging(TemplateSprig.all) { _, sprig in sprig }
+    static let functions: [String: TemplateFunction] = TemplateBuiltins.all.merging(TemplateSprig.all) { _, sprig in
+        sprig
+    }
     static let functionNames: Set<String> = Set(functions.keys).union(["and", "or"])
 
     /// Parses `source`; throws `.parse` for syntax errors. Reading a field the data model
@@ -43,15 +45,21 @@ public struct MessageTemplate: Sendable {
 
     /// Executes the template against `data` (`.null` behaves like Go's nil data).
     public func render(_ data: TemplateValue, limits: TemplateLimits = .init()) throws(TemplateError) -> String {
-        let executor = TemplateExecutor(source: source, parseName: name, defines: defines, limits: limits, functions: Self.functions)
+        let executor = TemplateExecutor(
+            source: source, parseName: name, defines: defines, limits: limits, functions: Self.functions)
         return try executor.run(root, data: data)
     }
 
     static func location(in source: String, _ pos: Int) -> (line: Int, column: Int) {
-        var line = 1, lastNL = -1, k = 0
+        var line = 1
+        var lastNL = -1
+        var k = 0
         for b in source.utf8 {
             if k >= pos { break }
-            if b == 10 { line += 1; lastNL = k }
+            if b == 10 {
+                line += 1
+                lastNL = k
+            }
             k += 1
         }
         return (line, pos - lastNL - 1)

@@ -3,11 +3,14 @@ enum SprigLists {
     typealias S = TemplateSprig
 
     /// A list function and its `must` twin (the same here: Go reports a panic and an error alike).
-    private static func pair(_ name: String, _ mustName: String, _ f: TemplateFunction) -> [(String, TemplateFunction)] {
+    private static func pair(_ name: String, _ mustName: String, _ f: TemplateFunction) -> [(String, TemplateFunction)]
+    {
         [(name, f), (mustName, f)]
     }
 
-    private static func items(_ v: EvalValue, _ message: @escaping (String) -> String) throws(FuncError) -> [TemplateValue] {
+    private static func items(_ v: EvalValue, _ message: @escaping (String) -> String) throws(FuncError)
+        -> [TemplateValue]
+    {
         try S.listItems(v, message)
     }
 
@@ -29,66 +32,97 @@ enum SprigLists {
             },
         ]
         let lists: [(String, TemplateFunction)] =
-            pair("append", "mustAppend", .init(params: [.any, .any]) { a, _ throws(FuncError) in
-                .list(try items(a[0]) { "Cannot push on type \($0)" } + [a[1] ?? .null])
-            })
-            + pair("push", "mustPush", .init(params: [.any, .any]) { a, _ throws(FuncError) in
-                .list(try items(a[0]) { "Cannot push on type \($0)" } + [a[1] ?? .null])
-            })
-            + pair("prepend", "mustPrepend", .init(params: [.any, .any]) { a, _ throws(FuncError) in
-                .list([a[1] ?? .null] + (try items(a[0]) { "Cannot prepend on type \($0)" }))
-            })
-            + pair("first", "mustFirst", .init(params: [.any]) { a, _ throws(FuncError) in
-                let l = try items(a[0]) { "Cannot find first on type \($0)" }
-                return l.first
-            })
-            + pair("last", "mustLast", .init(params: [.any]) { a, _ throws(FuncError) in
-                let l = try items(a[0]) { "Cannot find last on type \($0)" }
-                return l.last
-            })
-            + pair("rest", "mustRest", .init(params: [.any]) { a, _ throws(FuncError) in
-                .list(Array(try items(a[0]) { "Cannot find rest on type \($0)" }.dropFirst()))
-            })
-            + pair("initial", "mustInitial", .init(params: [.any]) { a, _ throws(FuncError) in
-                .list(Array(try items(a[0]) { "Cannot find initial on type \($0)" }.dropLast()))
-            })
-            + pair("reverse", "mustReverse", .init(params: [.any]) { a, _ throws(FuncError) in
-                .list(Array(try items(a[0]) { "Cannot find reverse on type \($0)" }.reversed()))
-            })
-            + pair("compact", "mustCompact", .init(params: [.any]) { a, _ throws(FuncError) in
-                .list(try items(a[0]) { "Cannot compact on type \($0)" }.filter { !S.isEmpty($0) })
-            })
-            + pair("uniq", "mustUniq", .init(params: [.any]) { a, _ throws(FuncError) in
-                var out: [TemplateValue] = []
-                for e in try items(a[0], { "Cannot find uniq on type \($0)" }) where !out.contains(e) { out.append(e) }
-                return .list(out)
-            })
-            + pair("without", "mustWithout", .init(params: [.any], variadic: .any) { a, _ throws(FuncError) in
-                let omit = a.dropFirst().map { $0 ?? .null }
-                return .list(try items(a[0]) { "Cannot find without on type \($0)" }.filter { !omit.contains($0) })
-            })
-            + pair("has", "mustHas", .init(params: [.any, .any]) { a, _ throws(FuncError) in
-                guard let haystack = a[1], haystack != .null else { return .bool(false) }
-                let needle = a[0] ?? .null
-                return .bool(try items(haystack) { "Cannot find has on type \($0)" }.contains(needle))
-            })
-            + pair("slice", "mustSlice", .init(params: [.any], variadic: .any) { a, _ throws(FuncError) in
-                let l = try items(a[0]) { "list should be type of slice or array but \($0)" }
-                if l.isEmpty { return nil }
-                let start = a.count > 1 ? SprigNumbers.toInt(a[1] ?? .null) : 0
-                let end = a.count > 2 ? SprigNumbers.toInt(a[2] ?? .null) : l.count
-                guard start >= 0, end <= l.count, start <= end else {
-                    throw FuncError("reflect.Value.Slice: slice index out of bounds")
-                }
-                return .list(Array(l[start..<end]))
-            })
-            + pair("chunk", "mustChunk", .init(params: [.int, .any]) { a, _ throws(FuncError) in
-                let size = S.i(a[0])
-                let l = try items(a[1]) { "Cannot chunk type \($0)" }
-                if l.isEmpty { return .list([]) }
-                guard size > 0 else { throw FuncError("runtime error: makeslice: len out of range") }
-                return .list(stride(from: 0, to: l.count, by: size).map { .list(Array(l[$0..<min($0 + size, l.count)])) })
-            })
+            pair(
+                "append", "mustAppend",
+                .init(params: [.any, .any]) { a, _ throws(FuncError) in
+                    .list(try items(a[0]) { "Cannot push on type \($0)" } + [a[1] ?? .null])
+                })
+            + pair(
+                "push", "mustPush",
+                .init(params: [.any, .any]) { a, _ throws(FuncError) in
+                    .list(try items(a[0]) { "Cannot push on type \($0)" } + [a[1] ?? .null])
+                })
+            + pair(
+                "prepend", "mustPrepend",
+                .init(params: [.any, .any]) { a, _ throws(FuncError) in
+                    .list([a[1] ?? .null] + (try items(a[0]) { "Cannot prepend on type \($0)" }))
+                })
+            + pair(
+                "first", "mustFirst",
+                .init(params: [.any]) { a, _ throws(FuncError) in
+                    let l = try items(a[0]) { "Cannot find first on type \($0)" }
+                    return l.first
+                })
+            + pair(
+                "last", "mustLast",
+                .init(params: [.any]) { a, _ throws(FuncError) in
+                    let l = try items(a[0]) { "Cannot find last on type \($0)" }
+                    return l.last
+                })
+            + pair(
+                "rest", "mustRest",
+                .init(params: [.any]) { a, _ throws(FuncError) in
+                    .list(Array(try items(a[0]) { "Cannot find rest on type \($0)" }.dropFirst()))
+                })
+            + pair(
+                "initial", "mustInitial",
+                .init(params: [.any]) { a, _ throws(FuncError) in
+                    .list(Array(try items(a[0]) { "Cannot find initial on type \($0)" }.dropLast()))
+                })
+            + pair(
+                "reverse", "mustReverse",
+                .init(params: [.any]) { a, _ throws(FuncError) in
+                    .list(Array(try items(a[0]) { "Cannot find reverse on type \($0)" }.reversed()))
+                })
+            + pair(
+                "compact", "mustCompact",
+                .init(params: [.any]) { a, _ throws(FuncError) in
+                    .list(try items(a[0]) { "Cannot compact on type \($0)" }.filter { !S.isEmpty($0) })
+                })
+            + pair(
+                "uniq", "mustUniq",
+                .init(params: [.any]) { a, _ throws(FuncError) in
+                    var out: [TemplateValue] = []
+                    for e in try items(a[0], { "Cannot find uniq on type \($0)" }) where !out.contains(e) {
+                        out.append(e)
+                    }
+                    return .list(out)
+                })
+            + pair(
+                "without", "mustWithout",
+                .init(params: [.any], variadic: .any) { a, _ throws(FuncError) in
+                    let omit = a.dropFirst().map { $0 ?? .null }
+                    return .list(try items(a[0]) { "Cannot find without on type \($0)" }.filter { !omit.contains($0) })
+                })
+            + pair(
+                "has", "mustHas",
+                .init(params: [.any, .any]) { a, _ throws(FuncError) in
+                    guard let haystack = a[1], haystack != .null else { return .bool(false) }
+                    let needle = a[0] ?? .null
+                    return .bool(try items(haystack) { "Cannot find has on type \($0)" }.contains(needle))
+                })
+            + pair(
+                "slice", "mustSlice",
+                .init(params: [.any], variadic: .any) { a, _ throws(FuncError) in
+                    let l = try items(a[0]) { "list should be type of slice or array but \($0)" }
+                    if l.isEmpty { return nil }
+                    let start = a.count > 1 ? SprigNumbers.toInt(a[1] ?? .null) : 0
+                    let end = a.count > 2 ? SprigNumbers.toInt(a[2] ?? .null) : l.count
+                    guard start >= 0, end <= l.count, start <= end else {
+                        throw FuncError("reflect.Value.Slice: slice index out of bounds")
+                    }
+                    return .list(Array(l[start..<end]))
+                })
+            + pair(
+                "chunk", "mustChunk",
+                .init(params: [.int, .any]) { a, _ throws(FuncError) in
+                    let size = S.i(a[0])
+                    let l = try items(a[1]) { "Cannot chunk type \($0)" }
+                    if l.isEmpty { return .list([]) }
+                    guard size > 0 else { throw FuncError("runtime error: makeslice: len out of range") }
+                    return .list(
+                        stride(from: 0, to: l.count, by: size).map { .list(Array(l[$0..<min($0 + size, l.count)])) })
+                })
         for (name, f) in lists { t[name] = f }
         return t
     }()
@@ -99,7 +133,9 @@ enum SprigLists {
         let span = stop < start ? start.subtractingReportingOverflow(stop) : stop.subtractingReportingOverflow(start)
         let magnitude = step.magnitude
         let count = span.overflow ? UInt.max : (UInt(bitPattern: span.partialValue) + magnitude - 1) / magnitude
-        if count > UInt(l.maxSteps) { throw FuncError("list of \(count) numbers exceeds the step limit of \(l.maxSteps)", kind: .limit) }
+        if count > UInt(l.maxSteps) {
+            throw FuncError("list of \(count) numbers exceeds the step limit of \(l.maxSteps)", kind: .limit)
+        }
         return .list((0..<Int(count)).map { .int(start &+ $0 &* step) })
     }
 }
@@ -181,7 +217,9 @@ enum SprigDicts {
         "dig": .init(params: [], variadic: .any) { a, _ throws(FuncError) in
             guard a.count >= 3 else { throw FuncError("dig needs at least three arguments") }
             let args = a.map { $0 ?? .null }
-            guard case .map(var m) = args[args.count - 1] else { throw conversion(args[args.count - 1], "map[string]interface {}") }
+            guard case .map(var m) = args[args.count - 1] else {
+                throw conversion(args[args.count - 1], "map[string]interface {}")
+            }
             let fallback = args[args.count - 2]
             var keys: [String] = []
             for k in args.dropLast(2) {
@@ -208,7 +246,9 @@ enum SprigDicts {
     /// a missing or empty destination value takes the source's; with `overwrite` the source
     /// value replaces the destination's even when it is empty. (mergo 1.0.1, Sprig 3.3.0's:
     /// with `overwrite` a map replaces a non-map, which mergo 0.3 skipped.)
-    static func merge(_ dst: [TemplateValue: TemplateValue], _ src: [TemplateValue: TemplateValue], overwrite: Bool) -> [TemplateValue: TemplateValue] {
+    static func merge(_ dst: [TemplateValue: TemplateValue], _ src: [TemplateValue: TemplateValue], overwrite: Bool)
+        -> [TemplateValue: TemplateValue]
+    {
         var out = dst
         for (k, sv) in src {
             // A nil source value only ever overwrites.

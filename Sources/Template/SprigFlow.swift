@@ -113,7 +113,8 @@ enum GoURL {
         }
         var scheme = ""
         if let c = rest.firstIndex(of: ":"), let f = rest.first, f.isASCII && f.isLetter,
-           rest[..<c].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }) {
+            rest[..<c].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") })
+        {
             scheme = rest[..<c].lowercased()
             rest = rest[rest.index(after: c)...]
         } else if rest.first == ":" {
@@ -124,7 +125,10 @@ enum GoURL {
             query = String(rest[rest.index(after: q)...])
             rest = rest[..<q]
         }
-        var opaque = "", host = "", userinfo = "", path = ""
+        var opaque = ""
+        var host = ""
+        var userinfo = ""
+        var path = ""
         if !scheme.isEmpty && !rest.hasPrefix("/") {
             opaque = String(rest)
         } else {
@@ -166,7 +170,8 @@ enum GoURL {
             if b[k] == UInt8(ascii: "%") {
                 guard k + 2 < b.count, let v = UInt8(S.bytesString(b[(k + 1)...(k + 2)]), radix: 16) else {
                     let bad = S.bytesString(b[k..<min(k + 3, b.count)])
-                    throw FuncError("unable to parse url: parse \(GoFormat.quote(raw)): invalid URL escape \(GoFormat.quote(bad))")
+                    throw FuncError(
+                        "unable to parse url: parse \(GoFormat.quote(raw)): invalid URL escape \(GoFormat.quote(bad))")
                 }
                 out.append(v)
                 k += 3
@@ -189,8 +194,12 @@ enum GoURL {
 
     /// `url.URL.String()` for the dict's parts.
     static func join(_ m: [TemplateValue: TemplateValue]) throws(FuncError) -> String {
-        let scheme = try field(m, "scheme"), host = try field(m, "host"), path = try field(m, "path")
-        let query = try field(m, "query"), opaque = try field(m, "opaque"), fragment = try field(m, "fragment")
+        let scheme = try field(m, "scheme")
+        let host = try field(m, "host")
+        let path = try field(m, "path")
+        let query = try field(m, "query")
+        let opaque = try field(m, "opaque")
+        let fragment = try field(m, "fragment")
         let userinfo = try field(m, "userinfo")
         var out = ""
         if !scheme.isEmpty { out += scheme + ":" }
@@ -215,7 +224,10 @@ enum GoURL {
         var out = ""
         for b in s.utf8 {
             let c = Unicode.Scalar(b)
-            if c.isASCII && (c.properties.isAlphabetic || (48...57).contains(b) || "-_.~$&+,/:;=@!*'()".unicodeScalars.contains(c)) {
+            if c.isASCII
+                && (c.properties.isAlphabetic || (48...57).contains(b)
+                    || "-_.~$&+,/:;=@!*'()".unicodeScalars.contains(c))
+            {
                 out.unicodeScalars.append(c)
             } else {
                 out += "%" + Hex.byte(b, uppercase: true)
@@ -238,7 +250,7 @@ enum SprigDates {
                 var seconds = 0
                 if case .string(let s)? = a[0] { seconds = SprigNumbers.parseInt(s, base: 10) ?? 0 }
                 return .string(goDuration(seconds: seconds))
-            },
+            }
         ]
         // Sprig reads a duration string (`time.ParseDuration`) or an int64 of nanoseconds; a
         // template's integer constants are Go ints, which it treats as 0.
@@ -290,7 +302,9 @@ enum SprigDates {
                 while let d = s.first, isDigit(d) {
                     post = true
                     if !overflow {
-                        if fraction > (UInt64(1) << 63 - 1) / 10 { overflow = true } else {
+                        if fraction > (UInt64(1) << 63 - 1) / 10 {
+                            overflow = true
+                        } else {
                             fraction = fraction * 10 + UInt64(d.value - 48)
                             scale *= 10
                         }
@@ -301,7 +315,9 @@ enum SprigDates {
             if !pre && !post { return nil }
             var unitEnd = s.startIndex
             while unitEnd < s.endIndex, s[unitEnd] != ".", !isDigit(s[unitEnd]) { unitEnd += 1 }
-            guard unitEnd > s.startIndex, let unit = units[String(String.UnicodeScalarView(s[..<unitEnd]))] else { return nil }
+            guard unitEnd > s.startIndex, let unit = units[String(String.UnicodeScalarView(s[..<unitEnd]))] else {
+                return nil
+            }
             s = s[unitEnd...]
             let (v, o) = whole.multipliedReportingOverflow(by: unit)
             if o || v > UInt64(1) << 63 { return nil }
@@ -354,8 +370,10 @@ enum SprigCrypto {
 
     static let functions: [String: TemplateFunction] = {
         var t: [String: TemplateFunction] = [:]
-        for name in ["bcrypt", "htpasswd", "genPrivateKey", "genCA", "genCAWithKey", "genSelfSignedCert",
-                     "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey", "buildCustomCert", "encryptAES"] {
+        for name in [
+            "bcrypt", "htpasswd", "genPrivateKey", "genCA", "genCAWithKey", "genSelfSignedCert",
+            "genSelfSignedCertWithKey", "genSignedCert", "genSignedCertWithKey", "buildCustomCert", "encryptAES",
+        ] {
             t[name] = unsupported(name, "it needs random keys, salts or IVs")
         }
         for name in ["derivePassword", "decryptAES"] {

@@ -60,10 +60,15 @@ enum SprigJSON {
                 pos += 1
                 var m: [TemplateValue: TemplateValue] = [:]
                 skipSpace()
-                if pos < b.count, b[pos] == UInt8(ascii: "}") { pos += 1; return .map(m) }
+                if pos < b.count, b[pos] == UInt8(ascii: "}") {
+                    pos += 1
+                    return .map(m)
+                }
                 while true {
                     skipSpace()
-                    guard pos < b.count, b[pos] == UInt8(ascii: "\"") else { throw unexpected("looking for beginning of object key string") }
+                    guard pos < b.count, b[pos] == UInt8(ascii: "\"") else {
+                        throw unexpected("looking for beginning of object key string")
+                    }
                     let key = try string()
                     skipSpace()
                     guard pos < b.count, b[pos] == UInt8(ascii: ":") else { throw unexpected("after object key") }
@@ -72,29 +77,50 @@ enum SprigJSON {
                     m[.string(key)] = try value()
                     skipSpace()
                     guard pos < b.count else { throw FuncError("unexpected end of JSON input") }
-                    if b[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                    if b[pos] == UInt8(ascii: "}") { pos += 1; return .map(m) }
+                    if b[pos] == UInt8(ascii: ",") {
+                        pos += 1
+                        continue
+                    }
+                    if b[pos] == UInt8(ascii: "}") {
+                        pos += 1
+                        return .map(m)
+                    }
                     throw unexpected("after object key:value pair")
                 }
             case UInt8(ascii: "["):
                 pos += 1
                 var l: [TemplateValue] = []
                 skipSpace()
-                if pos < b.count, b[pos] == UInt8(ascii: "]") { pos += 1; return .list(l) }
+                if pos < b.count, b[pos] == UInt8(ascii: "]") {
+                    pos += 1
+                    return .list(l)
+                }
                 while true {
                     skipSpace()
                     l.append(try value())
                     skipSpace()
                     guard pos < b.count else { throw FuncError("unexpected end of JSON input") }
-                    if b[pos] == UInt8(ascii: ",") { pos += 1; continue }
-                    if b[pos] == UInt8(ascii: "]") { pos += 1; return .list(l) }
+                    if b[pos] == UInt8(ascii: ",") {
+                        pos += 1
+                        continue
+                    }
+                    if b[pos] == UInt8(ascii: "]") {
+                        pos += 1
+                        return .list(l)
+                    }
                     throw unexpected("after array element")
                 }
             case UInt8(ascii: "\""):
                 return .string(try string())
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try literal("null"); return .null
+            case UInt8(ascii: "t"):
+                try literal("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                return .null
             case UInt8(ascii: "-"), 48...57:
                 return .float(try number())
             default:
@@ -104,7 +130,9 @@ enum SprigJSON {
 
         mutating func literal(_ word: String) throws(FuncError) {
             for c in word.utf8 {
-                if pos >= b.count || b[pos] != c { throw unexpectedInToken("in literal \(word) (expecting \(quoteChar(c)))") }
+                if pos >= b.count || b[pos] != c {
+                    throw unexpectedInToken("in literal \(word) (expecting \(quoteChar(c)))")
+                }
                 pos += 1
             }
         }
@@ -115,16 +143,24 @@ enum SprigJSON {
                 pos += 1
                 guard pos < b.count, (48...57).contains(b[pos]) else { throw unexpectedInToken("in numeric literal") }
             }
-            if b[pos] == UInt8(ascii: "0") { pos += 1 } else { while pos < b.count, (48...57).contains(b[pos]) { pos += 1 } }
+            if b[pos] == UInt8(ascii: "0") {
+                pos += 1
+            } else {
+                while pos < b.count, (48...57).contains(b[pos]) { pos += 1 }
+            }
             if pos < b.count, b[pos] == UInt8(ascii: ".") {
                 pos += 1
-                guard pos < b.count, (48...57).contains(b[pos]) else { throw unexpectedInToken("after decimal point in numeric literal") }
+                guard pos < b.count, (48...57).contains(b[pos]) else {
+                    throw unexpectedInToken("after decimal point in numeric literal")
+                }
                 while pos < b.count, (48...57).contains(b[pos]) { pos += 1 }
             }
             if pos < b.count, b[pos] | 0x20 == UInt8(ascii: "e") {
                 pos += 1
                 if pos < b.count, b[pos] == UInt8(ascii: "+") || b[pos] == UInt8(ascii: "-") { pos += 1 }
-                guard pos < b.count, (48...57).contains(b[pos]) else { throw unexpectedInToken("in exponent of numeric literal") }
+                guard pos < b.count, (48...57).contains(b[pos]) else {
+                    throw unexpectedInToken("in exponent of numeric literal")
+                }
                 while pos < b.count, (48...57).contains(b[pos]) { pos += 1 }
             }
             let text = String(decoding: b[start..<pos], as: UTF8.self)
@@ -140,9 +176,16 @@ enum SprigJSON {
             while true {
                 guard pos < b.count else { throw FuncError("unexpected end of JSON input") }
                 let c = b[pos]
-                if c == UInt8(ascii: "\"") { pos += 1; return String(decoding: out, as: UTF8.self) }
+                if c == UInt8(ascii: "\"") {
+                    pos += 1
+                    return String(decoding: out, as: UTF8.self)
+                }
                 if c < 0x20 { throw unexpected("in string literal") }
-                if c != UInt8(ascii: "\\") { out.append(c); pos += 1; continue }
+                if c != UInt8(ascii: "\\") {
+                    out.append(c)
+                    pos += 1
+                    continue
+                }
                 pos += 1
                 guard pos < b.count else { throw FuncError("unexpected end of JSON input") }
                 switch b[pos] {
@@ -154,11 +197,18 @@ enum SprigJSON {
                 case UInt8(ascii: "t"): out.append(9)
                 case UInt8(ascii: "u"):
                     var code = try hex4()
-                    if (0xD800..<0xDC00).contains(code), pos + 6 < b.count, b[pos + 1] == UInt8(ascii: "\\"), b[pos + 2] == UInt8(ascii: "u") {
+                    if (0xD800..<0xDC00).contains(code), pos + 6 < b.count, b[pos + 1] == UInt8(ascii: "\\"),
+                        b[pos + 2] == UInt8(ascii: "u")
+                    {
                         let save = pos
                         pos += 2
                         let low = try hex4()
-                        if (0xDC00..<0xE000).contains(low) { code = 0x10000 + (code - 0xD800) << 10 + (low - 0xDC00) } else { pos = save; code = 0xFFFD }
+                        if (0xDC00..<0xE000).contains(low) {
+                            code = 0x10000 + (code - 0xD800) << 10 + (low - 0xDC00)
+                        } else {
+                            pos = save
+                            code = 0xFFFD
+                        }
                     } else if (0xD800..<0xE000).contains(code) {
                         code = 0xFFFD
                     }

@@ -14,7 +14,9 @@ enum SprigNumbers {
         "add1": .init(params: [.any]) { a, _ in .int(toInt(a[0] ?? .null) &+ 1) },
         "add": .init(params: [], variadic: .any) { a, _ in .int(a.reduce(0) { $0 &+ toInt($1 ?? .null) }) },
         "sub": .init(params: [.any, .any]) { a, _ in .int(toInt(a[0] ?? .null) &- toInt(a[1] ?? .null)) },
-        "mul": .init(params: [.any], variadic: .any) { a, _ in .int(a.dropFirst().reduce(toInt(a[0] ?? .null)) { $0 &* toInt($1 ?? .null) }) },
+        "mul": .init(params: [.any], variadic: .any) { a, _ in
+            .int(a.dropFirst().reduce(toInt(a[0] ?? .null)) { $0 &* toInt($1 ?? .null) })
+        },
         "div": .init(params: [.any, .any]) { a, _ throws(FuncError) in
             let d = toInt(a[1] ?? .null)
             if d == 0 { throw FuncError("runtime error: integer divide by zero") }
@@ -155,7 +157,10 @@ enum SprigNumbers {
         for c in b {
             let (m, o1) = value.multipliedReportingOverflow(by: 10)
             let (n, o2) = m.addingReportingOverflow(UInt64(c - 48))
-            if o1 || o2 { value = UInt64.max; break }
+            if o1 || o2 {
+                value = UInt64.max
+                break
+            }
             value = n
         }
         if negative { return value >= UInt64(1) << 63 ? Int.min : -Int(value) }
@@ -196,17 +201,28 @@ enum SprigNumbers {
             if b.first == UInt8(ascii: "0") {
                 let second = b.count >= 3 ? b[b.startIndex + 1] | 0x20 : 0
                 switch second {
-                case UInt8(ascii: "b"): radix = 2; b = b.dropFirst(2)
-                case UInt8(ascii: "o"): radix = 8; b = b.dropFirst(2)
-                case UInt8(ascii: "x"): radix = 16; b = b.dropFirst(2)
-                default: radix = 8; b = b.dropFirst()
+                case UInt8(ascii: "b"):
+                    radix = 2
+                    b = b.dropFirst(2)
+                case UInt8(ascii: "o"):
+                    radix = 8
+                    b = b.dropFirst(2)
+                case UInt8(ascii: "x"):
+                    radix = 16
+                    b = b.dropFirst(2)
+                default:
+                    radix = 8
+                    b = b.dropFirst()
                 }
             }
         }
         var value: UInt64 = 0
         var underscores = false
         for c in b {
-            if c == UInt8(ascii: "_") && base == 0 { underscores = true; continue }
+            if c == UInt8(ascii: "_") && base == 0 {
+                underscores = true
+                continue
+            }
             let d: Int
             switch c {
             case 48...57: d = Int(c - 48)
@@ -240,7 +256,10 @@ enum SprigNumbers {
             }
         }
         for c in s {
-            if (48...57).contains(c) || hex && (97...102).contains(c | 0x20) { saw = UInt8(ascii: "0"); continue }
+            if (48...57).contains(c) || hex && (97...102).contains(c | 0x20) {
+                saw = UInt8(ascii: "0")
+                continue
+            }
             if c == UInt8(ascii: "_") {
                 if saw != UInt8(ascii: "0") { return false }
                 saw = c
@@ -263,9 +282,13 @@ enum SprigNumbers {
         let body = lower.hasPrefix("+") || lower.hasPrefix("-") ? String(lower.dropFirst()) : lower
         if body == "inf" || body == "infinity" { return lower.hasPrefix("-") ? -.infinity : .infinity }
         if body == "nan" { return .nan }
-        guard body.utf8.allSatisfy({ (48...57).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e")
-            || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "x") || $0 == UInt8(ascii: "p")
-            || (97...102).contains($0) })
+        guard
+            body.utf8.allSatisfy({
+                (48...57).contains($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e")
+                    || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "x")
+                    || $0 == UInt8(ascii: "p")
+                    || (97...102).contains($0)
+            })
         else { return nil }
         guard let d = Double(s), d.isFinite else { return nil }
         return d
@@ -277,7 +300,8 @@ enum SprigNumbers {
 
     /// Sprig's `execDecimalOp`: each operand through `decimal.NewFromFloat` (its shortest
     /// decimal form), exact sums and products, quotients rounded to 16 places.
-    static func decimalOp(_ first: TemplateValue, _ rest: [TemplateValue], _ op: DecimalOp) throws(FuncError) -> Double {
+    static func decimalOp(_ first: TemplateValue, _ rest: [TemplateValue], _ op: DecimalOp) throws(FuncError) -> Double
+    {
         var acc = GoDecimal(toFloat(first))
         for v in rest {
             let x = GoDecimal(toFloat(v))
@@ -307,8 +331,14 @@ struct GoDecimal {
     }
 
     init(_ d: Double) {
-        guard d.isFinite else { self.init(coefficient: 0, exponent: 0, fallback: d); return }
-        if d == 0 { self.init(coefficient: 0, exponent: 0); return }
+        guard d.isFinite else {
+            self.init(coefficient: 0, exponent: 0, fallback: d)
+            return
+        }
+        if d == 0 {
+            self.init(coefficient: 0, exponent: 0)
+            return
+        }
         let (digits, point) = GoFormat.shortestDigits(d)
         var c: Int128 = 0
         for digit in digits { c = c * 10 + Int128(digit) }
@@ -337,9 +367,12 @@ struct GoDecimal {
     }
 
     func adding(_ other: GoDecimal) -> GoDecimal {
-        if fallback != nil || other.fallback != nil { return GoDecimal(coefficient: 0, exponent: 0, fallback: double + other.double) }
+        if fallback != nil || other.fallback != nil {
+            return GoDecimal(coefficient: 0, exponent: 0, fallback: double + other.double)
+        }
         let e = min(exponent, other.exponent)
-        guard let a = Self.scaled(coefficient, exponent - e), let b = Self.scaled(other.coefficient, other.exponent - e) else {
+        guard let a = Self.scaled(coefficient, exponent - e), let b = Self.scaled(other.coefficient, other.exponent - e)
+        else {
             return GoDecimal(coefficient: 0, exponent: 0, fallback: double + other.double)
         }
         let (sum, o) = a.addingReportingOverflow(b)
@@ -348,7 +381,9 @@ struct GoDecimal {
     }
 
     func multiplying(_ other: GoDecimal) -> GoDecimal {
-        if fallback != nil || other.fallback != nil { return GoDecimal(coefficient: 0, exponent: 0, fallback: double * other.double) }
+        if fallback != nil || other.fallback != nil {
+            return GoDecimal(coefficient: 0, exponent: 0, fallback: double * other.double)
+        }
         let (p, o) = coefficient.multipliedReportingOverflow(by: other.coefficient)
         if o { return GoDecimal(coefficient: 0, exponent: 0, fallback: double * other.double) }
         return GoDecimal(coefficient: p, exponent: exponent + other.exponent)

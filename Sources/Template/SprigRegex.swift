@@ -7,16 +7,25 @@ enum SprigRegex {
 
     /// A regex function and its `must` twin: Go's `MustCompile` panics with
     /// `regexp: Compile(…): <error>`, `Compile` returns `<error>`.
-    private static func pair(_ name: String, _ params: [ParamType],
-                             _ body: @escaping @Sendable (RegexPattern, [EvalValue], TemplateLimits) throws(FuncError) -> EvalValue)
-        -> [(String, TemplateFunction)] {
+    private static func pair(
+        _ name: String, _ params: [ParamType],
+        _ body: @escaping @Sendable (RegexPattern, [EvalValue], TemplateLimits) throws(FuncError) -> EvalValue
+    )
+        -> [(String, TemplateFunction)]
+    {
         [
-            (name, TemplateFunction(params: params) { a, l throws(FuncError) in
-                try body(try compile(S.s(a[0]), must: true), a, l)
-            }),
-            ("must" + name.prefix(1).uppercased() + name.dropFirst(), TemplateFunction(params: params) { a, l throws(FuncError) in
-                try body(try compile(S.s(a[0]), must: false), a, l)
-            }),
+            (
+                name,
+                TemplateFunction(params: params) { a, l throws(FuncError) in
+                    try body(try compile(S.s(a[0]), must: true), a, l)
+                }
+            ),
+            (
+                "must" + name.prefix(1).uppercased() + name.dropFirst(),
+                TemplateFunction(params: params) { a, l throws(FuncError) in
+                    try body(try compile(S.s(a[0]), must: false), a, l)
+                }
+            ),
         ]
     }
 
@@ -92,7 +101,8 @@ enum SprigRegex {
 
     /// `strconv.Quote`-like rendering Go's `regexp: Compile(...)` uses: backquoted when it can be.
     private static func goQuote(_ s: String) -> String {
-        if !s.contains("`") && !s.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
+        if !s.contains("`") && !s.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F })
+        {
             return "`" + s + "`"
         }
         return GoFormat.quote(s)
@@ -140,8 +150,10 @@ enum SprigRegex {
         return out
     }
 
-    private static func replaceAll(_ re: RegexPattern, _ text: String, _ template: String, literal: Bool,
-                                   _ l: TemplateLimits) throws(FuncError) -> String {
+    private static func replaceAll(
+        _ re: RegexPattern, _ text: String, _ template: String, literal: Bool,
+        _ l: TemplateLimits
+    ) throws(FuncError) -> String {
         let b = Array(text.utf8)
         var out: [UInt8] = []
         var lastEnd = 0
@@ -155,7 +167,13 @@ enum SprigRegex {
             }
             lastEnd = whole.upperBound
             let w = width(b, search)
-            if search + w > whole.upperBound { search += w } else if search + 1 > whole.upperBound { search += 1 } else { search = whole.upperBound }
+            if search + w > whole.upperBound {
+                search += w
+            } else if search + 1 > whole.upperBound {
+                search += 1
+            } else {
+                search = whole.upperBound
+            }
         }
         out += b[lastEnd...]
         return S.bytesString(out)
@@ -166,11 +184,21 @@ enum SprigRegex {
         let t = Array(template.utf8)
         var out: [UInt8] = []
         var k = 0
-        func isNameByte(_ c: UInt8) -> Bool { (48...57).contains(c) || (65...90).contains(c) || (97...122).contains(c) || c == 95 || c >= 0x80 }
+        func isNameByte(_ c: UInt8) -> Bool {
+            (48...57).contains(c) || (65...90).contains(c) || (97...122).contains(c) || c == 95 || c >= 0x80
+        }
         while k < t.count {
-            guard t[k] == UInt8(ascii: "$") else { out.append(t[k]); k += 1; continue }
+            guard t[k] == UInt8(ascii: "$") else {
+                out.append(t[k])
+                k += 1
+                continue
+            }
             k += 1
-            if k < t.count && t[k] == UInt8(ascii: "$") { out.append(t[k]); k += 1; continue }
+            if k < t.count && t[k] == UInt8(ascii: "$") {
+                out.append(t[k])
+                k += 1
+                continue
+            }
             var name: ArraySlice<UInt8> = []
             var next = k
             if k < t.count && t[k] == UInt8(ascii: "{") {
@@ -186,24 +214,33 @@ enum SprigRegex {
                 name = t[k..<e]
                 next = e
             }
-            if name.isEmpty { out.append(UInt8(ascii: "$")); continue }
+            if name.isEmpty {
+                out.append(UInt8(ascii: "$"))
+                continue
+            }
             k = next
             let key = S.bytesString(name)
             var group: Int? = nil
-            if name.allSatisfy({ (48...57).contains($0) }), name.count < 9, let n = Int(key) { group = n }
-            else if let n = re.groupNumbers[key]?.first { group = n }
+            if name.allSatisfy({ (48...57).contains($0) }), name.count < 9, let n = Int(key) {
+                group = n
+            } else if let n = re.groupNumbers[key]?.first {
+                group = n
+            }
             if let g = group, g < m.count, let r = m[g] { out += text[r] }
         }
         return out
     }
 
     /// Go `Regexp.Split`.
-    private static func split(_ re: RegexPattern, _ pattern: String, _ text: String, _ n: Int) throws(FuncError) -> [String] {
+    private static func split(_ re: RegexPattern, _ pattern: String, _ text: String, _ n: Int) throws(FuncError)
+        -> [String]
+    {
         if n == 0 { return [] }
         if !pattern.isEmpty && text.isEmpty { return [""] }
         let b = Array(text.utf8)
         var out: [String] = []
-        var begin = 0, end = 0
+        var begin = 0
+        var end = 0
         for m in try findAll(re, text, n) {
             guard let r = m[0] else { continue }
             if n > 0 && out.count == n - 1 { break }

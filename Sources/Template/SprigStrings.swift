@@ -27,7 +27,9 @@ enum SprigStrings {
         },
         "trimSuffix": .init(params: [.string, .string]) { a, _ in
             let (p, str) = (S.s(a[0]), S.s(a[1]))
-            return .string(str.utf8.reversed().starts(with: p.utf8.reversed()) ? S.bytesString(Array(str.utf8).dropLast(p.utf8.count)) : str)
+            return .string(
+                str.utf8.reversed().starts(with: p.utf8.reversed())
+                    ? S.bytesString(Array(str.utf8).dropLast(p.utf8.count)) : str)
         },
         "nospace": .init(params: [.string]) { a, _ in
             // goutils works byte by byte and re-encodes each byte of a multi-byte character as
@@ -42,7 +44,12 @@ enum SprigStrings {
             var out = ""
             var gap = true
             for u in S.s(a[0]).unicodeScalars {
-                if GoCase.isSpace(u) { gap = true } else if gap { out.unicodeScalars.append(u); gap = false }
+                if GoCase.isSpace(u) {
+                    gap = true
+                } else if gap {
+                    out.unicodeScalars.append(u)
+                    gap = false
+                }
             }
             return .string(out)
         },
@@ -78,11 +85,14 @@ enum SprigStrings {
             return .string(abbreviate(str, offset: left, width: right) ?? "")
         },
         "wrap": .init(params: [.int, .string]) { a, l throws(FuncError) in
-            guard let r = wrap(S.s(a[1]), S.i(a[0]), newline: "", longWords: false, limit: l.maxOutputBytes) else { throw S.limitError(l) }
+            guard let r = wrap(S.s(a[1]), S.i(a[0]), newline: "", longWords: false, limit: l.maxOutputBytes) else {
+                throw S.limitError(l)
+            }
             return .string(r)
         },
         "wrapWith": .init(params: [.int, .string, .string]) { a, l throws(FuncError) in
-            guard let r = wrap(S.s(a[2]), S.i(a[0]), newline: S.s(a[1]), longWords: true, limit: l.maxOutputBytes) else { throw S.limitError(l) }
+            guard let r = wrap(S.s(a[2]), S.i(a[0]), newline: S.s(a[1]), longWords: true, limit: l.maxOutputBytes)
+            else { throw S.limitError(l) }
             return .string(r)
         },
         "contains": .init(params: [.string, .string]) { a, _ in
@@ -285,7 +295,10 @@ enum SprigStrings {
         func piece(_ from: Int, _ to: Int) -> String { S.byteSlice(str, from, to) }
         while n - offset > width {
             if out.utf8.count > limit { return nil }
-            if b[offset] == 32 { offset += 1; continue }
+            if b[offset] == 32 {
+                offset += 1
+                continue
+            }
             let end = min(width + offset + 1, n)
             let space = b[offset..<end].lastIndex(of: 32)
             if let space {
@@ -324,7 +337,8 @@ enum XStringsCase {
     private static func isPunct(_ u: Unicode.Scalar) -> Bool {
         switch u.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
-             .initialPunctuation, .finalPunctuation, .otherPunctuation: return true
+            .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            return true
         default: return false
         }
     }
@@ -338,7 +352,9 @@ enum XStringsCase {
         guard isLetter(u) else { return false }
         let v = u.value
         if v < 0x3400 { return true }
-        if (0x4E00...0x9FCC).contains(v) || (0x3400...0x4D85).contains(v) || (0x20000...0x2B81D).contains(v) { return false }
+        if (0x4E00...0x9FCC).contains(v) || (0x3400...0x4D85).contains(v) || (0x20000...0x2B81D).contains(v) {
+            return false
+        }
         return true
     }
 
@@ -360,7 +376,10 @@ enum XStringsCase {
             guard i < s.count else { return (.upper, i) }
             if isUpper(s[i]) {
                 var last = i
-                while i < s.count, isUpper(s[i]) { last = i; i += 1 }
+                while i < s.count, isUpper(s[i]) {
+                    last = i
+                    i += 1
+                }
                 if i < s.count, isAlphabet(s[i]) { i = last }
             } else if isAlphabet(s[i]) {
                 scan { isAlphabet($0) && !isUpper($0) }
@@ -384,9 +403,18 @@ enum XStringsCase {
         if s.isEmpty { return "" }
         var out = String.UnicodeScalarView()
         func lower(_ wt: Word, _ range: Range<Int>) {
-            if wt != .upper && wt != .connector { out.append(contentsOf: s[range]); return }
+            if wt != .upper && wt != .connector {
+                out.append(contentsOf: s[range])
+                return
+            }
             for u in s[range] {
-                if isConnector(u) { out.append(connector) } else if isUpper(u) { out.append(GoCase.toLower(u)) } else { out.append(u) }
+                if isConnector(u) {
+                    out.append(connector)
+                } else if isUpper(u) {
+                    out.append(GoCase.toLower(u))
+                } else {
+                    out.append(u)
+                }
             }
         }
         var pos = 0
@@ -404,7 +432,10 @@ enum XStringsCase {
             (wt, word) = next()
             switch prev {
             case .number:
-                while wt == .alphabet || wt == .number { lower(wt, word); (wt, word) = next() }
+                while wt == .alphabet || wt == .number {
+                    lower(wt, word)
+                    (wt, word) = next()
+                }
                 if wt != .invalid && wt != .punct && wt != .connector { out.append(connector) }
             case .connector:
                 lower(prev, last)
@@ -425,7 +456,10 @@ enum XStringsCase {
                 }
                 out.append(connector)
                 lower(.number, numberWord)
-                while wt == .alphabet || wt == .number { lower(wt, word); (wt, word) = next() }
+                while wt == .alphabet || wt == .number {
+                    lower(wt, word)
+                    (wt, word) = next()
+                }
                 if wt != .invalid && wt != .connector && wt != .punct { out.append(connector) }
             }
         }
@@ -509,7 +543,8 @@ enum GoCase {
         }
         switch r.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
-             .decimalNumber, .letterNumber, .otherNumber: return false
+            .decimalNumber, .letterNumber, .otherNumber:
+            return false
         default: return isSpace(r)
         }
     }

@@ -1,4 +1,5 @@
 import Basics
+
 /// Go text/template builtin functions (`and`/`or` are evaluated lazily by the executor).
 enum TemplateBuiltins {
     static let all: [String: TemplateFunction] = [
@@ -29,12 +30,16 @@ enum TemplateBuiltins {
                 case .map(let m):
                     // map[string]interface{}: a missing key is the nil interface (`<no value>`).
                     guard let key = idx, key != .null else { throw FuncError("value is nil; should be of type string") }
-                    guard case .string = key else { throw FuncError("value has type \(key.goTypeName); should be string") }
+                    guard case .string = key else {
+                        throw FuncError("value has type \(key.goTypeName); should be string")
+                    }
                     guard let v = m[key] else { return nil }
                     item = v
                 case .typedMap(let m):
                     // A missing key is the element type's zero value (`""` for map[string]string).
-                    guard let key = idx, key != .null else { throw FuncError("value is nil; should be of type \(mapKeyType(m))") }
+                    guard let key = idx, key != .null else {
+                        throw FuncError("value is nil; should be of type \(mapKeyType(m))")
+                    }
                     if key.goTypeName != mapKeyType(m) {
                         throw FuncError("value has type \(key.goTypeName); should be \(mapKeyType(m))")
                     }
@@ -64,8 +69,12 @@ enum TemplateBuiltins {
                 throw FuncError("can't slice item of type \(item.goTypeName)")
             }
         },
-        "print": TemplateFunction(params: [], variadic: .any) { a, _ in .string(GoFormat.sprintArgs(a.map { $0 ?? .null })) },
-        "println": TemplateFunction(params: [], variadic: .any) { a, _ in .string(GoFormat.sprintln(a.map { $0 ?? .null })) },
+        "print": TemplateFunction(params: [], variadic: .any) { a, _ in
+            .string(GoFormat.sprintArgs(a.map { $0 ?? .null }))
+        },
+        "println": TemplateFunction(params: [], variadic: .any) { a, _ in
+            .string(GoFormat.sprintln(a.map { $0 ?? .null }))
+        },
         "printf": TemplateFunction(params: [.string], variadic: .any) { a, _ in
             guard case .string(let f)? = a[0] else { return .string("") }
             return .string(GoFormat.sprintf(f, a.dropFirst().map { $0 ?? .null }))
@@ -163,7 +172,9 @@ enum TemplateBuiltins {
         }
         let (ra, rb) = (reflectKind(a), reflectKind(b))
         if ra != rb && ra != .invalid && rb != .invalid {
-            throw FuncError("non-comparable types \(GoFormat.sprint(a!)): \(a!.goTypeName), \(b!.goTypeName): \(GoFormat.sprint(b!))")
+            throw FuncError(
+                "non-comparable types \(GoFormat.sprint(a!)): \(a!.goTypeName), \(b!.goTypeName): \(GoFormat.sprint(b!))"
+            )
         }
         if isNil(a) || isNil(b) { return isNil(a) == isNil(b) }
         // Go formats the value with %s here, so its numbers read `%!s(int=1)`.
@@ -186,7 +197,9 @@ enum TemplateBuiltins {
         case (.string(let x)?, .string(let y)?): return BytewiseOrder.compare(x, y) < 0
         default:
             let (ka, kb) = (kind(a), kind(b))
-            if ka == .other || ka == .invalid || kb == .other || kb == .invalid { throw FuncError("invalid type for comparison") }
+            if ka == .other || ka == .invalid || kb == .other || kb == .invalid {
+                throw FuncError("invalid type for comparison")
+            }
             if ka != kb { throw FuncError("incompatible types for comparison") }
             throw FuncError("invalid type for comparison")
         }
@@ -249,8 +262,9 @@ enum TemplateBuiltins {
         var out = ""
         for b in s.utf8 {
             switch b {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(b))
             case UInt8(ascii: " "): out += "+"
             default: out += "%" + Hex.byte(b, uppercase: true)

@@ -4,8 +4,8 @@ typealias EvalValue = TemplateValue?
 
 /// Parameter kinds of template functions (Go parameter types).
 enum ParamType {
-    case value      // reflect.Value: receives missing values as-is
-    case any        // interface{}
+    case value  // reflect.Value: receives missing values as-is
+    case any  // interface{}
     case string
     case int
     case bool
@@ -27,7 +27,10 @@ enum ParamType {
 struct FuncError: Error {
     var message: String
     var kind: TemplateError.Kind = .execute
-    init(_ message: String, kind: TemplateError.Kind = .execute) { self.message = message; self.kind = kind }
+    init(_ message: String, kind: TemplateError.Kind = .execute) {
+        self.message = message
+        self.kind = kind
+    }
 }
 
 /// A template function.
@@ -52,7 +55,10 @@ final class TemplateExecutor {
     private var depth = 0
     private var executing: String
 
-    init(source: String, parseName: String, defines: [ByteName: [TNode]], limits: TemplateLimits, functions: [String: TemplateFunction]) {
+    init(
+        source: String, parseName: String, defines: [ByteName: [TNode]], limits: TemplateLimits,
+        functions: [String: TemplateFunction]
+    ) {
         self.source = Array(source.utf8)
         self.parseName = parseName
         self.defines = defines
@@ -71,17 +77,29 @@ final class TemplateExecutor {
     // MARK: errors
 
     func location(_ pos: Int) -> (line: Int, column: Int) {
-        var line = 1, lastNL = -1
+        var line = 1
+        var lastNL = -1
         var k = 0
         let end = min(pos, source.count)
-        while k < end { if source[k] == 10 { line += 1; lastNL = k }; k += 1 }
+        while k < end {
+            if source[k] == 10 {
+                line += 1
+                lastNL = k
+            }
+            k += 1
+        }
         return (line, pos - lastNL - 1)
     }
 
-    private func error(_ pos: Int, _ context: String, _ message: String, kind: TemplateError.Kind = .execute) -> TemplateError {
+    private func error(_ pos: Int, _ context: String, _ message: String, kind: TemplateError.Kind = .execute)
+        -> TemplateError
+    {
         let (line, col) = location(pos)
         if kind == .removedField { return TemplateError(kind: kind, message: message, line: line, column: col) }
-        return TemplateError(kind: kind, message: "template: \(parseName):\(line):\(col): executing \"\(executing)\" at <\(context)>: \(message)", line: line, column: col)
+        return TemplateError(
+            kind: kind,
+            message: "template: \(parseName):\(line):\(col): executing \"\(executing)\" at <\(context)>: \(message)",
+            line: line, column: col)
     }
 
     private func step(_ pos: Int, _ context: String) throws(TemplateError) {
@@ -134,21 +152,32 @@ final class TemplateExecutor {
         case .template(let pos, let name, let pipe):
             let ctx = "{{template \(GoFormat.quote(name))\(pipe.map { " " + $0.text } ?? "")}}"
             try step(pos, ctx)
-            guard let body = defines[ByteName(name)] else { throw error(pos, ctx, "template \(GoFormat.quote(name)) not defined") }
-            let newDot: EvalValue = try pipe.map { (p: Pipe) throws(TemplateError) -> EvalValue in try evalPipeline(dot, p) } ?? nil
+            guard let body = defines[ByteName(name)] else {
+                throw error(pos, ctx, "template \(GoFormat.quote(name)) not defined")
+            }
+            let newDot: EvalValue =
+                try pipe.map { (p: Pipe) throws(TemplateError) -> EvalValue in try evalPipeline(dot, p) } ?? nil
             depth += 1
             defer { depth -= 1 }
-            if depth > limits.maxDepth { throw error(pos, ctx, "exceeded maximum template depth (\(limits.maxDepth))", kind: .limit) }
-            let savedVars = vars, savedName = executing
+            if depth > limits.maxDepth {
+                throw error(pos, ctx, "exceeded maximum template depth (\(limits.maxDepth))", kind: .limit)
+            }
+            let savedVars = vars
+            let savedName = executing
             vars = [("$", newDot)]
             executing = name
-            defer { vars = savedVars; executing = savedName }
+            defer {
+                vars = savedVars
+                executing = savedName
+            }
             _ = try walkList(newDot, body)
         }
         return .normal
     }
 
-    private func walkRange(_ dot: EvalValue, _ pipe: Pipe, _ list: [TNode], _ elseList: [TNode]?) throws(TemplateError) -> Flow {
+    private func walkRange(_ dot: EvalValue, _ pipe: Pipe, _ list: [TNode], _ elseList: [TNode]?) throws(TemplateError)
+        -> Flow
+    {
         let ctx = "{{range \(pipe.text)}}"
         try step(pipe.pos, ctx)
         let mark = vars.count
@@ -156,7 +185,9 @@ final class TemplateExecutor {
         let v = try evalPipeline(dot, pipe)
         depth += 1
         defer { depth -= 1 }
-        if depth > limits.maxDepth { throw error(pipe.pos, ctx, "exceeded maximum template depth (\(limits.maxDepth))", kind: .limit) }
+        if depth > limits.maxDepth {
+            throw error(pipe.pos, ctx, "exceeded maximum template depth (\(limits.maxDepth))", kind: .limit)
+        }
         func iterate(_ index: TemplateValue, _ elem: TemplateValue) throws(TemplateError) -> Flow {
             try step(pipe.pos, ctx)
             if !pipe.decl.isEmpty {
@@ -191,7 +222,9 @@ final class TemplateExecutor {
                 if try iterate(k, e) == .breakLoop { break }
             }
         case .int(let n)?:
-            if pipe.decl.count > 1 { throw error(pipe.pos, ctx, "can't use \(n) to iterate over more than one variable") }
+            if pipe.decl.count > 1 {
+                throw error(pipe.pos, ctx, "can't use \(n) to iterate over more than one variable")
+            }
             var i = 0
             while i < n {
                 ran = true
@@ -218,7 +251,10 @@ final class TemplateExecutor {
 
     // MARK: pipelines
 
-    private enum Final { case none, value(EvalValue) }
+    private enum Final {
+        case none
+        case value(EvalValue)
+    }
 
     private func evalPipeline(_ dot: EvalValue, _ pipe: Pipe) throws(TemplateError) -> EvalValue {
         var value: EvalValue = nil
@@ -258,7 +294,8 @@ final class TemplateExecutor {
             let v = try evalArgValue(dot, inner)
             return try evalFieldChain(dot, receiver: v, names: names, node: first, pos: pos, argCount: argCount)
         case .identifier(let pos, let name):
-            return try evalFunction(dot, name, pos: pos, cmdText: cmd.text, args: Array(cmd.args.dropFirst()), final: final)
+            return try evalFunction(
+                dot, name, pos: pos, cmdText: cmd.text, args: Array(cmd.args.dropFirst()), final: final)
         case .pipe(let pos, let p):
             if hasArgs { throw error(pos, first.text, "can't give argument to non-function \(first.text)") }
             return try evalPipeline(dot, p)
@@ -276,11 +313,15 @@ final class TemplateExecutor {
     }
 
     private func lookupVar(_ name: String, _ pos: Int, _ ctx: String) throws(TemplateError) -> EvalValue {
-        for k in stride(from: vars.count - 1, through: 0, by: -1) where sameBytes(vars[k].name, name) { return vars[k].value }
+        for k in stride(from: vars.count - 1, through: 0, by: -1) where sameBytes(vars[k].name, name) {
+            return vars[k].value
+        }
         throw error(pos, ctx, "undefined variable: \(name)")
     }
 
-    private func evalFieldChain(_ dot: EvalValue, receiver: EvalValue, names: [String], node: Arg, pos: Int, argCount: Int) throws(TemplateError) -> EvalValue {
+    private func evalFieldChain(
+        _ dot: EvalValue, receiver: EvalValue, names: [String], node: Arg, pos: Int, argCount: Int
+    ) throws(TemplateError) -> EvalValue {
         var v = receiver
         for (i, name) in names.enumerated() {
             v = try evalField(v, name, pos: pos, ctx: node.text, argCount: i == names.count - 1 ? argCount : 0)
@@ -288,7 +329,9 @@ final class TemplateExecutor {
         return v
     }
 
-    private func evalField(_ receiver: EvalValue, _ name: String, pos: Int, ctx: String, argCount: Int) throws(TemplateError) -> EvalValue {
+    private func evalField(_ receiver: EvalValue, _ name: String, pos: Int, ctx: String, argCount: Int)
+        throws(TemplateError) -> EvalValue
+    {
         let hasArgs = argCount > 0
         guard let receiver else { return nil }
         switch receiver {
@@ -297,7 +340,9 @@ final class TemplateExecutor {
         case .record(let r):
             if let f = r.fields[name] {
                 if hasArgs {
-                    if Self.isMethod(r, name) { throw error(pos, ctx, "wrong number of args for \(name): want 0 got \(argCount)") }
+                    if Self.isMethod(r, name) {
+                        throw error(pos, ctx, "wrong number of args for \(name): want 0 got \(argCount)")
+                    }
                     throw error(pos, ctx, "\(name) has arguments but cannot be invoked as function")
                 }
                 return f
@@ -329,7 +374,9 @@ final class TemplateExecutor {
     private static func isMethod(_ r: TemplateRecord, _ name: String) -> Bool {
         if r.fieldOrder.contains(name) { return false }
         for e in r.embedded {
-            if case .record(let inner)? = r.fields[e], inner.fields[name] != nil, !isMethod(inner, name) { return false }
+            if case .record(let inner)? = r.fields[e], inner.fields[name] != nil, !isMethod(inner, name) {
+                return false
+            }
         }
         return true
     }
@@ -341,7 +388,8 @@ final class TemplateExecutor {
         switch arg {
         case .dot: return dot
         case .nilLit: return .null
-        case .field(let pos, let names): return try evalFieldChain(dot, receiver: dot, names: names, node: arg, pos: pos, argCount: 0)
+        case .field(let pos, let names):
+            return try evalFieldChain(dot, receiver: dot, names: names, node: arg, pos: pos, argCount: 0)
         case .variable(let pos, let name, let names):
             let v = try lookupVar(name, pos, arg.text)
             return try evalFieldChain(dot, receiver: v, names: names, node: arg, pos: pos, argCount: 0)
@@ -415,11 +463,15 @@ final class TemplateExecutor {
 
     // MARK: functions
 
-    private func evalFunction(_ dot: EvalValue, _ name: String, pos: Int, cmdText: String, args: [Arg], final: Final) throws(TemplateError) -> EvalValue {
+    private func evalFunction(_ dot: EvalValue, _ name: String, pos: Int, cmdText: String, args: [Arg], final: Final)
+        throws(TemplateError) -> EvalValue
+    {
         if name == "and" || name == "or" {
             var finalArgs = args.count
             if case .value = final { finalArgs += 1 }
-            guard finalArgs >= 1 else { throw error(pos, name, "wrong number of args for \(name): want at least 1 got 0") }
+            guard finalArgs >= 1 else {
+                throw error(pos, name, "wrong number of args for \(name): want at least 1 got 0")
+            }
             var v: EvalValue = nil
             for a in args {
                 v = try evalArgValue(dot, a)
@@ -434,7 +486,8 @@ final class TemplateExecutor {
         if case .value = final { numIn += 1 }
         if fn.variadic != nil {
             if numIn < fn.params.count {
-                throw error(pos, name, "wrong number of args for \(name): want at least \(fn.params.count) got \(numIn)")
+                throw error(
+                    pos, name, "wrong number of args for \(name): want at least \(fn.params.count) got \(numIn)")
             }
         } else if numIn != fn.params.count {
             throw error(pos, name, "wrong number of args for \(name): want \(fn.params.count) got \(numIn)")
@@ -453,7 +506,8 @@ final class TemplateExecutor {
         // Strings kept in variables are bounded like the output, or `$x = print $x $x` in a loop
         // doubles its way to gigabytes before anything is written.
         if case .string(let text)? = result, text.utf8.count > limits.maxOutputBytes {
-            throw self.error(pos, cmdText, "result exceeds the output limit of \(limits.maxOutputBytes) bytes", kind: .limit)
+            throw self.error(
+                pos, cmdText, "result exceeds the output limit of \(limits.maxOutputBytes) bytes", kind: .limit)
         }
         if let result { try chargeForSize(result, pos, cmdText) }
         return result

@@ -4,11 +4,11 @@ enum TokenKind: Equatable {
     case leftDelim
     case rightDelim
     case identifier(String)
-    case keyword(String)      // if else end range with define template block break continue
+    case keyword(String)  // if else end range with define template block break continue
     case boolLit(Bool)
     case nilLit
-    case field(String)        // ".Name" without the dot
-    case variable(String)     // "$name" including the dollar
+    case field(String)  // ".Name" without the dot
+    case variable(String)  // "$name" including the dollar
     case dot
     case string(quoted: String, value: String)
     case number(String)
@@ -26,8 +26,8 @@ enum TokenKind: Equatable {
 
 struct Token {
     var kind: TokenKind
-    var pos: Int            // byte offset in the source
-    var spaceBefore: Bool   // whitespace directly precedes the token inside an action
+    var pos: Int  // byte offset in the source
+    var spaceBefore: Bool  // whitespace directly precedes the token inside an action
 }
 
 struct LexError: Error {
@@ -44,7 +44,9 @@ struct TemplateLexer {
 
     init(_ source: String) { src = Array(source.utf8) }
 
-    static let keywords: Set<String> = ["if", "else", "end", "range", "with", "define", "template", "block", "break", "continue"]
+    static let keywords: Set<String> = [
+        "if", "else", "end", "range", "with", "define", "template", "block", "break", "continue",
+    ]
 
     private static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
     private static func isAlnum(_ c: UInt8) -> Bool {
@@ -82,7 +84,8 @@ struct TemplateLexer {
             if trimNextText { while let f = textBytes.first, Self.isSpace(f) { textBytes.removeFirst() } }
             if leftTrim { while let l = textBytes.last, Self.isSpace(l) { textBytes.removeLast() } }
             if !textBytes.isEmpty {
-                tokens.append(Token(kind: .text(String(decoding: textBytes, as: UTF8.self)), pos: textStart, spaceBefore: false))
+                tokens.append(
+                    Token(kind: .text(String(decoding: textBytes, as: UTF8.self)), pos: textStart, spaceBefore: false))
             }
             if j >= src.count {
                 tokens.append(Token(kind: .eof, pos: src.count, spaceBefore: false))
@@ -93,12 +96,16 @@ struct TemplateLexer {
             i = j + 2 + (leftTrim ? 2 : 0)
             // comment?
             if has("/*", at: i) {
-                guard let close = findComment(from: i + 2) else { throw LexError(message: "unclosed comment", pos: delimPos) }
+                guard let close = findComment(from: i + 2) else {
+                    throw LexError(message: "unclosed comment", pos: delimPos)
+                }
                 i = close + 2
                 if has("}}", at: i) {
-                    i += 2; trimNextText = false
+                    i += 2
+                    trimNextText = false
                 } else if rightTrimMarker(at: i) {
-                    i += 4; trimNextText = true
+                    i += 4
+                    trimNextText = true
                 } else {
                     throw LexError(message: "comment ends before closing delimiter", pos: delimPos)
                 }
@@ -140,24 +147,41 @@ struct TemplateLexer {
             guard i < src.count else { throw LexError(message: "unclosed action", pos: delimPos) }
             let c = src[i]
             let start = i
-            if Self.isSpace(c) { space = true; i += 1; continue }
+            if Self.isSpace(c) {
+                space = true
+                i += 1
+                continue
+            }
             func emit(_ k: TokenKind) { tokens.append(Token(kind: k, pos: start, spaceBefore: space)) }
             switch c {
-            case UInt8(ascii: "|"): i += 1; emit(.pipe)
-            case UInt8(ascii: "("): i += 1; parenDepth += 1; emit(.leftParen)
+            case UInt8(ascii: "|"):
+                i += 1
+                emit(.pipe)
+            case UInt8(ascii: "("):
+                i += 1
+                parenDepth += 1
+                emit(.leftParen)
             case UInt8(ascii: ")"):
-                i += 1; parenDepth -= 1
+                i += 1
+                parenDepth -= 1
                 if parenDepth < 0 {
                     // Go emits the paren before the error: the parser may stop on it first.
                     emit(.rightParen)
                     throw LexError(message: "unexpected right paren U+0029 ')'", pos: start)
                 }
                 emit(.rightParen)
-            case UInt8(ascii: ","): i += 1; emit(.comma)
+            case UInt8(ascii: ","):
+                i += 1
+                emit(.comma)
             case UInt8(ascii: ":"):
-                guard i + 1 < src.count, src[i + 1] == UInt8(ascii: "=") else { throw LexError(message: "expected :=", pos: start) }
-                i += 2; emit(.declare)
-            case UInt8(ascii: "="): i += 1; emit(.assign)
+                guard i + 1 < src.count, src[i + 1] == UInt8(ascii: "=") else {
+                    throw LexError(message: "expected :=", pos: start)
+                }
+                i += 2
+                emit(.declare)
+            case UInt8(ascii: "="):
+                i += 1
+                emit(.assign)
             case UInt8(ascii: "\""): emit(try lexQuote())
             case UInt8(ascii: "`"):
                 var k = i + 1
@@ -173,7 +197,9 @@ struct TemplateLexer {
                     if k < src.count, src[k] == 10 { break }
                     k += 1
                 }
-                guard k < src.count, src[k] == UInt8(ascii: "'") else { throw LexError(message: "unterminated character constant", pos: start) }
+                guard k < src.count, src[k] == UInt8(ascii: "'") else {
+                    throw LexError(message: "unterminated character constant", pos: start)
+                }
                 emit(.charConst(String(decoding: src[i...k], as: UTF8.self)))
                 i = k + 1
             case UInt8(ascii: "$"):
@@ -193,7 +219,8 @@ struct TemplateLexer {
                     i = k
                 } else {
                     try checkTerminator(i + 1)
-                    i += 1; emit(.dot)
+                    i += 1
+                    emit(.dot)
                 }
             case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 emit(.number(try lexNumber()))
@@ -204,16 +231,24 @@ struct TemplateLexer {
                     try checkTerminator(k)
                     let word = String(decoding: src[i..<k], as: UTF8.self)
                     i = k
-                    if Self.keywords.contains(word) { emit(.keyword(word)) }
-                    else if word == "true" || word == "false" { emit(.boolLit(word == "true")) }
-                    else if word == "nil" { emit(.nilLit) }
-                    else { emit(.identifier(word)) }
+                    if Self.keywords.contains(word) {
+                        emit(.keyword(word))
+                    } else if word == "true" || word == "false" {
+                        emit(.boolLit(word == "true"))
+                    } else if word == "nil" {
+                        emit(.nilLit)
+                    } else {
+                        emit(.identifier(word))
+                    }
                 } else if c > 0x20 && c < 0x7F {
                     i += 1
                     emit(.char(String(UnicodeScalar(c))))
                 } else {
                     let scalar = String(decoding: src[i...], as: UTF8.self).unicodeScalars.first!
-                    throw LexError(message: "unrecognized character in action: U+\(GoFormat.pad(String(scalar.value, radix: 16, uppercase: true), 4)) '\(scalar)'", pos: start)
+                    throw LexError(
+                        message:
+                            "unrecognized character in action: U+\(GoFormat.pad(String(scalar.value, radix: 16, uppercase: true), 4)) '\(scalar)'",
+                        pos: start)
                 }
             }
             space = false
@@ -226,8 +261,14 @@ struct TemplateLexer {
     private func checkTerminator(_ k: Int) throws(LexError) {
         guard k < src.count else { return }
         let c = src[k]
-        if Self.isSpace(c) || [UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: "|"), UInt8(ascii: ":"),
-                               UInt8(ascii: ")"), UInt8(ascii: "(")].contains(c) || has("}}", at: k) { return }
+        if Self.isSpace(c)
+            || [
+                UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: "|"), UInt8(ascii: ":"),
+                UInt8(ascii: ")"), UInt8(ascii: "("),
+            ].contains(c) || has("}}", at: k)
+        {
+            return
+        }
         let scalar = String(decoding: src[k...].prefix(4), as: UTF8.self).unicodeScalars.first ?? "\u{FFFD}"
         throw LexError(message: "bad character " + GoFormat.sprintf("%#U", [.int(Int(scalar.value))]), pos: k)
     }
@@ -268,7 +309,11 @@ struct TemplateLexer {
         }
         while k < b.count {
             let c = b[k]
-            if c != UInt8(ascii: "\\") { out.append(c); k += 1; continue }
+            if c != UInt8(ascii: "\\") {
+                out.append(c)
+                k += 1
+                continue
+            }
             k += 1
             guard k < b.count else { return nil }
             let e = b[k]
@@ -287,13 +332,19 @@ struct TemplateLexer {
                 let n = e == UInt8(ascii: "x") ? 2 : (e == UInt8(ascii: "u") ? 4 : 8)
                 guard k + n <= b.count else { return nil }
                 var v: UInt32 = 0
-                for d in b[k..<(k + n)] { guard let h = hexVal(d) else { return nil }; v = v * 16 + h }
+                for d in b[k..<(k + n)] {
+                    guard let h = hexVal(d) else { return nil }
+                    v = v * 16 + h
+                }
                 k += n
                 if e == UInt8(ascii: "x") { out.append(UInt8(v)) } else if !appendScalar(v) { return nil }
             case UInt8(ascii: "0")...UInt8(ascii: "7"):
                 guard k + 2 <= b.count else { return nil }
                 var v = UInt32(e - 48)
-                for d in b[k..<(k + 2)] { guard d >= 48 && d <= 55 else { return nil }; v = v * 8 + UInt32(d - 48) }
+                for d in b[k..<(k + 2)] {
+                    guard d >= 48 && d <= 55 else { return nil }
+                    v = v * 8 + UInt32(d - 48)
+                }
                 guard v <= 255 else { return nil }
                 k += 2
                 out.append(UInt8(v))
@@ -306,7 +357,9 @@ struct TemplateLexer {
     private mutating func lexNumber() throws(LexError) -> String {
         let start = i
         func bad() -> LexError {
-            LexError(message: "bad number syntax: \"\(String(decoding: src[start..<min(i, src.count)], as: UTF8.self))\"", pos: start)
+            LexError(
+                message: "bad number syntax: \"\(String(decoding: src[start..<min(i, src.count)], as: UTF8.self))\"",
+                pos: start)
         }
         guard scanNumber() else { throw bad() }
         // Complex: 1+2i (no spaces, must end in 'i').
@@ -323,18 +376,28 @@ struct TemplateLexer {
         var digits = "0123456789_"
         if i + 1 < src.count, src[i] == UInt8(ascii: "0") {
             switch src[i + 1] | 0x20 {
-            case UInt8(ascii: "x"): i += 2; digits = "0123456789abcdefABCDEF_"
-            case UInt8(ascii: "o"): i += 2; digits = "01234567_"
-            case UInt8(ascii: "b"): i += 2; digits = "01_"
+            case UInt8(ascii: "x"):
+                i += 2
+                digits = "0123456789abcdefABCDEF_"
+            case UInt8(ascii: "o"):
+                i += 2
+                digits = "01234567_"
+            case UInt8(ascii: "b"):
+                i += 2
+                digits = "01_"
             default: break
             }
         }
         let dset = Set(digits.utf8)
         func run() { while i < src.count, dset.contains(src[i]) { i += 1 } }
         run()
-        if i < src.count, src[i] == UInt8(ascii: ".") { i += 1; run() }
+        if i < src.count, src[i] == UInt8(ascii: ".") {
+            i += 1
+            run()
+        }
         if digits.count == 11 || digits.count > 16 {
-            let expChars: Set<UInt8> = digits.count > 16 ? [UInt8(ascii: "p"), UInt8(ascii: "P")] : [UInt8(ascii: "e"), UInt8(ascii: "E")]
+            let expChars: Set<UInt8> =
+                digits.count > 16 ? [UInt8(ascii: "p"), UInt8(ascii: "P")] : [UInt8(ascii: "e"), UInt8(ascii: "E")]
             if i < src.count, expChars.contains(src[i]) {
                 i += 1
                 if i < src.count, src[i] == UInt8(ascii: "+") || src[i] == UInt8(ascii: "-") { i += 1 }

@@ -14,7 +14,9 @@ struct NumberConst: Sendable {
     /// constant overflows `int` (an execution error in Go).
     var ideal: TemplateValue? {
         if isComplex { return .complex(complex.re, complex.im) }
-        let isHexInt = text.utf8.count > 2 && text.hasPrefix("0") && (text.dropFirst().hasPrefix("x") || text.dropFirst().hasPrefix("X"))
+        let isHexInt =
+            text.utf8.count > 2 && text.hasPrefix("0")
+            && (text.dropFirst().hasPrefix("x") || text.dropFirst().hasPrefix("X"))
             && !text.contains("p") && !text.contains("P")
         if isFloat && !isHexInt && !text.hasPrefix("'") && text.contains(where: { ".eEpP".contains($0) }) {
             return .float(float)
@@ -35,7 +37,9 @@ enum GoNumber {
         var i = 0
         var hex = false
         if s.count >= 2, s[0] == 48, [UInt8(ascii: "b"), UInt8(ascii: "o"), UInt8(ascii: "x")].contains(s[1] | 0x20) {
-            i = 2; saw = 48; hex = s[1] | 0x20 == UInt8(ascii: "x")
+            i = 2
+            saw = 48
+            hex = s[1] | 0x20 == UInt8(ascii: "x")
         }
         while i < s.count {
             let c = s[i]
@@ -60,10 +64,23 @@ enum GoNumber {
         var base: UInt64 = 10
         var prefixed = false
         let lower = text.lowercased()
-        if lower.hasPrefix("0x") { base = 16; body = text.dropFirst(2); prefixed = true }
-        else if lower.hasPrefix("0o") { base = 8; body = text.dropFirst(2); prefixed = true }
-        else if lower.hasPrefix("0b") { base = 2; body = text.dropFirst(2); prefixed = true }
-        else if text.count > 1 && text.hasPrefix("0") { base = 8; body = text.dropFirst(1); prefixed = true }
+        if lower.hasPrefix("0x") {
+            base = 16
+            body = text.dropFirst(2)
+            prefixed = true
+        } else if lower.hasPrefix("0o") {
+            base = 8
+            body = text.dropFirst(2)
+            prefixed = true
+        } else if lower.hasPrefix("0b") {
+            base = 2
+            body = text.dropFirst(2)
+            prefixed = true
+        } else if text.count > 1 && text.hasPrefix("0") {
+            base = 8
+            body = text.dropFirst(1)
+            prefixed = true
+        }
         if text.contains("_") && !underscoreOK(text) { return nil }
         var value: UInt64 = 0
         var digits = 0
@@ -91,7 +108,12 @@ enum GoNumber {
     static func parseInt(_ text: Substring) -> Int64? {
         var body = text
         var negative = false
-        if body.first == "-" { negative = true; body = body.dropFirst() } else if body.first == "+" { body = body.dropFirst() }
+        if body.first == "-" {
+            negative = true
+            body = body.dropFirst()
+        } else if body.first == "+" {
+            body = body.dropFirst()
+        }
         guard let u = parseUint(body) else { return nil }
         if negative {
             if u > UInt64(Int64.max) + 1 { return nil }
@@ -135,7 +157,7 @@ indirect enum Arg: Sendable {
     var pos: Int {
         switch self {
         case .field(let p, _), .variable(let p, _, _), .dot(let p), .nilLit(let p), .bool(let p, _),
-             .number(let p, _), .string(let p, _, _), .identifier(let p, _), .pipe(let p, _), .chain(let p, _, _):
+            .number(let p, _), .string(let p, _, _), .identifier(let p, _), .pipe(let p, _), .chain(let p, _, _):
             return p
         }
     }
@@ -213,7 +235,11 @@ struct TemplateParser {
     }
 
     private func peek() -> Token { toks[min(p, toks.count - 1)] }
-    private mutating func next() -> Token { let t = peek(); p += 1; return t }
+    private mutating func next() -> Token {
+        let t = peek()
+        p += 1
+        return t
+    }
     private func fail(_ msg: String, _ t: Token) -> ParseFailure { ParseFailure(message: msg, pos: t.pos) }
 
     private static func describe(_ t: Token) -> String {
@@ -260,9 +286,9 @@ struct TemplateParser {
     }
 
     struct Terminator {
-        var label: String     // "{{end}}" or "{{else}}"
+        var label: String  // "{{end}}" or "{{else}}"
         var token: Token
-        var elseKeyword: String?   // "if"/"with" for `else if`/`else with`
+        var elseKeyword: String?  // "if"/"with" for `else if`/`else with`
     }
 
     /// Returns a node, or a terminator (`end` / `else`).
@@ -356,7 +382,9 @@ struct TemplateParser {
 
     private mutating func templateName(_ context: String) throws(ParseFailure) -> String {
         let t = next()
-        guard case .string(_, let v) = t.kind else { throw fail("unexpected \(Self.describe(t)) in \(context) clause", t) }
+        guard case .string(_, let v) = t.kind else {
+            throw fail("unexpected \(Self.describe(t)) in \(context) clause", t)
+        }
         return v
     }
 
@@ -366,10 +394,13 @@ struct TemplateParser {
         var pipe: Pipe? = nil
         if case .rightDelim = peek().kind { p += 1 } else { pipe = try pipeline(kw, allowDecl: false) }
         if kw == "block" {
-            let savedVars = vars, savedRange = rangeDepth
-            vars = ["$"]; rangeDepth = 0
+            let savedVars = vars
+            let savedRange = rangeDepth
+            vars = ["$"]
+            rangeDepth = 0
             let (list, term) = try itemList()
-            vars = savedVars; rangeDepth = savedRange
+            vars = savedVars
+            rangeDepth = savedRange
             guard term.label == "{{end}}" else { throw fail("unexpected \(term.label) in block clause", term.token) }
             try add(name, list, at: t)
         }
@@ -380,10 +411,13 @@ struct TemplateParser {
         let name = try templateName("define")
         let at = toks[p - 1]
         try expectRightDelim("define clause")
-        let savedVars = vars, savedRange = rangeDepth
-        vars = ["$"]; rangeDepth = 0
+        let savedVars = vars
+        let savedRange = rangeDepth
+        vars = ["$"]
+        rangeDepth = 0
         let (list, term) = try itemList()
-        vars = savedVars; rangeDepth = savedRange
+        vars = savedVars
+        rangeDepth = savedRange
         guard term.label == "{{end}}" else { throw fail("unexpected \(term.label) in definition", term.token) }
         try add(name, list, at: at)
     }
@@ -401,7 +435,9 @@ struct TemplateParser {
     }
 
     /// Parses a pipeline up to `}}` (or `)` for parenthesized pipelines).
-    private mutating func pipeline(_ context: String, allowDecl: Bool, endParen: Bool = false) throws(ParseFailure) -> Pipe {
+    private mutating func pipeline(_ context: String, allowDecl: Bool, endParen: Bool = false) throws(ParseFailure)
+        -> Pipe
+    {
         var pipe = Pipe(pos: peek().pos)
         if allowDecl, case .variable(let v) = peek().kind {
             let after = toks[min(p + 1, toks.count - 1)]
@@ -417,11 +453,16 @@ struct TemplateParser {
                 }
                 let op = toks[min(p + 3, toks.count - 1)]
                 if case .comma = op.kind { throw fail("too many declarations in range", op) }
-                guard op.kind == .declare || op.kind == .assign else { throw fail("expected := or = after variables in range", op) }
+                guard op.kind == .declare || op.kind == .assign else {
+                    throw fail("expected := or = after variables in range", op)
+                }
                 p += 4
                 pipe.isAssign = op.kind == .assign
                 pipe.decl = [v, v2]
-                if !pipe.isAssign { vars.append(v); vars.append(v2) }
+                if !pipe.isAssign {
+                    vars.append(v)
+                    vars.append(v2)
+                }
             case .comma:
                 throw fail("too many declarations in \(context)", after)
             default: break
@@ -483,7 +524,8 @@ struct TemplateParser {
         // Go gives a chained operand the position of its first chained field (`.b` in `.a.b.c`).
         let chainPos = peek().pos
         while case .field(let f) = peek().kind, !peek().spaceBefore {
-            names.append(f); p += 1
+            names.append(f)
+            p += 1
         }
         if names.isEmpty { return term }
         switch term {
@@ -502,14 +544,22 @@ struct TemplateParser {
             p += 1
             guard functions.contains(name) else { throw fail("function \"\(name)\" not defined", t) }
             return .identifier(pos: t.pos, name: name)
-        case .dot: p += 1; return .dot(pos: t.pos)
-        case .nilLit: p += 1; return .nilLit(pos: t.pos)
+        case .dot:
+            p += 1
+            return .dot(pos: t.pos)
+        case .nilLit:
+            p += 1
+            return .nilLit(pos: t.pos)
         case .variable(let v):
             p += 1
             guard vars.contains(where: { sameBytes($0, v) }) else { throw fail("undefined variable \"\(v)\"", t) }
             return .variable(pos: t.pos, name: v, names: [])
-        case .field(let f): p += 1; return .field(pos: t.pos, names: [f])
-        case .boolLit(let b): p += 1; return .bool(pos: t.pos, b)
+        case .field(let f):
+            p += 1
+            return .field(pos: t.pos, names: [f])
+        case .boolLit(let b):
+            p += 1
+            return .bool(pos: t.pos, b)
         case .number(let text), .charConst(let text):
             p += 1
             do { return .number(pos: t.pos, try Self.parseNumber(text)) } catch { throw fail(error.message, t) }
@@ -520,7 +570,9 @@ struct TemplateParser {
             if nesting > Self.maxNesting { throw fail("expression nesting too deep", t) }
             let pipe = try pipeline("parenthesized pipeline", allowDecl: false, endParen: true)
             return .pipe(pos: t.pos, pipe)
-        case .string(let q, let v): p += 1; return .string(pos: t.pos, quoted: q, value: v)
+        case .string(let q, let v):
+            p += 1
+            return .string(pos: t.pos, quoted: q, value: v)
         default: return nil
         }
     }
@@ -533,63 +585,97 @@ struct TemplateParser {
             let inner = Array(text.utf8.dropFirst().dropLast())
             var s: String?
             if inner.first == UInt8(ascii: "\\") {
-                if inner.count == 2 && inner[1] == UInt8(ascii: "'") { s = "'" } else { s = TemplateLexer.unquote(inner) }
-            } else { s = String(decoding: inner, as: UTF8.self) }
+                if inner.count == 2 && inner[1] == UInt8(ascii: "'") {
+                    s = "'"
+                } else {
+                    s = TemplateLexer.unquote(inner)
+                }
+            } else {
+                s = String(decoding: inner, as: UTF8.self)
+            }
             // strconv.UnquoteChar's syntax error, or text left after the one character.
             guard let str = s, let u = str.unicodeScalars.first else { throw fail("invalid syntax") }
             guard str.unicodeScalars.count == 1 else { throw fail("malformed character constant: \(text)") }
-            n.isInt = true; n.int64 = Int64(u.value)
-            n.isUint = true; n.uint64 = UInt64(u.value)
-            n.isFloat = true; n.float = Double(u.value)
+            n.isInt = true
+            n.int64 = Int64(u.value)
+            n.isUint = true
+            n.uint64 = UInt64(u.value)
+            n.isFloat = true
+            n.float = Double(u.value)
             return n
         }
         func simplifyComplex() {
             n.isFloat = n.complex.im == 0
             if n.isFloat {
                 n.float = n.complex.re
-                if let i = Int64(exactly: n.float) { n.isInt = true; n.int64 = i }
-                if let u = UInt64(exactly: n.float) { n.isUint = true; n.uint64 = u }
+                if let i = Int64(exactly: n.float) {
+                    n.isInt = true
+                    n.int64 = i
+                }
+                if let u = UInt64(exactly: n.float) {
+                    n.isUint = true
+                    n.uint64 = u
+                }
             }
         }
         let body = Substring(text)
         if text.hasSuffix("i") {
             let mantissa = body.dropLast()
             if let f = GoNumber.parseFloat(mantissa) {
-                n.isComplex = true; n.complex = (0, f)
+                n.isComplex = true
+                n.complex = (0, f)
                 simplifyComplex()
                 return n
             }
             // "1+2i": a real part, a signed imaginary part.
             let bytes = Array(mantissa.utf8)
             var split: Int? = nil
-            for k in stride(from: bytes.count - 1, to: 0, by: -1) where bytes[k] == UInt8(ascii: "+") || bytes[k] == UInt8(ascii: "-") {
+            for k in stride(from: bytes.count - 1, to: 0, by: -1)
+            where bytes[k] == UInt8(ascii: "+") || bytes[k] == UInt8(ascii: "-") {
                 let prev = bytes[k - 1] | 0x20
                 if prev == UInt8(ascii: "e") || prev == UInt8(ascii: "p") { continue }
                 split = k
                 break
             }
             if let k = split,
-               let re = GoNumber.parseFloat(Substring(String(decoding: bytes[..<k], as: UTF8.self))),
-               let im = GoNumber.parseFloat(Substring(String(decoding: bytes[k...], as: UTF8.self))) {
-                n.isComplex = true; n.complex = (re, im)
+                let re = GoNumber.parseFloat(Substring(String(decoding: bytes[..<k], as: UTF8.self))),
+                let im = GoNumber.parseFloat(Substring(String(decoding: bytes[k...], as: UTF8.self)))
+            {
+                n.isComplex = true
+                n.complex = (re, im)
                 simplifyComplex()
                 return n
             }
             throw fail("illegal number syntax: \(GoFormat.quote(text))")
         }
-        if let u = GoNumber.parseUint(body) { n.isUint = true; n.uint64 = u }
+        if let u = GoNumber.parseUint(body) {
+            n.isUint = true
+            n.uint64 = u
+        }
         if let i = GoNumber.parseInt(body) {
-            n.isInt = true; n.int64 = i
+            n.isInt = true
+            n.int64 = i
         }
         if n.isInt {
-            n.isFloat = true; n.float = Double(n.int64)
+            n.isFloat = true
+            n.float = Double(n.int64)
         } else if n.isUint {
-            n.isFloat = true; n.float = Double(n.uint64)
+            n.isFloat = true
+            n.float = Double(n.uint64)
         } else if let f = GoNumber.parseFloat(body) {
-            if !text.contains(where: { ".eEpP".contains($0) }) { throw fail("integer overflow: \(GoFormat.quote(text))") }
-            n.isFloat = true; n.float = f
-            if let i = Int64(exactly: f) { n.isInt = true; n.int64 = i }
-            if let u = UInt64(exactly: f) { n.isUint = true; n.uint64 = u }
+            if !text.contains(where: { ".eEpP".contains($0) }) {
+                throw fail("integer overflow: \(GoFormat.quote(text))")
+            }
+            n.isFloat = true
+            n.float = f
+            if let i = Int64(exactly: f) {
+                n.isInt = true
+                n.int64 = i
+            }
+            if let u = UInt64(exactly: f) {
+                n.isUint = true
+                n.uint64 = u
+            }
         }
         if !n.isInt && !n.isUint && !n.isFloat { throw fail("illegal number syntax: \(GoFormat.quote(text))") }
         return n

@@ -39,7 +39,8 @@ enum TemplateSprig {
     }
 
     /// `strings.Join`, refusing before it allocates a result over the output limit.
-    static func joined(_ parts: [String], _ separator: String, _ limits: TemplateLimits) throws(FuncError) -> EvalValue {
+    static func joined(_ parts: [String], _ separator: String, _ limits: TemplateLimits) throws(FuncError) -> EvalValue
+    {
         var total = max(0, parts.count - 1) * separator.utf8.count
         for p in parts {
             total += p.utf8.count
@@ -139,7 +140,8 @@ enum TemplateSprig {
 
     /// Byte offset of the first `needle` in `haystack` (Go `strings.Index`).
     static func byteIndex(of needle: String, in haystack: String, from: Int = 0) -> Int? {
-        let h = Array(haystack.utf8), n = Array(needle.utf8)
+        let h = Array(haystack.utf8)
+        let n = Array(needle.utf8)
         if n.isEmpty { return from <= h.count ? from : nil }
         var k = from
         while k + n.count <= h.count {
@@ -159,16 +161,20 @@ enum TemplateSprig {
             parts.append(String(String.UnicodeScalarView(scalars[(limit - 1)...])))
             return parts
         }
-        let sb = Array(str.utf8), pb = Array(sep.utf8)
+        let sb = Array(str.utf8)
+        let pb = Array(sep.utf8)
         var parts: [String] = []
-        var start = 0, k = 0
+        var start = 0
+        var k = 0
         while k + pb.count <= sb.count {
             if limit > 0 && parts.count == limit - 1 { break }
             if sb[k] == pb[0] && sb[k..<(k + pb.count)].elementsEqual(pb) {
                 parts.append(bytesString(sb[start..<k]))
                 k += pb.count
                 start = k
-            } else { k += 1 }
+            } else {
+                k += 1
+            }
         }
         parts.append(bytesString(sb[start...]))
         return parts
@@ -176,10 +182,13 @@ enum TemplateSprig {
 
     /// Go `encoding/json` Marshal (`GoJSON`), bounded by the output limit; nil for values Go
     /// cannot encode (NaN, infinities, complex numbers).
-    static func json(_ v: TemplateValue, escapeHTML: Bool = true, indent: String? = nil,
-                     limits: TemplateLimits) throws(FuncError) -> String? {
+    static func json(
+        _ v: TemplateValue, escapeHTML: Bool = true, indent: String? = nil,
+        limits: TemplateLimits
+    ) throws(FuncError) -> String? {
         var tooLarge = false
-        let result = GoJSON.marshal(v, escapeHTML: escapeHTML, indent: indent, limit: limits.maxOutputBytes, tooLarge: &tooLarge)
+        let result = GoJSON.marshal(
+            v, escapeHTML: escapeHTML, indent: indent, limit: limits.maxOutputBytes, tooLarge: &tooLarge)
         if tooLarge { throw limitError(limits) }
         return result
     }

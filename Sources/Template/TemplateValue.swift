@@ -1,4 +1,5 @@
 import Basics
+
 /// A value the template sees (Go's reflect values, as far as Flux templates need them).
 ///
 /// `.null` stored inside a list, map or record is Go's nil interface (`<nil>` when printed,
@@ -50,15 +51,34 @@ public indirect enum TemplateValue: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)
-        case .string(let s): hasher.combine(1); hashBytes(s, into: &hasher)
-        case .int(let i): hasher.combine(2); hasher.combine(i)
-        case .float(let d): hasher.combine(3); hasher.combine(d)
-        case .bool(let b): hasher.combine(4); hasher.combine(b)
-        case .list(let l): hasher.combine(5); hasher.combine(l)
-        case .map(let m): hasher.combine(6); hasher.combine(m)
-        case .record(let r): hasher.combine(7); hasher.combine(r)
-        case .complex(let a, let b): hasher.combine(8); hasher.combine(a); hasher.combine(b)
-        case .typedMap(let m): hasher.combine(9); hasher.combine(m)
+        case .string(let s):
+            hasher.combine(1)
+            hashBytes(s, into: &hasher)
+        case .int(let i):
+            hasher.combine(2)
+            hasher.combine(i)
+        case .float(let d):
+            hasher.combine(3)
+            hasher.combine(d)
+        case .bool(let b):
+            hasher.combine(4)
+            hasher.combine(b)
+        case .list(let l):
+            hasher.combine(5)
+            hasher.combine(l)
+        case .map(let m):
+            hasher.combine(6)
+            hasher.combine(m)
+        case .record(let r):
+            hasher.combine(7)
+            hasher.combine(r)
+        case .complex(let a, let b):
+            hasher.combine(8)
+            hasher.combine(a)
+            hasher.combine(b)
+        case .typedMap(let m):
+            hasher.combine(9)
+            hasher.combine(m)
         }
     }
 }
@@ -99,8 +119,10 @@ public struct TypedMap: Sendable, Hashable {
     public var entries: [TemplateValue: TemplateValue]?
 
     /// Creates a typed map.
-    public init(typeName: String, keyType: String, elementType: String, elementZero: TemplateValue,
-                entries: [TemplateValue: TemplateValue]?) {
+    public init(
+        typeName: String, keyType: String, elementType: String, elementZero: TemplateValue,
+        entries: [TemplateValue: TemplateValue]?
+    ) {
         self.typeName = typeName
         self.keyType = keyType
         self.elementType = elementType
@@ -140,8 +162,10 @@ public struct TemplateRecord: Sendable, Hashable {
     public var embedded: Set<String>
 
     /// Creates a record.
-    public init(typeName: String, fields: [String: TemplateValue], fieldOrder: [String], stringValue: String? = nil,
-                removedFields: [String: String] = [:], jsonTags: [String: String] = [:], embedded: Set<String> = []) {
+    public init(
+        typeName: String, fields: [String: TemplateValue], fieldOrder: [String], stringValue: String? = nil,
+        removedFields: [String: String] = [:], jsonTags: [String: String] = [:], embedded: Set<String> = []
+    ) {
         self.typeName = typeName
         self.fields = fields
         self.fieldOrder = fieldOrder

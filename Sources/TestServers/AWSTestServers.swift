@@ -30,7 +30,9 @@ public final class MotoAWS {
         var fields: [String: String] = [:]
         for item in line.split(separator: " ") {
             let parts = item.split(separator: "=", maxSplits: 1)
-            if parts.count == 2 { fields[String(parts[0])] = String(parts[1]).trimmingCharacters(in: .whitespacesAndNewlines) }
+            if parts.count == 2 {
+                fields[String(parts[0])] = String(parts[1]).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
         }
         guard let port = fields["port"].flatMap({ Int($0) }), let account = fields["account"], let key = fields["key"],
             let secret = fields["secret"], let role = fields["role"], let tempKey = fields["tempkey"],
@@ -70,7 +72,8 @@ public final class AWSMetadataServer {
         if let stsError { arguments += ["--sts-error", stsError] }
         if imdsV1 { arguments.append("--imds-v1") }
         server = try ChildServer(executable: "/usr/bin/env", arguments: ["python3"] + arguments)
-        guard let port = Int(try server.waitForLine(prefix: "PORT ").trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let port = Int(try server.waitForLine(prefix: "PORT ").trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
             server.stop()
             throw SandboxError.failed("aws-metadata-server.py: bad port line")
         }
@@ -96,7 +99,9 @@ public final class BasicAuthRegistry {
 
     /// Why the registry cannot run here, or nil.
     public static var unavailableReason: String? {
-        for (tool, package) in [("/usr/bin/docker-registry", "docker-registry"), ("/usr/bin/htpasswd", "apache2-utils")]
+        for (tool, package) in [
+            ("/usr/bin/docker-registry", "docker-registry"), ("/usr/bin/htpasswd", "apache2-utils"),
+        ]
         where !FileManager.default.isExecutableFile(atPath: tool) {
             return "\(tool) is missing: apt-get install -y \(package) (make deps)"
         }
@@ -120,7 +125,8 @@ public final class BasicAuthRegistry {
             try runTool("/usr/bin/python3", [scriptPath("push_image.py"), host, repository] + tags)
             stopProcess()
             let entry = try runTool("/usr/bin/htpasswd", ["-Bbn", user, password])
-            try (entry + "\n").write(to: directory.appendingPathComponent("htpasswd"), atomically: true, encoding: .utf8)
+            try (entry + "\n").write(
+                to: directory.appendingPathComponent("htpasswd"), atomically: true, encoding: .utf8)
             try start(auth: true)
             try waitForPort(self.port)
         } catch {
@@ -152,7 +158,6 @@ public final class BasicAuthRegistry {
         try process.run()
         self.process = process
     }
-
 
     private func stopProcess() {
         guard let process else { return }

@@ -43,7 +43,10 @@ public struct Fleet {
 
     /// `imagebot run --once` with this fleet's config, secrets and state directories.
     public var runArguments: [String] {
-        ["run", "--once", "--config", config.path, "--secrets-dir", secrets.path, "--state-dir", root.appendingPathComponent("state").path]
+        [
+            "run", "--once", "--config", config.path, "--secrets-dir", secrets.path, "--state-dir",
+            root.appendingPathComponent("state").path,
+        ]
     }
 
     /// Builds the fleet.
@@ -55,13 +58,15 @@ public struct Fleet {
     ///   - gitSpec: more GitRepository spec fields, flow style with a leading comma
     ///     (e.g. `, proxySecretRef: {name: proxy}`).
     public init(
-        registry: LocalRegistry, signing: String = "", root: URL? = nil, gitURL: String? = nil, secretRef: String? = nil,
+        registry: LocalRegistry, signing: String = "", root: URL? = nil, gitURL: String? = nil,
+        secretRef: String? = nil,
         gitSpec: String = ""
     ) throws {
         let root = root ?? FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
         let remote = root.appendingPathComponent("remote.git")
         let seed = root.appendingPathComponent("seed")
-        try FileManager.default.createDirectory(at: seed.appendingPathComponent("apps"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: seed.appendingPathComponent("apps"), withIntermediateDirectories: true)
         try git(["init", "--bare", "--initial-branch=main", remote.path])
         try git(["init", "--initial-branch=main", seed.path])
         let deploy = """
@@ -85,39 +90,39 @@ public struct Fleet {
         let config = root.appendingPathComponent("policies")
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
         try """
-            apiVersion: image.toolkit.fluxcd.io/v1
-            kind: ImageRepository
-            metadata: {name: app, namespace: flux-system}
-            spec: {image: "\(registry.host)/acme/app", interval: 1m}
-            ---
-            apiVersion: image.toolkit.fluxcd.io/v1
-            kind: ImagePolicy
-            metadata: {name: app, namespace: flux-system}
-            spec: {imageRepositoryRef: {name: app}, policy: {semver: {range: "^1.0"}}}
-            ---
-            apiVersion: source.toolkit.fluxcd.io/v1
-            kind: GitRepository
-            metadata: {name: fleet, namespace: flux-system}
-            spec: {url: "\(url)", interval: 1m, ref: {branch: main}\(secret)\(gitSpec)}
-            ---
-            apiVersion: image.toolkit.fluxcd.io/v1
-            kind: ImageUpdateAutomation
-            metadata: {name: apps, namespace: flux-system}
-            spec:
-              interval: 10m
-              sourceRef: {kind: GitRepository, name: fleet}
-              git:
-                commit:
-                  author: {name: imagebot, email: bot@example.com}
-                  \(signing)
-                  messageTemplate: |
-                    Automation: {{ .AutomationObject }}
-                    {{ range .Changed.Changes -}}
-                    - {{ .OldValue }} -> {{ .NewValue }} ({{ .Setter }})
-                    {{ end -}}
-                push: {branch: main}
-              update: {path: ./apps, strategy: Setters}
-            """.write(to: config.appendingPathComponent("fleet.yaml"), atomically: true, encoding: .utf8)
+        apiVersion: image.toolkit.fluxcd.io/v1
+        kind: ImageRepository
+        metadata: {name: app, namespace: flux-system}
+        spec: {image: "\(registry.host)/acme/app", interval: 1m}
+        ---
+        apiVersion: image.toolkit.fluxcd.io/v1
+        kind: ImagePolicy
+        metadata: {name: app, namespace: flux-system}
+        spec: {imageRepositoryRef: {name: app}, policy: {semver: {range: "^1.0"}}}
+        ---
+        apiVersion: source.toolkit.fluxcd.io/v1
+        kind: GitRepository
+        metadata: {name: fleet, namespace: flux-system}
+        spec: {url: "\(url)", interval: 1m, ref: {branch: main}\(secret)\(gitSpec)}
+        ---
+        apiVersion: image.toolkit.fluxcd.io/v1
+        kind: ImageUpdateAutomation
+        metadata: {name: apps, namespace: flux-system}
+        spec:
+          interval: 10m
+          sourceRef: {kind: GitRepository, name: fleet}
+          git:
+            commit:
+              author: {name: imagebot, email: bot@example.com}
+              \(signing)
+              messageTemplate: |
+                Automation: {{ .AutomationObject }}
+                {{ range .Changed.Changes -}}
+                - {{ .OldValue }} -> {{ .NewValue }} ({{ .Setter }})
+                {{ end -}}
+            push: {branch: main}
+          update: {path: ./apps, strategy: Setters}
+        """.write(to: config.appendingPathComponent("fleet.yaml"), atomically: true, encoding: .utf8)
         self.root = root
         self.remote = remote
         self.deploy = deploy
@@ -128,7 +133,9 @@ public struct Fleet {
 
     /// A GitRepository `name` (flux-system) on `url`'s main branch and an ImageUpdateAutomation
     /// `name` writing `path` of it and pushing to main, as manifest text for the config dir.
-    public static func automationManifests(name: String, url: String, path: String, messageTemplate: String? = nil) -> String {
+    public static func automationManifests(name: String, url: String, path: String, messageTemplate: String? = nil)
+        -> String
+    {
         """
         apiVersion: source.toolkit.fluxcd.io/v1
         kind: GitRepository

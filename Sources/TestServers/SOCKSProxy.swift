@@ -65,7 +65,9 @@ public final class SOCKSProxy {
     /// children exit when their parent is gone), then the shell around it.
     public func stop() {
         let pidFile = directory.appendingPathComponent("danted.pid")
-        if let text = try? String(contentsOf: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+        if let text = try? String(contentsOf: pidFile, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
             kill(pid, SIGKILL)
         }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }

@@ -31,11 +31,17 @@ public final class SSHGitServer {
         directory = dir
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         // sshd refuses to start as root without its privilege-separation directory.
-        if getuid() == 0 { try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
+        if getuid() == 0 {
+            try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        }
         try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ecdsa", "-N", "", "-f", dir + "/host_key", "-C", "testhost"])
-        try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ecdsa", "-m", "PEM", "-N", "", "-f", dir + "/client_key", "-C", "imagebot"])
+        try runTool(
+            "/usr/bin/ssh-keygen",
+            ["-q", "-t", "ecdsa", "-m", "PEM", "-N", "", "-f", dir + "/client_key", "-C", "imagebot"])
         try FileManager.default.copyItem(atPath: dir + "/client_key.pub", toPath: dir + "/authorized_keys")
-        hostPublicKey = try String(contentsOfFile: dir + "/host_key.pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
+        hostPublicKey = try String(contentsOfFile: dir + "/host_key.pub", encoding: .utf8).split(separator: " ").prefix(
+            2
+        ).joined(separator: " ")
         clientPrivateKey = Array(try Data(contentsOf: URL(fileURLWithPath: dir + "/client_key")))
         let fp = try runTool("/usr/bin/ssh-keygen", ["-l", "-E", "sha256", "-f", dir + "/host_key.pub"])
         hostFingerprint = fp.split(separator: " ").first(where: { $0.hasPrefix("SHA256:") }).map(String.init) ?? "?"
@@ -59,7 +65,12 @@ public final class SSHGitServer {
         try config.write(toFile: dir + "/sshd_config", atomically: true, encoding: .utf8)
         // Started through sh and detached from our process (Foundation's Process stopped noticing
         // later children exiting while sshd was its direct child); stopped by pid in `stop()`.
-        let pidText = try runTool("/bin/sh", ["-c", "/usr/sbin/sshd -D -e -f \"$1\" </dev/null >\"$2\" 2>&1 & echo $!", "sh", dir + "/sshd_config", dir + "/sshd.log"])
+        let pidText = try runTool(
+            "/bin/sh",
+            [
+                "-c", "/usr/sbin/sshd -D -e -f \"$1\" </dev/null >\"$2\" 2>&1 & echo $!", "sh", dir + "/sshd_config",
+                dir + "/sshd.log",
+            ])
         guard let pid = pid_t(pidText) else { throw SandboxError.failed("sshd pid: \(pidText)") }
         self.pid = pid
         // Wait until the port accepts connections.
@@ -103,7 +114,9 @@ public func freeLocalPort() throws -> Int {
     addr.sin_port = 0
     var len = socklen_t(MemoryLayout<sockaddr_in>.size)
     let bound = withUnsafeMutablePointer(to: &addr) { ptr in
-        ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0
+        }
     }
     guard bound else { throw SandboxError.failed("bind") }
     return Int(UInt16(bigEndian: addr.sin_port))
@@ -119,7 +132,9 @@ public func canConnect(port: Int) -> Bool {
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
     addr.sin_port = UInt16(port).bigEndian
     return withUnsafePointer(to: &addr) { ptr in
-        ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
     }
 }
 
@@ -129,7 +144,9 @@ public func canConnect(port: Int) -> Bool {
 /// Output goes to temporary files, not pipes: a long-lived child (sshd, the HTTP server) started
 /// meanwhile may inherit a pipe's write end and we would never see EOF.
 @discardableResult
-public func runTool(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> String {
+public func runTool(
+    _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -155,7 +172,8 @@ public func runTool(_ executable: String, _ arguments: [String], in directory: S
     let outData = (try? Data(contentsOf: outURL)) ?? Data()
     let errData = (try? Data(contentsOf: errURL)) ?? Data()
     guard process.terminationStatus == 0 else {
-        throw SandboxError.failed("\(executable) \(arguments.joined(separator: " ")): \(String(decoding: errData, as: UTF8.self))")
+        throw SandboxError.failed(
+            "\(executable) \(arguments.joined(separator: " ")): \(String(decoding: errData, as: UTF8.self))")
     }
     return String(decoding: outData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }

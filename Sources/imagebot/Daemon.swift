@@ -18,16 +18,22 @@ import Glibc
 
 /// The options of `imagebot run` that only the daemon uses.
 struct DaemonOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Address of the HTTP server (health, metrics, status, webhooks).", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp("Address of the HTTP server (health, metrics, status, webhooks).", valueName: "host:port"))
     var listen = ":8080"
 
     @Option(help: "Log format: text, or json (one object per line).")
     var logFormat: LogFormat = .text
 
-    @Option(help: ArgumentHelp("File holding the token POST /hooks/<name> must present (Authorization: Bearer or ?token=).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "File holding the token POST /hooks/<name> must present (Authorization: Bearer or ?token=).",
+            valueName: "path"))
     var hookTokenFile: String?
 
-    @Option(name: .customLong("notify-url"), help: ArgumentHelp("POST a JSON event here on every push and every failure; repeatable.", valueName: "url"))
+    @Option(
+        name: .customLong("notify-url"),
+        help: ArgumentHelp("POST a JSON event here on every push and every failure; repeatable.", valueName: "url"))
     var notifyURLs: [String] = []
 
     @Option(help: "Number of replicas sharing the automations.")
@@ -78,15 +84,21 @@ struct DaemonLauncher {
         let logger = Logger(label: "imagebot")
         let metrics = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: metrics)
-        factory.durationHistogramBuckets["imagebot_tag_to_commit_seconds"] = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600].map { .seconds($0) }
-        factory.durationHistogramBuckets["imagebot_automation_duration_seconds"] = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120].map { .milliseconds(Int64($0 * 1000)) }
+        factory.durationHistogramBuckets["imagebot_tag_to_commit_seconds"] = [
+            1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600,
+        ].map { .seconds($0) }
+        factory.durationHistogramBuckets["imagebot_automation_duration_seconds"] = [
+            0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
+        ].map { .milliseconds(Int64($0 * 1000)) }
         MetricsSystem.bootstrap(factory)
 
         let hostname = Self.hostname()
         var shard = ShardAssignment(count: daemon.shardCount, index: daemon.shardIndex ?? 0)
         if daemon.shardIndex == nil, daemon.shardCount > 1 {
             guard let index = ShardAssignment.index(fromHostname: hostname), index < daemon.shardCount else {
-                printToStandardError("imagebot run: --shard-count \(daemon.shardCount) needs --shard-index (the hostname '\(hostname)' has no -N suffix below \(daemon.shardCount))")
+                printToStandardError(
+                    "imagebot run: --shard-count \(daemon.shardCount) needs --shard-index (the hostname '\(hostname)' has no -N suffix below \(daemon.shardCount))"
+                )
                 throw ExitStatus.usage
             }
             shard.index = index
@@ -97,7 +109,8 @@ struct DaemonLauncher {
                 printToStandardError("imagebot run: --hook-token-file \(path): cannot read the file")
                 throw ExitStatus.usage
             }
-            let token = String(String(decoding: data, as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).first ?? "")
+            let token = String(
+                String(decoding: data, as: UTF8.self).split(whereSeparator: { $0.isWhitespace }).first ?? "")
             guard !token.isEmpty else {
                 printToStandardError("imagebot run: --hook-token-file \(path) is empty")
                 throw ExitStatus.usage
@@ -123,8 +136,12 @@ struct DaemonLauncher {
             router: DaemonHTTP.router(controller: controller, metrics: metrics, hookToken: hookToken),
             configuration: .init(address: .hostname(host, port: port), serverName: "imagebot"),
             onServerRunning: { channel in
-                logger.info("listening", metadata: [
-                    "address": "\(channel.localAddress?.ipAddress ?? host)", "port": "\(channel.localAddress?.port ?? port)"])
+                logger.info(
+                    "listening",
+                    metadata: [
+                        "address": "\(channel.localAddress?.ipAddress ?? host)",
+                        "port": "\(channel.localAddress?.port ?? port)",
+                    ])
             },
             logger: logger)
         // Shut down in reverse order: the controller drains first, the HTTP server answers until it has.
@@ -133,9 +150,13 @@ struct DaemonLauncher {
                 services: [.init(service: app), .init(service: ControllerService(controller: controller))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        logger.info("starting", metadata: [
-            "config": "\(options.configDirectory)", "state_dir": "\(options.stateDirectory)", "shard": "\(shard.index)/\(shard.count)",
-            "listen": "\(daemon.listen)", "notify_receivers": "\(daemon.notifyURLs.count)"])
+        logger.info(
+            "starting",
+            metadata: [
+                "config": "\(options.configDirectory)", "state_dir": "\(options.stateDirectory)",
+                "shard": "\(shard.index)/\(shard.count)",
+                "listen": "\(daemon.listen)", "notify_receivers": "\(daemon.notifyURLs.count)",
+            ])
         try await group.run()
         logger.info("stopped")
     }

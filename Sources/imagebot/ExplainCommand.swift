@@ -24,7 +24,9 @@ struct Explain: AsyncParsableCommand {
 
     @Option(
         name: .customLong("set"),
-        help: ArgumentHelp("Use this result for a policy instead of asking a registry; repeatable.", valueName: "ns:name=image:tag[@digest]"))
+        help: ArgumentHelp(
+            "Use this result for a policy instead of asking a registry; repeatable.",
+            valueName: "ns:name=image:tag[@digest]"))
     var overrides: [String] = []
 
     @Option(

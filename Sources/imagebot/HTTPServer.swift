@@ -15,7 +15,9 @@ enum DaemonHTTP {
     /// Largest webhook body read (registries send a few KiB of JSON; the body is not needed).
     static let maxHookBody = 64 << 10
 
-    static func router(controller: AutomationController, metrics: PrometheusCollectorRegistry, hookToken: [UInt8]?) -> Router<BasicRequestContext> {
+    static func router(controller: AutomationController, metrics: PrometheusCollectorRegistry, hookToken: [UInt8]?)
+        -> Router<BasicRequestContext>
+    {
         let router = Router()
         router.get("/healthz") { _, _ in "ok\n" }
         router.get("/readyz") { _, _ -> Response in
@@ -31,7 +33,8 @@ enum DaemonHTTP {
         router.get("/api/v1/status") { _, _ -> Response in
             let body = (try? await controller.status().json()) ?? Array("{}".utf8)
             return Response(
-                status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }
         router.get("/") { _, _ -> Response in
             let page = StatusPage.render(await controller.status(), now: Date())
@@ -59,7 +62,8 @@ enum DaemonHTTP {
             try await hook(request, context, context.parameters.get("first") ?? "")
         }
         router.post("/hooks/:first/:name") { request, context in
-            try await hook(request, context, "\(context.parameters.get("first") ?? "")/\(context.parameters.get("name") ?? "")")
+            try await hook(
+                request, context, "\(context.parameters.get("first") ?? "")/\(context.parameters.get("name") ?? "")")
         }
         return router
     }
@@ -74,7 +78,9 @@ enum DaemonHTTP {
     ]
 
     static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
     /// The token as `Authorization: Bearer <token>` or `?token=<token>` (for registries that
@@ -91,7 +97,9 @@ enum DaemonHTTP {
 
     /// `:8080` → 0.0.0.0:8080; `127.0.0.1:0`; `[::1]:8080`.
     static func bindAddress(_ listen: String) throws -> (host: String, port: Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
             throw CommandError("--listen '\(listen)': expected HOST:PORT or :PORT")
         }
         var host = String(listen[..<colon])

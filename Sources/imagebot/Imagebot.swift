@@ -17,7 +17,9 @@ struct Imagebot: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imagebot",
         abstract: "Keeps the container images in a Git repository of Kubernetes YAML up to date.",
-        subcommands: [Select.self, Scan.self, DryRun.self, Update.self, Explain.self, Run.self, Status.self, Validate.self]
+        subcommands: [
+            Select.self, Scan.self, DryRun.self, Update.self, Explain.self, Run.self, Status.self, Validate.self,
+        ]
     )
 
     /// Runs the command line, mapping ArgumentParser's validation failures (64) to our usage

@@ -29,7 +29,8 @@ struct JSONLogHandler: LogHandler {
         for (key, value) in event.metadata ?? [:] { fields[key] = "\(value)" }
         var line = "{\"time\":\(Self.quoted(Self.timestamp())),\"level\":\(Self.quoted(event.level.rawValue)),"
         line += "\"msg\":\(Self.quoted("\(event.message)")),\"logger\":\(Self.quoted(label))"
-        for (key, value) in fields.sorted(by: { $0.key < $1.key }) where !["time", "level", "msg", "logger"].contains(key) {
+        for (key, value) in fields.sorted(by: { $0.key < $1.key })
+        where !["time", "level", "msg", "logger"].contains(key) {
             line += ",\(Self.quoted(key)):\(Self.quoted(value))"
         }
         line += "}\n"
@@ -38,7 +39,8 @@ struct JSONLogHandler: LogHandler {
     }
 
     static func timestamp() -> String {
-        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        Date().formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
     /// A JSON string literal (RFC 8259 escaping).

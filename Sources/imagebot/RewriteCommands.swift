@@ -72,7 +72,9 @@ struct DryRun: AsyncParsableCommand {
             throw ValidationError("--automation reads the automation's Git repository; drop PATH")
         }
         if automation != nil, !options.overrides.isEmpty || options.setFile != nil {
-            throw ValidationError("--automation takes its policies' results from the registries; --set and --set-file cannot be combined with it")
+            throw ValidationError(
+                "--automation takes its policies' results from the registries; --set and --set-file cannot be combined with it"
+            )
         }
     }
 
@@ -165,11 +167,14 @@ private struct AutomationPreview {
     func execute() async throws {
         let configuration = try options.configuration.loadConfiguration()
         let parts = automation.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        let key = parts.count == 2 ? ObjectKey(namespace: parts[0], name: parts[1]) : ObjectKey(namespace: "default", name: automation)
+        let key =
+            parts.count == 2
+            ? ObjectKey(namespace: parts[0], name: parts[1]) : ObjectKey(namespace: "default", name: automation)
         guard parts.count <= 2, let spec = configuration.automations[key] else {
             let known = configuration.automations.keys.sorted().map(\.description).joined(separator: ", ")
-            printToStandardError("imagebot: ImageUpdateAutomation \(key) not found in \(options.configuration.configDirectory)"
-                + (known.isEmpty ? "" : " (have: \(known))"))
+            printToStandardError(
+                "imagebot: ImageUpdateAutomation \(key) not found in \(options.configuration.configDirectory)"
+                    + (known.isEmpty ? "" : " (have: \(known))"))
             throw ExitStatus.usage
         }
         let runner = AutomationRunner(

@@ -53,7 +53,8 @@ struct ConfigOptions: ParsableArguments {
 struct Scan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Scan the registries of every ImageRepository and evaluate every ImagePolicy.",
-        discussion: "Exit status 3 when a registry could not be scanned or a policy selected nothing; the others are still reported."
+        discussion:
+            "Exit status 3 when a registry could not be scanned or a policy selected nothing; the others are still reported."
     )
 
     @OptionGroup var options: ConfigOptions

@@ -21,19 +21,32 @@ struct Select: ParsableCommand {
     @Option(help: ArgumentHelp("Select by semver range (Masterminds syntax, as Flux).", valueName: "range"))
     var semver: String?
 
-    @Option(help: ArgumentHelp("Select alphabetically: asc (default) picks the greatest, desc the smallest.", valueName: "asc|desc"))
+    @Option(
+        help: ArgumentHelp(
+            "Select alphabetically: asc (default) picks the greatest, desc the smallest.", valueName: "asc|desc"))
     var alphabetical: String?
 
-    @Option(help: ArgumentHelp("Select numerically: asc (default) picks the greatest, desc the smallest.", valueName: "asc|desc"))
+    @Option(
+        help: ArgumentHelp(
+            "Select numerically: asc (default) picks the greatest, desc the smallest.", valueName: "asc|desc"))
     var numerical: String?
 
-    @Option(help: ArgumentHelp("Only consider tags matching this regular expression (filterTags.pattern).", valueName: "regex"))
+    @Option(
+        help: ArgumentHelp(
+            "Only consider tags matching this regular expression (filterTags.pattern).", valueName: "regex"))
     var pattern: String?
 
-    @Option(help: ArgumentHelp("Compare this expansion of the pattern's match instead of the tag (filterTags.extract).", valueName: "template"))
+    @Option(
+        help: ArgumentHelp(
+            "Compare this expansion of the pattern's match instead of the tag (filterTags.extract).",
+            valueName: "template"))
     var extract: String?
 
-    @Option(name: .customLong("exclude"), help: ArgumentHelp("Drop tags matching this regular expression; repeatable; replaces the default '^.*\\.sig$'.", valueName: "regex"))
+    @Option(
+        name: .customLong("exclude"),
+        help: ArgumentHelp(
+            "Drop tags matching this regular expression; repeatable; replaces the default '^.*\\.sig$'.",
+            valueName: "regex"))
     var exclusions: [String] = []
 
     @Option(help: ArgumentHelp("Read tags from this file instead of standard input.", valueName: "file"))

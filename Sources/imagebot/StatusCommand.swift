@@ -65,7 +65,9 @@ struct Status: AsyncParsableCommand {
     /// A decoding failure in a few words (DecodingError's own description is a struct dump).
     static func summary(of error: any Error) -> String {
         func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.isEmpty ? "the document" : context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            context.codingPath.isEmpty
+                ? "the document"
+                : context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
         case DecodingError.keyNotFound(let key, let context): return "no \(key.stringValue) in \(path(context))"
@@ -84,7 +86,9 @@ struct Status: AsyncParsableCommand {
 
     /// `$COLUMNS` when set, else the terminal's width; nil (no cutting) when piped.
     private var terminalWidth: Int? {
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+            return columns
+        }
         guard standardOutputIsTerminal else { return nil }
         var size = winsize()
         let result = withUnsafeMutablePointer(to: &size) { ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), $0) }

@@ -16,10 +16,12 @@ struct Validate: ParsableCommand {
         for diagnostic in configuration.diagnostics { printToStandardError(diagnostic.description) }
         let counts = [
             "\(configuration.repositories.count) ImageRepositories", "\(configuration.policies.count) ImagePolicies",
-            "\(configuration.automations.count) ImageUpdateAutomations", "\(configuration.gitRepositories.count) GitRepositories",
+            "\(configuration.automations.count) ImageUpdateAutomations",
+            "\(configuration.gitRepositories.count) GitRepositories",
         ]
-        print("\(config): " + counts.joined(separator: ", ")
-            + "; \(configuration.errors.count) errors, \(configuration.warnings.count) warnings")
+        print(
+            "\(config): " + counts.joined(separator: ", ")
+                + "; \(configuration.errors.count) errors, \(configuration.warnings.count) warnings")
         if !configuration.errors.isEmpty { throw ExitStatus.usage }
     }
 }

@@ -3,7 +3,8 @@ import Testing
 
 @testable import Automation
 
-private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 
 private func load(_ yaml: String) -> Configuration {
     var configuration = Configuration()
@@ -30,7 +31,8 @@ private func gitRepository(_ spec: String) -> String {
 struct ConfigFidelityTests {
     @Test("a kubectl `kind: List` export loads every item, status and server metadata included")
     func kubectlList() {
-        let configuration = ConfigLoader.load(directory: packageRoot.appendingPathComponent("testdata/config/kubectl-list.yaml").path)
+        let configuration = ConfigLoader.load(
+            directory: packageRoot.appendingPathComponent("testdata/config/kubectl-list.yaml").path)
         #expect(configuration.diagnostics.isEmpty, "\(configuration.diagnostics)")
         #expect(configuration.repositories.keys.map(\.description) == ["flux-system/podinfo"])
         #expect(configuration.policies.keys.map(\.description) == ["flux-system/podinfo"])
@@ -41,7 +43,8 @@ struct ConfigFidelityTests {
 
     @Test("an item of a List is located at its own line")
     func listItemLocations() {
-        let configuration = load("""
+        let configuration = load(
+            """
             apiVersion: v1
             kind: List
             items:
@@ -50,9 +53,10 @@ struct ConfigFidelityTests {
               metadata: {name: app}
               spec: {image: "ghcr.io/acme/app:1.0", interval: 5m}
             """)
-        #expect(configuration.errors.map(\.description) == [
-            "config.yaml:7:17: error: ImageRepository default/app: image 'ghcr.io/acme/app:1.0' should not include a tag; remove ':1.0'"
-        ])
+        #expect(
+            configuration.errors.map(\.description) == [
+                "config.yaml:7:17: error: ImageRepository default/app: image 'ghcr.io/acme/app:1.0' should not include a tag; remove ':1.0'"
+            ])
     }
 
     @Test("an empty config directory is a warning")
@@ -64,9 +68,10 @@ struct ConfigFidelityTests {
             to: directory.appendingPathComponent("other.yaml"), atomically: true, encoding: .utf8)
         let configuration = ConfigLoader.load(directory: directory.path)
         #expect(configuration.errors.isEmpty)
-        #expect(configuration.warnings.map(\.message) == [
-            "no ImageRepository, ImagePolicy, ImageUpdateAutomation or GitRepository found (1 manifest file read)"
-        ])
+        #expect(
+            configuration.warnings.map(\.message) == [
+                "no ImageRepository, ImagePolicy, ImageUpdateAutomation or GitRepository found (1 manifest file read)"
+            ])
     }
 
     @Test(arguments: [
@@ -74,26 +79,38 @@ struct ConfigFidelityTests {
         ("image.toolkit.fluxcd.io/v1beta1", "image.toolkit.fluxcd.io/v1"),
     ])
     func betaVersionsAreReadWithADeprecationWarning(_ version: String, _ replacement: String) {
-        let configuration = load("""
+        let configuration = load(
+            """
             apiVersion: \(version)
             kind: ImageRepository
             metadata: {name: app}
             spec: {image: ghcr.io/acme/app, interval: 5m}
             """)
         #expect(configuration.repositories.count == 1)
-        #expect(configuration.diagnostics.map(\.description) == [
-            "config.yaml:1:13: warning: ImageRepository default/app: apiVersion \(version) is deprecated and current Flux "
-                + "controllers no longer serve it; read as \(replacement) (change the manifest to \(replacement))"
-        ])
+        #expect(
+            configuration.diagnostics.map(\.description) == [
+                "config.yaml:1:13: warning: ImageRepository default/app: apiVersion \(version) is deprecated and current Flux "
+                    + "controllers no longer serve it; read as \(replacement) (change the manifest to \(replacement))"
+            ])
     }
 
     /// Settings imagebot reads but cannot act on: each is named in one warning or error.
     @Test(arguments: [
-        (gitRepository("  provider: azure"), "7:13: warning: GitRepository apps/fleet: provider 'azure' (workload identity for Git) is not supported by imagebot yet"),
+        (
+            gitRepository("  provider: azure"),
+            "7:13: warning: GitRepository apps/fleet: provider 'azure' (workload identity for Git) is not supported by imagebot yet"
+        ),
         (gitRepository("  provider: aws"), "7:13: warning: GitRepository apps/fleet: provider 'aws'"),
-        (gitRepository("  provider: gitlab"), "7:13: error: GitRepository apps/fleet: spec.provider must be one of 'generic', 'azure', 'github', 'aws', found 'gitlab'"),
-        (gitRepository("  serviceAccountName: flux"), "7:23: warning: GitRepository apps/fleet: spec.serviceAccountName needs the Kubernetes API"),
-        ("""
+        (
+            gitRepository("  provider: gitlab"),
+            "7:13: error: GitRepository apps/fleet: spec.provider must be one of 'generic', 'azure', 'github', 'aws', found 'gitlab'"
+        ),
+        (
+            gitRepository("  serviceAccountName: flux"),
+            "7:23: warning: GitRepository apps/fleet: spec.serviceAccountName needs the Kubernetes API"
+        ),
+        (
+            """
             apiVersion: image.toolkit.fluxcd.io/v1
             kind: ImageUpdateAutomation
             metadata: {name: auto, namespace: apps}
@@ -103,13 +120,17 @@ struct ConfigFidelityTests {
               git:
                 commit: {author: {email: bot@example.com}}
                 push: {branch: main, options: {ci.skip: ""}}
-            """, "9:35: error: ImageUpdateAutomation apps/auto: spec.git.push.options cannot be sent: the linked libgit2"),
-        ("""
+            """,
+            "9:35: error: ImageUpdateAutomation apps/auto: spec.git.push.options cannot be sent: the linked libgit2"
+        ),
+        (
+            """
             apiVersion: image.toolkit.fluxcd.io/v1
             kind: ImageRepository
             metadata: {name: app, namespace: apps}
             spec: {image: ghcr.io/acme/app, interval: 5m, serviceAccountName: puller}
-            """, "4:67: warning: ImageRepository apps/app: spec.serviceAccountName needs the Kubernetes API"),
+            """, "4:67: warning: ImageRepository apps/app: spec.serviceAccountName needs the Kubernetes API"
+        ),
     ])
     func settingsImagebotCannotActOnAreNamed(_ yaml: String, _ expected: String) {
         let diagnostics = load(yaml).diagnostics.map(\.description)
@@ -118,10 +139,14 @@ struct ConfigFidelityTests {
 
     @Test(arguments: [
         ("{key: team, operator: In}", "must be specified when `operator` is 'In' or 'NotIn'"),
-        ("{key: team, operator: Exists, values: [a]}", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"),
+        (
+            "{key: team, operator: Exists, values: [a]}",
+            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
+        ),
     ])
     func selectorValuesAreCheckedAsTheAPIServerDoes(_ expression: String, _ expected: String) {
-        let configuration = load("""
+        let configuration = load(
+            """
             apiVersion: image.toolkit.fluxcd.io/v1
             kind: ImageUpdateAutomation
             metadata: {name: auto, namespace: apps}
@@ -137,7 +162,8 @@ struct ConfigFidelityTests {
     @Test("cloud providers of ImageRepositories and GitHub for GitRepositories load without a warning")
     func supportedProviders() {
         for provider in ["aws", "azure", "gcp", "generic"] {
-            let configuration = load("""
+            let configuration = load(
+                """
                 apiVersion: image.toolkit.fluxcd.io/v1
                 kind: ImageRepository
                 metadata: {name: app}

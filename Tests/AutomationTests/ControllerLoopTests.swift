@@ -79,13 +79,14 @@ struct ControllerLoopTests {
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: stateDir, withIntermediateDirectories: true)
         try """
-            apiVersion: image.toolkit.fluxcd.io/v1
-            kind: ImageRepository
-            metadata: {name: app, namespace: apps}
-            spec: {image: ghcr.io/acme/app, interval: 1h, suspend: true}
-            """.write(to: config.appendingPathComponent("fleet.yaml"), atomically: true, encoding: .utf8)
+        apiVersion: image.toolkit.fluxcd.io/v1
+        kind: ImageRepository
+        metadata: {name: app, namespace: apps}
+        spec: {image: ghcr.io/acme/app, interval: 1h, suspend: true}
+        """.write(to: config.appendingPathComponent("fleet.yaml"), atomically: true, encoding: .utf8)
         let clock = ManualDaemonClock()
-        var options = AutomationController.Options(configDirectory: config.path, stateDirectory: stateDir.path, secretsDirectory: nil)
+        var options = AutomationController.Options(
+            configDirectory: config.path, stateDirectory: stateDir.path, secretsDirectory: nil)
         options.schedule = Schedule(jitter: 0)
         let controller = AutomationController(
             options: options, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), clock: clock)
@@ -134,8 +135,11 @@ struct ConfigFingerprintTests {
         case .none: break
         case .content: try "kind: ImagePolicy\n".write(to: file, atomically: true, encoding: .utf8)
         case .rename: try FileManager.default.moveItem(at: file, to: root.appendingPathComponent("other.yaml"))
-        case .addFile: try "kind: ImagePolicy\n".write(to: root.appendingPathComponent("more.yml"), atomically: true, encoding: .utf8)
-        case .nonManifest: try "notes\n".write(to: root.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        case .addFile:
+            try "kind: ImagePolicy\n".write(
+                to: root.appendingPathComponent("more.yml"), atomically: true, encoding: .utf8)
+        case .nonManifest:
+            try "notes\n".write(to: root.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
         }
         let after = ConfigWatcher.fingerprint(of: root.path)
         #expect((before != after) == [.content, .rename, .addFile].contains(edit))

@@ -79,7 +79,9 @@ struct ControllerFixture {
         return configuration
     }
 
-    static func state(_ text: String = yaml(), now: Double = 0, configure: (inout ControllerState) -> Void = { _ in }) -> ControllerState {
+    static func state(_ text: String = yaml(), now: Double = 0, configure: (inout ControllerState) -> Void = { _ in })
+        -> ControllerState
+    {
         var state = ControllerState(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         state.random = { 0.5 }
         configure(&state)
@@ -95,7 +97,9 @@ struct ControllerFixture {
     }
 
     static func selected(_ tag: String) -> ControllerState.Evaluation {
-        .init(resolution: PolicyResolution(key: policy, latest: .init(name: "ghcr.io/acme/app", tag: tag)), generation: 0, duration: .zero)
+        .init(
+            resolution: PolicyResolution(key: policy, latest: .init(name: "ghcr.io/acme/app", tag: tag)), generation: 0,
+            duration: .zero)
     }
 
     /// Starts the scan due at `now` and finishes it with `tags`, the policy selecting `tag`.
@@ -142,23 +146,34 @@ struct ControllerStateConfigTests {
     }
 
     @Test(arguments: [
-        Change(name: "unchanged", yaml: F.yaml(), repositoryGeneration: 0, policyGeneration: 0, automationGeneration: 0, rescan: false, rerun: false),
-        Change(name: "repository interval", yaml: F.yaml(repositoryInterval: "1m"), repositoryGeneration: 1, policyGeneration: 0,
-               automationGeneration: 0, rescan: true, rerun: false),
-        Change(name: "repository image", yaml: F.yaml(image: "ghcr.io/acme/app2"), repositoryGeneration: 1, policyGeneration: 0,
-               automationGeneration: 0, rescan: true, rerun: false),
-        Change(name: "automation suspended", yaml: F.yaml(suspend: true), repositoryGeneration: 0, policyGeneration: 0,
-               automationGeneration: 1, rescan: false, rerun: true),
-        Change(name: "policy range", yaml: F.yaml().replacingOccurrences(of: ">=1.0.0", with: ">=2.0.0"), repositoryGeneration: 0,
-               policyGeneration: 1, automationGeneration: 0, rescan: true, rerun: false),
+        Change(
+            name: "unchanged", yaml: F.yaml(), repositoryGeneration: 0, policyGeneration: 0, automationGeneration: 0,
+            rescan: false, rerun: false),
+        Change(
+            name: "repository interval", yaml: F.yaml(repositoryInterval: "1m"), repositoryGeneration: 1,
+            policyGeneration: 0,
+            automationGeneration: 0, rescan: true, rerun: false),
+        Change(
+            name: "repository image", yaml: F.yaml(image: "ghcr.io/acme/app2"), repositoryGeneration: 1,
+            policyGeneration: 0,
+            automationGeneration: 0, rescan: true, rerun: false),
+        Change(
+            name: "automation suspended", yaml: F.yaml(suspend: true), repositoryGeneration: 0, policyGeneration: 0,
+            automationGeneration: 1, rescan: false, rerun: true),
+        Change(
+            name: "policy range", yaml: F.yaml().replacingOccurrences(of: ">=1.0.0", with: ">=2.0.0"),
+            repositoryGeneration: 0,
+            policyGeneration: 1, automationGeneration: 0, rescan: true, rerun: false),
     ])
     func reloadBumpsTheGenerationOfWhatChanged(_ c: Change) {
         var state = F.state()
         // Everything has run once and is scheduled for later.
         ControllerFixture.scanned(&state, tags: ["1.0.0"], selecting: "1.0.0", at: 0)
         let run = state.startDueWork(now: F.t(1), date: F.date).runs.first
-        state.runFinished(F.automation, generation: run?.generation ?? 0, outcome: AutomationOutcome(key: F.automation, summary: "up to date"),
-                          duration: .zero, at: F.date, now: F.t(1))
+        state.runFinished(
+            F.automation, generation: run?.generation ?? 0,
+            outcome: AutomationOutcome(key: F.automation, summary: "up to date"),
+            duration: .zero, at: F.date, now: F.t(1))
         let scanBefore = state.repositories[F.repository]?.nextScan
         let runBefore = state.automations[F.automation]?.nextRun
 
@@ -176,7 +191,8 @@ struct ControllerStateConfigTests {
         var state = F.state(F.yaml(otherRepository: true))
         #expect(state.repositories.count == 2)
         _ = state.apply(F.configuration(F.yaml(automations: [])), now: F.t(1))
-        #expect(state.repositories.keys.sorted() == [F.repository], "still tracked for the status page: a policy uses it")
+        #expect(
+            state.repositories.keys.sorted() == [F.repository], "still tracked for the status page: a policy uses it")
         #expect(state.automations.isEmpty)
     }
 
@@ -184,7 +200,9 @@ struct ControllerStateConfigTests {
     func aShardTracksItsAutomationsAndWhatTheyUse(index: Int) {
         let names = (0..<12).map { "fleet-\($0)" }
         let state = F.state(F.yaml(automations: names)) { $0.shard = ShardAssignment(count: 3, index: index) }
-        let owned = names.filter { ShardAssignment(count: 3, index: index).owns(ObjectKey(namespace: "apps", name: $0)) }
+        let owned = names.filter {
+            ShardAssignment(count: 3, index: index).owns(ObjectKey(namespace: "apps", name: $0))
+        }
         #expect(state.automations.keys.map(\.name).sorted() == owned.sorted())
         #expect(state.automations.values.allSatisfy { $0.status.shard == index })
         // Every shard with an automation scans the repository its policy reads.
@@ -204,7 +222,8 @@ struct ControllerStateScheduleTests {
         #expect(first.scans.first?.policies.map { $0.config.key } == [F.policy])
         #expect(state.startDueWork(now: F.t(0), date: F.date).isEmpty, "nothing twice")
         state.scanFinished(
-            F.repository, generation: 0, scan: F.scan(["1.0.0"]), duration: .zero, evaluations: [F.selected("1.0.0")], seenAt: F.date,
+            F.repository, generation: 0, scan: F.scan(["1.0.0"]), duration: .zero, evaluations: [F.selected("1.0.0")],
+            seenAt: F.date,
             at: F.date, now: F.t(2))
         let second = state.startDueWork(now: F.t(2), date: F.date)
         #expect(second.runs.map(\.key) == [F.automation])
@@ -217,7 +236,9 @@ struct ControllerStateScheduleTests {
         var failed = F.scan([])
         failed.error = "ghcr.io/acme/app: 401"
         failed.failureCode = .registry(.unauthorized)
-        state.scanFinished(F.repository, generation: 0, scan: failed, duration: .zero, evaluations: [], seenAt: F.date, at: F.date, now: F.t(1))
+        state.scanFinished(
+            F.repository, generation: 0, scan: failed, duration: .zero, evaluations: [], seenAt: F.date, at: F.date,
+            now: F.t(1))
         let run = state.startDueWork(now: F.t(1), date: F.date).runs.first
         #expect(run?.resolutions.first?.latest == nil)
         #expect(run?.resolutions.first?.error == "not evaluated yet")
@@ -247,8 +268,9 @@ struct ControllerStateScheduleTests {
         let first = state.startDueWork(now: F.t(1), date: F.date)
         #expect(first.runs.map(\.key.name) == ["a"])
         #expect(state.startDueWork(now: F.t(1), date: F.date).runs.isEmpty, "b waits for a: same repository and branch")
-        state.runFinished(first.runs[0].key, generation: 0, outcome: AutomationOutcome(key: first.runs[0].key, summary: "up to date"),
-                          duration: .zero, at: F.date, now: F.t(2))
+        state.runFinished(
+            first.runs[0].key, generation: 0, outcome: AutomationOutcome(key: first.runs[0].key, summary: "up to date"),
+            duration: .zero, at: F.date, now: F.t(2))
         #expect(state.startDueWork(now: F.t(2), date: F.date).runs.map(\.key.name) == ["b"])
     }
 
@@ -280,8 +302,10 @@ struct ControllerStateScheduleTests {
         F.scanned(&state, tags: ["1.0.0"], selecting: "1.0.0", at: 0)  // next scan at 300
         let run = state.startDueWork(now: F.t(0), date: F.date).runs.first
         if let runAt = c.runAt {
-            state.runFinished(F.automation, generation: run?.generation ?? 0, outcome: AutomationOutcome(key: F.automation, summary: ""),
-                              duration: .zero, at: F.date, now: F.t(runAt - 600))
+            state.runFinished(
+                F.automation, generation: run?.generation ?? 0,
+                outcome: AutomationOutcome(key: F.automation, summary: ""),
+                duration: .zero, at: F.date, now: F.t(runAt - 600))
         }
         if c.scanAt == nil { _ = state.startDueWork(now: F.t(300), date: F.date) }
         if c.scanAt == nil, c.runAt != nil {
@@ -354,7 +378,9 @@ struct ControllerStateResultTests {
         var scan = F.scan([])
         scan.error = "ghcr.io/acme/app: it failed"
         scan.failureCode = c.code
-        state.scanFinished(F.repository, generation: 0, scan: scan, duration: .zero, evaluations: [], seenAt: F.date, at: F.date, now: F.t(1))
+        state.scanFinished(
+            F.repository, generation: 0, scan: scan, duration: .zero, evaluations: [], seenAt: F.date, at: F.date,
+            now: F.t(1))
         let entry = state.repositories[F.repository]
         #expect(entry?.status.conditions.first?.reason == c.reason)
         #expect(entry?.status.conditions.first?.status == "False")
@@ -367,7 +393,9 @@ struct ControllerStateResultTests {
 
         // The same failure again: no second event; a success: recovered, one info event.
         _ = state.startDueWork(now: F.t(6), date: F.date)
-        state.scanFinished(F.repository, generation: 0, scan: scan, duration: .zero, evaluations: [], seenAt: F.date, at: F.date, now: F.t(6))
+        state.scanFinished(
+            F.repository, generation: 0, scan: scan, duration: .zero, evaluations: [], seenAt: F.date, at: F.date,
+            now: F.t(6))
         #expect(state.outbox.count == 1)
         #expect(state.repositories[F.repository]?.nextScan == F.t(16), "10 s after the second")
         F.scanned(&state, tags: ["1.0.0"], selecting: "1.0.0", at: 16)
@@ -380,7 +408,8 @@ struct ControllerStateResultTests {
         let job = state.startDueWork(now: F.t(0), date: F.date).scans.first
         _ = state.apply(F.configuration(F.yaml(repositoryInterval: "1m")), now: F.t(1))
         state.scanFinished(
-            F.repository, generation: job?.generation ?? 0, scan: F.scan(["1.0.0"]), duration: .zero, evaluations: [F.selected("1.0.0")],
+            F.repository, generation: job?.generation ?? 0, scan: F.scan(["1.0.0"]), duration: .zero,
+            evaluations: [F.selected("1.0.0")],
             seenAt: F.date, at: F.date, now: F.t(2))
         #expect(state.repositories[F.repository]?.nextScan == F.t(2))
         #expect(state.repositories[F.repository]?.status.lastScanResult == nil, "the old spec's result is not recorded")
@@ -405,10 +434,13 @@ struct ControllerStateResultTests {
         var state = F.state()
         F.scanned(&state, tags: ["1.0.0"], selecting: "1.0.0", at: 0)
         let failed = ControllerState.Evaluation(
-            resolution: PolicyResolution(key: F.policy, error: "no", failureCode: c.code), generation: 0, duration: .zero)
+            resolution: PolicyResolution(key: F.policy, error: "no", failureCode: c.code), generation: 0,
+            duration: .zero)
         _ = state.startDueWork(now: F.t(300), date: F.date)
-        state.scanFinished(F.repository, generation: 0, scan: F.scan(["2.0.0"]), duration: .zero, evaluations: [failed], seenAt: F.date,
-                           at: F.date, now: F.t(300))
+        state.scanFinished(
+            F.repository, generation: 0, scan: F.scan(["2.0.0"]), duration: .zero, evaluations: [failed],
+            seenAt: F.date,
+            at: F.date, now: F.t(300))
         let entry = state.policies[F.policy]
         #expect(entry?.status.conditions.first?.reason == c.reason)
         #expect(entry?.status.latestRef?.tag == "1.0.0", "Flux keeps latestRef")
@@ -423,12 +455,14 @@ struct ControllerStateResultTests {
         // A new tag while the automation runs: run again as soon as it finishes.
         F.scanned(&state, tags: ["1.1.0", "1.0.0"], selecting: "1.1.0", at: 300)
         #expect(state.automations[F.automation]?.rerun == true)
-        state.runFinished(F.automation, generation: 0, outcome: AutomationOutcome(key: F.automation, summary: "up to date"),
-                          duration: .zero, at: F.date, now: F.t(301))
+        state.runFinished(
+            F.automation, generation: 0, outcome: AutomationOutcome(key: F.automation, summary: "up to date"),
+            duration: .zero, at: F.date, now: F.t(301))
         #expect(state.automations[F.automation]?.nextRun == F.t(301))
         _ = state.startDueWork(now: F.t(301), date: F.date)
-        state.runFinished(F.automation, generation: 0, outcome: AutomationOutcome(key: F.automation, summary: "up to date"),
-                          duration: .zero, at: F.date, now: F.t(302))
+        state.runFinished(
+            F.automation, generation: 0, outcome: AutomationOutcome(key: F.automation, summary: "up to date"),
+            duration: .zero, at: F.date, now: F.t(302))
         #expect(state.automations[F.automation]?.nextRun == F.t(902), "then its interval")
         // Not running: due now.
         F.scanned(&state, tags: ["1.2.0"], selecting: "1.2.0", at: 600)
@@ -491,14 +525,16 @@ struct ControllerStateResultTests {
         let held = state.startDueWork(now: F.t(300), date: F.date.addingTimeInterval(60)).runs.first
         #expect(held?.resolutions.first?.latest == nil)
         #expect(held?.resolutions.first?.failureCode == .heldByFlappingGuard)
-        state.runFinished(F.automation, generation: 0, outcome: AutomationOutcome(key: F.automation, summary: "up to date"),
-                          duration: .zero, at: F.date, now: F.t(301))
+        state.runFinished(
+            F.automation, generation: 0, outcome: AutomationOutcome(key: F.automation, summary: "up to date"),
+            duration: .zero, at: F.date, now: F.t(301))
         #expect(state.automations[F.automation]?.nextRun == F.t(901))
 
         // The same list again (not re-evaluated): a second stable scan releases it now.
         let job = state.startDueWork(now: F.t(600), date: F.date).scans.first
-        state.scanFinished(F.repository, generation: job?.generation ?? 0, scan: F.scan(["1.0.0"]), duration: .zero, evaluations: [],
-                           seenAt: F.date, at: F.date, now: F.t(600))
+        state.scanFinished(
+            F.repository, generation: job?.generation ?? 0, scan: F.scan(["1.0.0"]), duration: .zero, evaluations: [],
+            seenAt: F.date, at: F.date, now: F.t(600))
         #expect(state.policies[F.policy]?.stableScans == 2)
         #expect(state.automations[F.automation]?.nextRun == F.t(600))
         let released = state.startDueWork(now: F.t(600), date: F.date.addingTimeInterval(120)).runs.first
@@ -527,32 +563,75 @@ struct ConditionReasonTests {
 
     /// The whole table: every code, for each kind.
     @Test(arguments: [
-        Row(code: .registry(.invalidReference), repository: "ImageURLInvalid", policy: "ImageURLInvalid", automation: "ImageURLInvalid"),
-        Row(code: .registry(.unauthorized), repository: "AuthenticationFailed", policy: "AuthenticationFailed", automation: "AuthenticationFailed"),
-        Row(code: .registry(.forbidden), repository: "AuthenticationFailed", policy: "AuthenticationFailed", automation: "AuthenticationFailed"),
-        Row(code: .registry(.tokenExchange), repository: "AuthenticationFailed", policy: "AuthenticationFailed", automation: "AuthenticationFailed"),
-        Row(code: .registry(.credentials), repository: "AuthenticationFailed", policy: "AuthenticationFailed", automation: "AuthenticationFailed"),
-        Row(code: .registry(.notFound), repository: "ReadOperationFailed", policy: "ReadOperationFailed", automation: "ReadOperationFailed"),
-        Row(code: .registry(.rateLimited), repository: "ReadOperationFailed", policy: "ReadOperationFailed", automation: "ReadOperationFailed"),
-        Row(code: .registry(.transport), repository: "ReadOperationFailed", policy: "ReadOperationFailed", automation: "ReadOperationFailed"),
-        Row(code: .registry(.timeout), repository: "ReadOperationFailed", policy: "ReadOperationFailed", automation: "ReadOperationFailed"),
-        Row(code: .git(.authentication), repository: "GitOperationFailed", policy: "GitOperationFailed", automation: "GitOperationFailed"),
-        Row(code: .git(.pushRejected), repository: "GitOperationFailed", policy: "GitOperationFailed", automation: "GitOperationFailed"),
-        Row(code: .pushConflict, repository: "GitOperationFailed", policy: "GitOperationFailed", automation: "GitOperationFailed"),
-        Row(code: .credentials, repository: "AuthenticationFailed", policy: "AuthenticationFailed", automation: "AuthenticationFailed"),
-        Row(code: .missingReference, repository: "DependencyNotReady", policy: "DependencyNotReady", automation: "DependencyNotReady"),
-        Row(code: .dependencyNotReady, repository: "DependencyNotReady", policy: "DependencyNotReady", automation: "DependencyNotReady"),
+        Row(
+            code: .registry(.invalidReference), repository: "ImageURLInvalid", policy: "ImageURLInvalid",
+            automation: "ImageURLInvalid"),
+        Row(
+            code: .registry(.unauthorized), repository: "AuthenticationFailed", policy: "AuthenticationFailed",
+            automation: "AuthenticationFailed"),
+        Row(
+            code: .registry(.forbidden), repository: "AuthenticationFailed", policy: "AuthenticationFailed",
+            automation: "AuthenticationFailed"),
+        Row(
+            code: .registry(.tokenExchange), repository: "AuthenticationFailed", policy: "AuthenticationFailed",
+            automation: "AuthenticationFailed"),
+        Row(
+            code: .registry(.credentials), repository: "AuthenticationFailed", policy: "AuthenticationFailed",
+            automation: "AuthenticationFailed"),
+        Row(
+            code: .registry(.notFound), repository: "ReadOperationFailed", policy: "ReadOperationFailed",
+            automation: "ReadOperationFailed"),
+        Row(
+            code: .registry(.rateLimited), repository: "ReadOperationFailed", policy: "ReadOperationFailed",
+            automation: "ReadOperationFailed"),
+        Row(
+            code: .registry(.transport), repository: "ReadOperationFailed", policy: "ReadOperationFailed",
+            automation: "ReadOperationFailed"),
+        Row(
+            code: .registry(.timeout), repository: "ReadOperationFailed", policy: "ReadOperationFailed",
+            automation: "ReadOperationFailed"),
+        Row(
+            code: .git(.authentication), repository: "GitOperationFailed", policy: "GitOperationFailed",
+            automation: "GitOperationFailed"),
+        Row(
+            code: .git(.pushRejected), repository: "GitOperationFailed", policy: "GitOperationFailed",
+            automation: "GitOperationFailed"),
+        Row(
+            code: .pushConflict, repository: "GitOperationFailed", policy: "GitOperationFailed",
+            automation: "GitOperationFailed"),
+        Row(
+            code: .credentials, repository: "AuthenticationFailed", policy: "AuthenticationFailed",
+            automation: "AuthenticationFailed"),
+        Row(
+            code: .missingReference, repository: "DependencyNotReady", policy: "DependencyNotReady",
+            automation: "DependencyNotReady"),
+        Row(
+            code: .dependencyNotReady, repository: "DependencyNotReady", policy: "DependencyNotReady",
+            automation: "DependencyNotReady"),
         Row(code: .invalidPolicy, repository: "InvalidPolicy", policy: "InvalidPolicy", automation: "InvalidPolicy"),
         Row(code: .nothingSelected, repository: "Failure", policy: "Failure", automation: "Failure"),
         Row(code: .template, repository: "UpdateFailed", policy: "UpdateFailed", automation: "UpdateFailed"),
-        Row(code: .removedTemplateField, repository: "RemovedTemplateField", policy: "RemovedTemplateField", automation: "RemovedTemplateField"),
-        Row(code: .invalidSource, repository: "InvalidSourceConfiguration", policy: "InvalidSourceConfiguration",
+        Row(
+            code: .removedTemplateField, repository: "RemovedTemplateField", policy: "RemovedTemplateField",
+            automation: "RemovedTemplateField"),
+        Row(
+            code: .invalidSource, repository: "InvalidSourceConfiguration", policy: "InvalidSourceConfiguration",
             automation: "InvalidSourceConfiguration"),
-        Row(code: .stateDirectory, repository: "ReadOperationFailed", policy: "ReconciliationFailed", automation: "ReconciliationFailed"),
-        Row(code: .suspended, repository: "ReadOperationFailed", policy: "ReconciliationFailed", automation: "ReconciliationFailed"),
-        Row(code: .heldByFlappingGuard, repository: "ReadOperationFailed", policy: "ReconciliationFailed", automation: "ReconciliationFailed"),
-        Row(code: .other, repository: "ReadOperationFailed", policy: "ReconciliationFailed", automation: "ReconciliationFailed"),
-        Row(code: nil, repository: "ReadOperationFailed", policy: "ReconciliationFailed", automation: "ReconciliationFailed"),
+        Row(
+            code: .stateDirectory, repository: "ReadOperationFailed", policy: "ReconciliationFailed",
+            automation: "ReconciliationFailed"),
+        Row(
+            code: .suspended, repository: "ReadOperationFailed", policy: "ReconciliationFailed",
+            automation: "ReconciliationFailed"),
+        Row(
+            code: .heldByFlappingGuard, repository: "ReadOperationFailed", policy: "ReconciliationFailed",
+            automation: "ReconciliationFailed"),
+        Row(
+            code: .other, repository: "ReadOperationFailed", policy: "ReconciliationFailed",
+            automation: "ReconciliationFailed"),
+        Row(
+            code: nil, repository: "ReadOperationFailed", policy: "ReconciliationFailed",
+            automation: "ReconciliationFailed"),
     ])
     func reason(_ row: Row) {
         #expect(ConditionReason.of(row.code, kind: .imageRepository) == row.repository)
@@ -568,14 +647,21 @@ struct ConditionReasonTests {
     }
 
     @Test(arguments: [
-        Classified(name: "registry", error: RegistryError(code: .unauthorized, message: "401"), code: .registry(.unauthorized)),
-        Classified(name: "git", error: GitError(code: .authentication, message: "no", function: "git_remote_fetch"), code: .git(.authentication)),
-        Classified(name: "template parse", error: TemplateError(kind: .parse, message: "x", line: 1, column: 1), code: .template),
-        Classified(name: "removed template field", error: TemplateError(kind: .removedField, message: "x", line: 1, column: 1),
-                   code: .removedTemplateField),
+        Classified(
+            name: "registry", error: RegistryError(code: .unauthorized, message: "401"), code: .registry(.unauthorized)),
+        Classified(
+            name: "git", error: GitError(code: .authentication, message: "no", function: "git_remote_fetch"),
+            code: .git(.authentication)),
+        Classified(
+            name: "template parse", error: TemplateError(kind: .parse, message: "x", line: 1, column: 1),
+            code: .template),
+        Classified(
+            name: "removed template field", error: TemplateError(kind: .removedField, message: "x", line: 1, column: 1),
+            code: .removedTemplateField),
         Classified(name: "invalid range", error: PolicyError(.invalidRange, "x"), code: .invalidPolicy),
         Classified(name: "nothing in range", error: PolicyError(.nothingInRange, "x"), code: .nothingSelected),
-        Classified(name: "automation failure", error: AutomationFailure("x", code: .missingReference), code: .missingReference),
+        Classified(
+            name: "automation failure", error: AutomationFailure("x", code: .missingReference), code: .missingReference),
         Classified(name: "anything else", error: Unclassified(), code: .other),
     ])
     func errorsKeepTheirCodes(_ c: Classified) {
@@ -605,15 +691,25 @@ struct ReadyConditionTests {
     }
 
     @Test(arguments: [
-        Case(name: "first", current: nil, ok: true, reason: "Succeeded", message: "m", changed: true, transition: later),
-        Case(name: "same", current: Condition(status: "True", reason: "Succeeded", message: "m", lastTransitionTime: earlier),
-             ok: true, reason: "Succeeded", message: "m", changed: false, transition: earlier),
-        Case(name: "new message, same status", current: Condition(status: "True", reason: "Succeeded", message: "m", lastTransitionTime: earlier),
-             ok: true, reason: "Succeeded", message: "n", changed: true, transition: earlier),
-        Case(name: "new reason, same status", current: Condition(status: "False", reason: "ReadOperationFailed", message: "m", lastTransitionTime: earlier),
-             ok: false, reason: "AuthenticationFailed", message: "m", changed: true, transition: earlier),
-        Case(name: "status flips", current: Condition(status: "True", reason: "Succeeded", message: "m", lastTransitionTime: earlier),
-             ok: false, reason: "ReadOperationFailed", message: "m", changed: true, transition: later),
+        Case(
+            name: "first", current: nil, ok: true, reason: "Succeeded", message: "m", changed: true, transition: later),
+        Case(
+            name: "same",
+            current: Condition(status: "True", reason: "Succeeded", message: "m", lastTransitionTime: earlier),
+            ok: true, reason: "Succeeded", message: "m", changed: false, transition: earlier),
+        Case(
+            name: "new message, same status",
+            current: Condition(status: "True", reason: "Succeeded", message: "m", lastTransitionTime: earlier),
+            ok: true, reason: "Succeeded", message: "n", changed: true, transition: earlier),
+        Case(
+            name: "new reason, same status",
+            current: Condition(
+                status: "False", reason: "ReadOperationFailed", message: "m", lastTransitionTime: earlier),
+            ok: false, reason: "AuthenticationFailed", message: "m", changed: true, transition: earlier),
+        Case(
+            name: "status flips",
+            current: Condition(status: "True", reason: "Succeeded", message: "m", lastTransitionTime: earlier),
+            ok: false, reason: "ReadOperationFailed", message: "m", changed: true, transition: later),
     ])
     func setReady(_ c: Case) {
         var conditions = c.current.map { [$0] } ?? []
@@ -632,7 +728,9 @@ struct FlappingRuleTests {
         var replacedAgo: Double
         var consecutiveScans: Int
         var holds: Bool
-        var testDescription: String { "\(tag) replaced \(replacedAgo) s ago, \(consecutiveScans) scans → \(holds ? "held" : "applied")" }
+        var testDescription: String {
+            "\(tag) replaced \(replacedAgo) s ago, \(consecutiveScans) scans → \(holds ? "held" : "applied")"
+        }
     }
 
     @Test(arguments: [
@@ -645,7 +743,8 @@ struct FlappingRuleTests {
     func holds(_ c: Case) {
         let now = 1_900_000_000.0
         var memory = FlappingMemory()
-        memory.record([ControllerFixture.change("ghcr.io/acme/app:1.0.0", "ghcr.io/acme/app:1.1.0")], now: now - c.replacedAgo)
+        memory.record(
+            [ControllerFixture.change("ghcr.io/acme/app:1.0.0", "ghcr.io/acme/app:1.1.0")], now: now - c.replacedAgo)
         #expect(memory.holds(policy: "apps:app", tag: c.tag, consecutiveScans: c.consecutiveScans, now: now) == c.holds)
     }
 }

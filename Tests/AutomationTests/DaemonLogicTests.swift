@@ -38,7 +38,9 @@ struct ScheduleTests {
     @Test func jitterSpreadsAFleetRestartedTogether() {
         var generator = SystemRandomNumberGenerator()
         let delays = (0..<200).map { _ in
-            AutomationController.seconds(Schedule().delay(interval: .seconds(60), failures: 0, random: Double.random(in: 0..<1, using: &generator)))
+            AutomationController.seconds(
+                Schedule().delay(
+                    interval: .seconds(60), failures: 0, random: Double.random(in: 0..<1, using: &generator)))
         }
         #expect(delays.allSatisfy { (54...66).contains($0) })
         #expect(Set(delays.map { Int($0) }).count > 5, "not all in the same second")
@@ -60,12 +62,17 @@ struct ShardAssignmentTests {
     }
 
     /// Fixed values (FNV-1a 64 computed independently with Python): replicas of any build agree.
-    @Test(arguments: [("flux-system", "apps", 3, 0), ("flux-system", "apps", 5, 1), ("team-a", "web", 3, 2), ("", "", 4, 2)])
+    @Test(arguments: [
+        ("flux-system", "apps", 3, 0), ("flux-system", "apps", 5, 1), ("team-a", "web", 3, 2), ("", "", 4, 2),
+    ])
     func stableAcrossProcesses(namespace: String, name: String, count: Int, shard: Int) {
         #expect(ShardAssignment.shard(of: ObjectKey(namespace: namespace, name: name), count: count) == shard)
     }
 
-    @Test(arguments: [("imagebot-0", 0), ("imagebot-12", 12), ("my-imagebot-shard-3", 3), ("imagebot", nil), ("imagebot-x", nil)] as [(String, Int?)])
+    @Test(
+        arguments: [
+            ("imagebot-0", 0), ("imagebot-12", 12), ("my-imagebot-shard-3", 3), ("imagebot", nil), ("imagebot-x", nil),
+        ] as [(String, Int?)])
     func indexFromTheStatefulSetHostname(hostname: String, index: Int?) {
         #expect(ShardAssignment.index(fromHostname: hostname) == index)
     }
@@ -80,7 +87,10 @@ struct NotificationPayloadTests {
 
     @Test func fluxEvent() throws {
         let json = String(decoding: try Notifier.fluxPayload(event), as: UTF8.self)
-        #expect(json == #"{"involvedObject":{"apiVersion":"image.toolkit.fluxcd.io/v1","kind":"ImageUpdateAutomation","name":"apps","namespace":"flux-system"},"message":"pushed commit 'abc1234' to branch 'main'","metadata":{"commit":"abc1234"},"reason":"Succeeded","reportingController":"imagebot","reportingInstance":"imagebot-0","severity":"info","timestamp":"2027-01-15T08:00:00Z"}"#)
+        #expect(
+            json
+                == #"{"involvedObject":{"apiVersion":"image.toolkit.fluxcd.io/v1","kind":"ImageUpdateAutomation","name":"apps","namespace":"flux-system"},"message":"pushed commit 'abc1234' to branch 'main'","metadata":{"commit":"abc1234"},"reason":"Succeeded","reportingController":"imagebot","reportingInstance":"imagebot-0","severity":"info","timestamp":"2027-01-15T08:00:00Z"}"#
+        )
     }
 
     @Test func slackMessage() throws {
@@ -110,13 +120,15 @@ struct ConfigMapVolumeTests {
         let versioned = root.appendingPathComponent("..2026_11_22_10_00_00.123")
         try FileManager.default.createDirectory(at: versioned, withIntermediateDirectories: true)
         try """
-            apiVersion: image.toolkit.fluxcd.io/v1
-            kind: ImageRepository
-            metadata: {name: app, namespace: apps}
-            spec: {image: ghcr.io/acme/app, interval: 5m}
-            """.write(to: versioned.appendingPathComponent("policies.yaml"), atomically: true, encoding: .utf8)
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("..data").path, withDestinationPath: versioned.lastPathComponent)
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("policies.yaml").path, withDestinationPath: "..data/policies.yaml")
+        apiVersion: image.toolkit.fluxcd.io/v1
+        kind: ImageRepository
+        metadata: {name: app, namespace: apps}
+        spec: {image: ghcr.io/acme/app, interval: 5m}
+        """.write(to: versioned.appendingPathComponent("policies.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("..data").path, withDestinationPath: versioned.lastPathComponent)
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("policies.yaml").path, withDestinationPath: "..data/policies.yaml")
         let configuration = ConfigLoader.load(directory: root.path)
         #expect(configuration.diagnostics.isEmpty, "\(configuration.diagnostics)")
         #expect(configuration.repositories.count == 1)

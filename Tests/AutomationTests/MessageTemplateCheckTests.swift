@@ -100,13 +100,16 @@ struct MessageTemplateCheckTests {
     func values() {
         let ok = Self.load(Self.manifests(template: "{{ if ne .Values.env \\\"prod\\\" }}{{ len 3 }}{{ end }}"))
         #expect(ok.diagnostics.isEmpty, "\(ok.diagnostics)")
-        let failing = Self.load(Self.manifests(template: "{{ if eq .Values.env \\\"prod\\\" }}{{ len 3 }}{{ end }}{{ .Values.nope }}"))
-        #expect(failing.errors.first?.message.contains("failed to run template from spec: ") == true, "\(failing.errors)")
+        let failing = Self.load(
+            Self.manifests(template: "{{ if eq .Values.env \\\"prod\\\" }}{{ len 3 }}{{ end }}{{ .Values.nope }}"))
+        #expect(
+            failing.errors.first?.message.contains("failed to run template from spec: ") == true, "\(failing.errors)")
     }
 
     @Test("other errors still block the whole configuration")
     func blocking() {
-        let configuration = Self.load(Self.manifests(template: "{{ .Updated }}").replacingOccurrences(of: "name: fleet}", with: "name: nope}"))
+        let configuration = Self.load(
+            Self.manifests(template: "{{ .Updated }}").replacingOccurrences(of: "name: fleet}", with: "name: nope}"))
         #expect(configuration.errors.count == 3, "\(configuration.errors)")
         #expect(configuration.blockingErrors.count == 2)
     }

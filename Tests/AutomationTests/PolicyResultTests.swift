@@ -12,7 +12,9 @@ import Testing
 struct PolicyResultTests {
     /// A configuration with one repository (nothing listens on its registry: any request fails)
     /// and one semver policy.
-    func scanner(state: String, suspend: Bool = false, digest: ImagePolicyConfig.DigestReflection = .never) -> (Automation.Scanner, ImagePolicyConfig, RepositoryScan) {
+    func scanner(state: String, suspend: Bool = false, digest: ImagePolicyConfig.DigestReflection = .never) -> (
+        Automation.Scanner, ImagePolicyConfig, RepositoryScan
+    ) {
         let repositoryKey = ObjectKey(namespace: "apps", name: "app")
         let location = SourceLocation(file: "test.yaml", line: 1, column: 1)
         var configuration = Configuration()
@@ -20,7 +22,8 @@ struct PolicyResultTests {
         repository.image = "127.0.0.1:9/acme/app"
         repository.interval = .seconds(60)
         configuration.repositories[repositoryKey] = repository
-        var policy = ImagePolicyConfig(key: ObjectKey(namespace: "apps", name: "app"), location: location, repository: repositoryKey)
+        var policy = ImagePolicyConfig(
+            key: ObjectKey(namespace: "apps", name: "app"), location: location, repository: repositoryKey)
         policy.rule = .semver(range: "1.x")
         policy.suspend = suspend
         policy.digestReflection = digest
@@ -68,7 +71,8 @@ struct PolicyResultTests {
         let state = try stateDirectory()
         defer { try? FileManager.default.removeItem(atPath: state) }
         let (scanner, policy, scan) = scanner(state: state, digest: .ifNotPresent)
-        let stored = PolicyResolution.LatestRef(name: "127.0.0.1:9/acme/app", tag: "1.2.0", digest: "sha256:" + String(repeating: "a", count: 64))
+        let stored = PolicyResolution.LatestRef(
+            name: "127.0.0.1:9/acme/app", tag: "1.2.0", digest: "sha256:" + String(repeating: "a", count: 64))
         try PolicyResultStore(stateDirectory: state).store(stored, for: policy.key)
         // The registry cannot be reached: only the stored digest can make this succeed.
         #expect(await scanner.evaluate(policy, scan: scan).latest == stored)
@@ -77,7 +81,9 @@ struct PolicyResultTests {
         newer.tags = ["1.3.0"] + scan.tags
         let fetched = await scanner.evaluate(policy, scan: newer)
         #expect(fetched.latest == nil)
-        #expect(fetched.error?.hasPrefix("failed fetching digest of 127.0.0.1:9/acme/app:1.3.0") == true, "\(fetched.error ?? "")")
+        #expect(
+            fetched.error?.hasPrefix("failed fetching digest of 127.0.0.1:9/acme/app:1.3.0") == true,
+            "\(fetched.error ?? "")")
         // `Always` never reuses it.
         let (always, alwaysPolicy, _) = self.scanner(state: state, digest: .always)
         #expect(await always.evaluate(alwaysPolicy, scan: scan).latest == nil)

@@ -15,7 +15,9 @@ struct PolicyResultsFileTests {
     }
 
     @Test(arguments: [
-        Assignment(text: "apps:web=ghcr.io/acme/web:1.2.3", policy: "apps:web", reference: ImageRef(name: "ghcr.io/acme/web", tag: "1.2.3")),
+        Assignment(
+            text: "apps:web=ghcr.io/acme/web:1.2.3", policy: "apps:web",
+            reference: ImageRef(name: "ghcr.io/acme/web", tag: "1.2.3")),
         Assignment(
             text: "apps:web=localhost:5000/web:v1@sha256:abc", policy: "apps:web",
             reference: ImageRef(name: "localhost:5000/web", tag: "v1", digest: "sha256:abc")),
@@ -38,7 +40,9 @@ struct PolicyResultsFileTests {
 
     @Test(arguments: [
         Bad(text: "ns:p", code: .invalidResult, message: "--set 'ns:p': expected NS:NAME=IMAGE:TAG[@DIGEST]"),
-        Bad(text: "ns-only=img:1", code: .invalidPolicy, message: "--set 'ns-only=img:1': the policy must be NAMESPACE:NAME, got 'ns-only'"),
+        Bad(
+            text: "ns-only=img:1", code: .invalidPolicy,
+            message: "--set 'ns-only=img:1': the policy must be NAMESPACE:NAME, got 'ns-only'"),
         Bad(text: "a:b:c=img:1", code: .invalidPolicy, message: "the policy must be NAMESPACE:NAME, got 'a:b:c'"),
         Bad(text: ":b=img:1", code: .invalidPolicy, message: "the policy must be NAMESPACE:NAME"),
         Bad(text: "ns:p=localhost:5000/app", code: .missingTag, message: "the image needs a tag"),
@@ -52,7 +56,8 @@ struct PolicyResultsFileTests {
             _ = try PolicyResultsFile.parseCommandLine(["a:ok=img:1", c.text])
         } throws: { error in
             guard let error = error as? PolicyResultsError else { return false }
-            return error.code == c.code && error.message.contains(c.message) && error.message.hasPrefix("--set '\(c.text)': ")
+            return error.code == c.code && error.message.contains(c.message)
+                && error.message.hasPrefix("--set '\(c.text)': ")
         }
     }
 
@@ -66,10 +71,11 @@ struct PolicyResultsFileTests {
     func lines() throws {
         let text = "# from CI\n\n  apps:web=ghcr.io/acme/web:1.2.3  \r\n\t# another\r\napps:api=api:2@sha256:ff\n   \n"
         let entries = try PolicyResultsFile.parse(Array(text.utf8))
-        #expect(entries == [
-            .init(policy: "apps:web", reference: ImageRef(name: "ghcr.io/acme/web", tag: "1.2.3"), line: 3),
-            .init(policy: "apps:api", reference: ImageRef(name: "api", tag: "2", digest: "sha256:ff"), line: 5),
-        ])
+        #expect(
+            entries == [
+                .init(policy: "apps:web", reference: ImageRef(name: "ghcr.io/acme/web", tag: "1.2.3"), line: 3),
+                .init(policy: "apps:api", reference: ImageRef(name: "api", tag: "2", digest: "sha256:ff"), line: 5),
+            ])
         #expect(try PolicyResultsFile.parse([]) == [])
         #expect(try PolicyResultsFile.parse(Array("# nothing yet\n".utf8)) == [])
     }
@@ -84,30 +90,49 @@ struct PolicyResultsFileTests {
     }
 
     @Test(arguments: [
-        BadFile(name: "no =", text: "a:b=img:1\nnonsense\n", code: .invalidResult, line: 2,
-                message: "expected NS:NAME=IMAGE:TAG[@DIGEST], got 'nonsense'"),
-        BadFile(name: "trailing comment", text: "a:b=img:1 # pinned\n", code: .invalidResult, line: 1,
-                message: "a blank inside 'a:b=img:1 # pinned'"),
-        BadFile(name: "bad policy", text: "\n\nab=img:1\n", code: .invalidPolicy, line: 3,
-                message: "the policy must be NAMESPACE:NAME, got 'ab'"),
-        BadFile(name: "no tag", text: "a:b=localhost:5000/img", code: .missingTag, line: 1, message: "the image needs a tag"),
-        BadFile(name: "bad digest", text: "a:b=img:1@md5", code: .invalidDigest, line: 1, message: "a digest looks like sha256:<hex>, got 'md5'"),
-        BadFile(name: "twice", text: "a:b=img:1\na:c=img:1\na:b=img:2\n", code: .duplicatePolicy, line: 3,
-                message: "a:b was already given on line 1"),
+        BadFile(
+            name: "no =", text: "a:b=img:1\nnonsense\n", code: .invalidResult, line: 2,
+            message: "expected NS:NAME=IMAGE:TAG[@DIGEST], got 'nonsense'"),
+        BadFile(
+            name: "trailing comment", text: "a:b=img:1 # pinned\n", code: .invalidResult, line: 1,
+            message: "a blank inside 'a:b=img:1 # pinned'"),
+        BadFile(
+            name: "bad policy", text: "\n\nab=img:1\n", code: .invalidPolicy, line: 3,
+            message: "the policy must be NAMESPACE:NAME, got 'ab'"),
+        BadFile(
+            name: "no tag", text: "a:b=localhost:5000/img", code: .missingTag, line: 1, message: "the image needs a tag"
+        ),
+        BadFile(
+            name: "bad digest", text: "a:b=img:1@md5", code: .invalidDigest, line: 1,
+            message: "a digest looks like sha256:<hex>, got 'md5'"),
+        BadFile(
+            name: "twice", text: "a:b=img:1\na:c=img:1\na:b=img:2\n", code: .duplicatePolicy, line: 3,
+            message: "a:b was already given on line 1"),
         BadFile(name: "JSON syntax", text: "{\"policies\": [", code: .invalidJSON, line: nil, message: "invalid JSON"),
-        BadFile(name: "JSON without policies", text: "{\"repositories\": []}", code: .invalidJSON, line: nil,
-                message: "a JSON document needs \"policies\""),
-        BadFile(name: "JSON entry without name", text: "[{\"namespace\": \"a\"}]", code: .invalidJSON, line: nil,
-                message: "invalid scan JSON: [0] has no \"name\""),
-        BadFile(name: "JSON latestRef without tag", text: "[{\"namespace\": \"a\", \"name\": \"b\", \"latestRef\": {\"name\": \"img\"}}]",
-                code: .invalidJSON, line: nil, message: "invalid scan JSON: [0].latestRef has no \"tag\""),
-        BadFile(name: "JSON empty tag", text: "[{\"namespace\": \"a\", \"name\": \"b\", \"latestRef\": {\"name\": \"img\", \"tag\": \"\"}}]",
-                code: .missingTag, line: nil, message: "policies[0] (a:b): latestRef needs a name and a tag"),
-        BadFile(name: "JSON bad digest", text: "[{\"namespace\": \"a\", \"name\": \"b\", \"latestRef\": {\"name\": \"i\", \"tag\": \"1\", \"digest\": \"x\"}}]",
-                code: .invalidDigest, line: nil, message: "policies[0] (a:b): a digest looks like sha256:<hex>, got 'x'"),
-        BadFile(name: "JSON twice",
-                text: "[{\"namespace\": \"a\", \"name\": \"b\", \"latestRef\": {\"name\": \"i\", \"tag\": \"1\"}}, {\"namespace\": \"a\", \"name\": \"b\", \"latestRef\": {\"name\": \"i\", \"tag\": \"2\"}}]",
-                code: .duplicatePolicy, line: nil, message: "policies[1] (a:b): already given as policies[0]"),
+        BadFile(
+            name: "JSON without policies", text: "{\"repositories\": []}", code: .invalidJSON, line: nil,
+            message: "a JSON document needs \"policies\""),
+        BadFile(
+            name: "JSON entry without name", text: "[{\"namespace\": \"a\"}]", code: .invalidJSON, line: nil,
+            message: "invalid scan JSON: [0] has no \"name\""),
+        BadFile(
+            name: "JSON latestRef without tag",
+            text: "[{\"namespace\": \"a\", \"name\": \"b\", \"latestRef\": {\"name\": \"img\"}}]",
+            code: .invalidJSON, line: nil, message: "invalid scan JSON: [0].latestRef has no \"tag\""),
+        BadFile(
+            name: "JSON empty tag",
+            text: "[{\"namespace\": \"a\", \"name\": \"b\", \"latestRef\": {\"name\": \"img\", \"tag\": \"\"}}]",
+            code: .missingTag, line: nil, message: "policies[0] (a:b): latestRef needs a name and a tag"),
+        BadFile(
+            name: "JSON bad digest",
+            text:
+                "[{\"namespace\": \"a\", \"name\": \"b\", \"latestRef\": {\"name\": \"i\", \"tag\": \"1\", \"digest\": \"x\"}}]",
+            code: .invalidDigest, line: nil, message: "policies[0] (a:b): a digest looks like sha256:<hex>, got 'x'"),
+        BadFile(
+            name: "JSON twice",
+            text:
+                "[{\"namespace\": \"a\", \"name\": \"b\", \"latestRef\": {\"name\": \"i\", \"tag\": \"1\"}}, {\"namespace\": \"a\", \"name\": \"b\", \"latestRef\": {\"name\": \"i\", \"tag\": \"2\"}}]",
+            code: .duplicatePolicy, line: nil, message: "policies[1] (a:b): already given as policies[0]"),
     ])
     func fileErrors(_ c: BadFile) {
         #expect {
@@ -146,14 +171,18 @@ struct PolicyResultsFileTests {
 
     @Test("a file: its name and line in the error; --set wins over it; '-' is standard input's name")
     func load() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("results-\(UUID().uuidString).txt").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("results-\(UUID().uuidString).txt")
+            .path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data("a:b=img:1\na:c=img:2\n".utf8).write(to: URL(fileURLWithPath: path))
         let results = try PolicyResultsFile.results(commandLine: ["a:b=img:9"], file: path)
         #expect(results == ["a:b": ImageRef(name: "img", tag: "9"), "a:c": ImageRef(name: "img", tag: "2")])
 
         try Data("a:b=img:1\nbroken\n".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: PolicyResultsError(.invalidResult, "\(path):2: expected NS:NAME=IMAGE:TAG[@DIGEST], got 'broken'", line: 2)) {
+        #expect(
+            throws: PolicyResultsError(
+                .invalidResult, "\(path):2: expected NS:NAME=IMAGE:TAG[@DIGEST], got 'broken'", line: 2)
+        ) {
             _ = try PolicyResultsFile.load(path)
         }
         #expect(throws: PolicyResultsError(.invalidJSON, "\(path): invalid scan JSON: [0] has no \"name\"")) {

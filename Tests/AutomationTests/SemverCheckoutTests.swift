@@ -12,19 +12,20 @@ struct SemverCheckoutTests {
         GitTag(name: name, commit: String(repeating: "0", count: 39) + String(name.count % 10), time: time)
     }
 
-    @Test(arguments: [
-        // Prerelease identifiers compare numerically when numeric: rc.10 is newer than rc.9.
-        (">=1.0.0-rc.1", ["v1.0.0-rc.9", "v1.0.0-rc.10", "v1.0.0-rc.2"], "v1.0.0-rc.10"),
-        (">=1.0.0-0", ["v1.0.0-rc.10", "v1.0.0"], "v1.0.0"),
-        // A range without a prerelease leaves prereleases out.
-        (">=1.0.0", ["v1.0.0", "v1.1.0-rc.1"], "v1.0.0"),
-        ("1.x", ["v1.0.0", "v1.10.0", "v1.9.0", "v2.0.0"], "v1.10.0"),
-        (">=1.0.0 <1.1.0", ["v1.0.0", "v1.1.0"], "v1.0.0"),
-        // Flux's version rule: two dots (v1.2 is no version); text tags are skipped.
-        ("*", ["v1.2", "latest", "1.0.0"], "1.0.0"),
-        (">=5.0.0", ["v1.0.0"], nil),
-        ("not a range", ["v1.0.0"], nil),
-    ] as [(String, [String], String?)])
+    @Test(
+        arguments: [
+            // Prerelease identifiers compare numerically when numeric: rc.10 is newer than rc.9.
+            (">=1.0.0-rc.1", ["v1.0.0-rc.9", "v1.0.0-rc.10", "v1.0.0-rc.2"], "v1.0.0-rc.10"),
+            (">=1.0.0-0", ["v1.0.0-rc.10", "v1.0.0"], "v1.0.0"),
+            // A range without a prerelease leaves prereleases out.
+            (">=1.0.0", ["v1.0.0", "v1.1.0-rc.1"], "v1.0.0"),
+            ("1.x", ["v1.0.0", "v1.10.0", "v1.9.0", "v2.0.0"], "v1.10.0"),
+            (">=1.0.0 <1.1.0", ["v1.0.0", "v1.1.0"], "v1.0.0"),
+            // Flux's version rule: two dots (v1.2 is no version); text tags are skipped.
+            ("*", ["v1.2", "latest", "1.0.0"], "1.0.0"),
+            (">=5.0.0", ["v1.0.0"], nil),
+            ("not a range", ["v1.0.0"], nil),
+        ] as [(String, [String], String?)])
     func choosesTheHighestVersionInTheRange(range: String, tags: [String], chosen: String?) {
         #expect(SemverCheckout.choose(range, among: tags.map { Self.tag($0) })?.name == chosen)
     }
@@ -39,7 +40,8 @@ struct SemverCheckoutTests {
     /// A real repository over file://: rc.10 sits on the older commit, so neither string order
     /// nor commit time picks it; only the version does.
     @Test func checksOutTheNewestPrereleaseFromARealRepository() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("semver-checkout-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("semver-checkout-\(UUID().uuidString)")
+            .path
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root + "/seed", withIntermediateDirectories: true)
         func git(_ args: [String], in directory: String, date: String = "2026-01-01T00:00:00Z") throws -> String {
@@ -69,7 +71,8 @@ struct SemverCheckoutTests {
             return String(decoding: FileManager.default.contents(atPath: output) ?? Data(), as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let seed = root + "/seed", bare = root + "/remote.git"
+        let seed = root + "/seed"
+        let bare = root + "/remote.git"
         _ = try git(["init", "-q", "-b", "main", seed], in: root)
         try Data("tag: rc.10\n".utf8).write(to: URL(fileURLWithPath: seed + "/values.yaml"))
         _ = try git(["add", "-A"], in: seed)

@@ -22,12 +22,16 @@ enum StatusFixture {
             imageRepositories: [
                 RepositoryStatus(
                     namespace: "flux-system", name: "app", image: "registry.example/acme/app",
-                    lastScanResult: .init(tagCount: 42, scanTime: now.addingTimeInterval(-12), latestTags: ["1.1.0"], revision: "sha256:abc"),
+                    lastScanResult: .init(
+                        tagCount: 42, scanTime: now.addingTimeInterval(-12), latestTags: ["1.1.0"],
+                        revision: "sha256:abc"),
                     conditions: [condition("True", "Succeeded", "successful scan: found 42 tags")],
                     nextScan: now.addingTimeInterval(48)),
                 RepositoryStatus(
                     namespace: "flux-system", name: "evil", image: "registry.example/acme/evil",
-                    conditions: [condition("False", "ScanFailed", "registry said \(hostile)\u{1B}[31m\nsecond line", ago: 90)],
+                    conditions: [
+                        condition("False", "ScanFailed", "registry said \(hostile)\u{1B}[31m\nsecond line", ago: 90)
+                    ],
                     consecutiveFailures: 3, nextScan: now.addingTimeInterval(20)),
             ],
             imagePolicies: [
@@ -35,10 +39,14 @@ enum StatusFixture {
                     namespace: "flux-system", name: "app", imageRepositoryRef: "flux-system/app",
                     latestRef: .init(name: "registry.example/acme/app", tag: "1.1.0", digest: "sha256:0123"),
                     decision: .init(
-                        counts: .init(candidates: 42, excluded: 0, filteredOut: 0, invalid: 0, outsideRange: 2, eligible: 40),
+                        counts: .init(
+                            candidates: 42, excluded: 0, filteredOut: 0, invalid: 0, outsideRange: 2, eligible: 40),
                         selected: "1.1.0",
                         tiedWith: [], summary: "42 tags, 2 outside the range, 40 eligible; selected 1.1.0"),
-                    conditions: [condition("True", "Succeeded", "Latest image tag for registry.example/acme/app resolved to 1.1.0")]),
+                    conditions: [
+                        condition(
+                            "True", "Succeeded", "Latest image tag for registry.example/acme/app resolved to 1.1.0")
+                    ]),
                 PolicyStatus(
                     namespace: "flux-system", name: "evil", imageRepositoryRef: "flux-system/evil",
                     conditions: [condition("False", "DependencyNotReady", "tag \(hostile)")]),
@@ -47,15 +55,18 @@ enum StatusFixture {
             imageUpdateAutomations: [
                 AutomationStatus(
                     namespace: "flux-system", name: "apps", lastPushCommit: "0123456789abcdef0123456789abcdef01234567",
-                    lastPushTime: now.addingTimeInterval(-3_700), conditions: [condition("True", "Succeeded", "repository up-to-date")],
+                    lastPushTime: now.addingTimeInterval(-3_700),
+                    conditions: [condition("True", "Succeeded", "repository up-to-date")],
                     nextRun: now.addingTimeInterval(540), shard: 0)
             ],
             recentFailures: [
                 FailureRecord(
-                    kind: "ImageRepository", namespace: "flux-system", name: "evil", reason: "ScanFailed", message: "again \(hostile)",
+                    kind: "ImageRepository", namespace: "flux-system", name: "evil", reason: "ScanFailed",
+                    message: "again \(hostile)",
                     time: now.addingTimeInterval(-30)),
                 FailureRecord(
-                    kind: "ImageUpdateAutomation", namespace: "flux-system", name: "apps", reason: "ReconciliationFailed",
+                    kind: "ImageUpdateAutomation", namespace: "flux-system", name: "apps",
+                    reason: "ReconciliationFailed",
                     message: "push rejected", time: now.addingTimeInterval(-7_200)),
             ])
     }
@@ -64,7 +75,8 @@ enum StatusFixture {
 @Suite("status rendering: times, truncation, tables")
 struct StatusTextTests {
     @Test(arguments: [
-        (0.0, "0s"), (0.9, "0s"), (45, "45s"), (60, "1m"), (190, "3m10s"), (599, "9m59s"), (625, "10m"), (3_599, "59m"), (3_600, "1h"), (7_500, "2h5m"),
+        (0.0, "0s"), (0.9, "0s"), (45, "45s"), (60, "1m"), (190, "3m10s"), (599, "9m59s"), (625, "10m"), (3_599, "59m"),
+        (3_600, "1h"), (7_500, "2h5m"),
         (86_400, "1d"), (97_200, "1d3h"), (-5, "0s"),
     ])
     func durations(seconds: Double, expected: String) {
@@ -89,7 +101,8 @@ struct StatusTextTests {
     }
 
     @Test(arguments: [
-        ("plain", "plain"), ("two\nlines", "two lines"), ("tab\there", "tab here"), ("\u{1B}[31mred", "\u{FFFD}[31mred"),
+        ("plain", "plain"), ("two\nlines", "two lines"), ("tab\there", "tab here"),
+        ("\u{1B}[31mred", "\u{FFFD}[31mred"),
         ("c1\u{9B}x", "c1\u{FFFD}x"),
     ])
     func controlCharactersNeverReachTheTerminal(text: String, expected: String) {
@@ -98,14 +111,21 @@ struct StatusTextTests {
 
     @Test func columnsAlignAndTheWidestShrinkableColumnGivesWayFirst() {
         let table = TextTable(
-            columns: [.init("NAME", shrinkableTo: 6, shrinksLast: true), .init("N", rightAligned: true), .init("MESSAGE", shrinkableTo: 8)],
-            rows: [["ns/short", "7", "ok"], ["ns/a-rather-long-name", "123", "a message much longer than the terminal is wide"]])
-        #expect(table.render() == """
-            NAME                     N  MESSAGE
-            ns/short                 7  ok
-            ns/a-rather-long-name  123  a message much longer than the terminal is wide
+            columns: [
+                .init("NAME", shrinkableTo: 6, shrinksLast: true), .init("N", rightAligned: true),
+                .init("MESSAGE", shrinkableTo: 8),
+            ],
+            rows: [
+                ["ns/short", "7", "ok"],
+                ["ns/a-rather-long-name", "123", "a message much longer than the terminal is wide"],
+            ])
+        #expect(
+            table.render() == """
+                NAME                     N  MESSAGE
+                ns/short                 7  ok
+                ns/a-rather-long-name  123  a message much longer than the terminal is wide
 
-            """)
+                """)
         let narrow = table.render(width: 40)
         for line in narrow.split(separator: "\n") { #expect(line.count <= 40, "\(line)") }
         #expect(narrow.contains("ns/a-rather-long-name"), "the name keeps its width while the message can shrink")
@@ -119,15 +139,34 @@ struct StatusTextTests {
     @Test func theTableHasTheThreeSectionsWithTheirFacts() {
         let text = StatusTable.render(StatusFixture.report, now: StatusFixture.now)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines.contains { $0.hasPrefix("IMAGEREPOSITORY") && $0.contains("LAST SCAN") && $0.contains("NEXT SCAN") })
-        #expect(lines.contains { $0.hasPrefix("IMAGEPOLICY") && $0.contains("LATEST IMAGE") && $0.contains("DECISION") })
-        #expect(lines.contains { $0.hasPrefix("IMAGEUPDATEAUTOMATION") && $0.contains("LAST COMMIT") && $0.contains("NEXT RUN") })
+        #expect(
+            lines.contains { $0.hasPrefix("IMAGEREPOSITORY") && $0.contains("LAST SCAN") && $0.contains("NEXT SCAN") })
+        #expect(
+            lines.contains { $0.hasPrefix("IMAGEPOLICY") && $0.contains("LATEST IMAGE") && $0.contains("DECISION") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("IMAGEUPDATEAUTOMATION") && $0.contains("LAST COMMIT") && $0.contains("NEXT RUN")
+            })
         let app = lines.first { $0.hasPrefix("flux-system/app ") && $0.contains("42") }
-        #expect(app?.contains("12s ago") == true && app?.contains("in 48s") == true && app?.contains("Succeeded: successful scan") == true)
-        #expect(lines.contains { $0.contains("registry.example/acme/app:1.1.0@sha256:0123") && $0.contains("selected 1.1.0") })
-        #expect(lines.contains { $0.contains("0123456789ab ") && $0.contains("1h1m ago") && $0.contains("in 9m") }, "\(text)")
-        #expect(lines.contains { $0.hasPrefix("flux-system/evil") && $0.contains("False") && $0.contains("ScanFailed: registry said <script>") })
-        #expect(lines.contains { $0.hasPrefix("flux-system/waiting") && $0.contains("waiting for ImageRepository flux-system/evil") })
+        #expect(
+            app?.contains("12s ago") == true && app?.contains("in 48s") == true
+                && app?.contains("Succeeded: successful scan") == true)
+        #expect(
+            lines.contains {
+                $0.contains("registry.example/acme/app:1.1.0@sha256:0123") && $0.contains("selected 1.1.0")
+            })
+        #expect(
+            lines.contains { $0.contains("0123456789ab ") && $0.contains("1h1m ago") && $0.contains("in 9m") },
+            "\(text)")
+        #expect(
+            lines.contains {
+                $0.hasPrefix("flux-system/evil") && $0.contains("False")
+                    && $0.contains("ScanFailed: registry said <script>")
+            })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("flux-system/waiting") && $0.contains("waiting for ImageRepository flux-system/evil")
+            })
         #expect(!text.contains("\u{1B}"), "no escape sequence from a message reaches the terminal")
         #expect(!text.contains("\nsecond line"), "a message stays on its row")
     }
@@ -149,7 +188,8 @@ struct StatusTextTests {
         #expect(decoded.imageUpdateAutomations.first?.lastPushTime == StatusFixture.now.addingTimeInterval(-3_700))
         #expect(decoded.recentFailures?.map(\.name) == ["evil", "apps"])
         // An older daemon's report, without the failure history, still reads.
-        var json = try JSONSerialization.jsonObject(with: Data(try StatusFixture.report.json())) as? [String: Any] ?? [:]
+        var json =
+            try JSONSerialization.jsonObject(with: Data(try StatusFixture.report.json())) as? [String: Any] ?? [:]
         json["recentFailures"] = nil
         #expect(try StatusReport.decode(Array(JSONSerialization.data(withJSONObject: json))).recentFailures == nil)
     }
@@ -158,7 +198,8 @@ struct StatusTextTests {
 @Suite("status page: HTML escaping and content")
 struct StatusPageTests {
     @Test(arguments: [
-        ("plain", "plain"), ("<script>", "&lt;script&gt;"), ("a & b", "a &amp; b"), (#""q" 'a'"#, "&quot;q&quot; &#39;a&#39;"),
+        ("plain", "plain"), ("<script>", "&lt;script&gt;"), ("a & b", "a &amp; b"),
+        (#""q" 'a'"#, "&quot;q&quot; &#39;a&#39;"),
         ("</td><td>", "&lt;/td&gt;&lt;td&gt;"), ("bell\u{07}", "bell\u{FFFD}"), ("ünï", "ünï"),
     ])
     func escaping(text: String, expected: String) {
@@ -184,12 +225,15 @@ struct StatusPageTests {
 
     @Test func failuresListEveryObjectNotReadyWithItsReason() {
         let page = StatusPage.render(StatusFixture.report, now: StatusFixture.now)
-        guard let start = page.range(of: #"<table id="failures">"#), let end = page[start.upperBound...].range(of: "</table>") else {
+        guard let start = page.range(of: #"<table id="failures">"#),
+            let end = page[start.upperBound...].range(of: "</table>")
+        else {
             Issue.record("no failures table")
             return
         }
         let failures = String(page[start.lowerBound..<end.upperBound])
-        #expect(failures.contains("ImageRepository") && failures.contains("ScanFailed") && failures.contains("1m30s ago"))
+        #expect(
+            failures.contains("ImageRepository") && failures.contains("ScanFailed") && failures.contains("1m30s ago"))
         #expect(failures.contains("ImagePolicy") && failures.contains("DependencyNotReady"))
         #expect(failures.contains("<td>3</td>"), "failures in a row")
         #expect(!failures.contains("ImageUpdateAutomation"), "a ready automation is no failure")
@@ -205,7 +249,9 @@ struct StatusPageTests {
         #expect(recent.contains("2h ago") && recent.contains(">recovered<") && recent.contains(">failing<"))
         var old = StatusFixture.report
         old.recentFailures = nil
-        #expect(!StatusPage.render(old, now: StatusFixture.now).contains("recent-failures"), "an older daemon has no history")
+        #expect(
+            !StatusPage.render(old, now: StatusFixture.now).contains("recent-failures"),
+            "an older daemon has no history")
     }
 
     @Test func aHealthyFleetSaysSoAndAConfigErrorIsShown() {

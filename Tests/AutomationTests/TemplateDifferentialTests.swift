@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
-import Testing
-@testable import Automation
 import Template
+import Testing
+
+@testable import Automation
 
 // The differential test against the real engine: every case in testdata/template-diff/*.json
 // is rendered by imagebot (CommitMessageData + MessageTemplate) and by a Go program of ours
@@ -77,8 +78,9 @@ struct DiffDataset: Codable, Sendable {
         CommitMessageData(
             automationNamespace: automation.namespace, automationName: automation.name,
             changes: changes.map {
-                CommitMessageData.Change(file: $0.file, apiVersion: $0.apiVersion, kind: $0.kind, namespace: $0.namespace,
-                                         name: $0.name, oldValue: $0.oldValue, newValue: $0.newValue, setter: $0.setter)
+                CommitMessageData.Change(
+                    file: $0.file, apiVersion: $0.apiVersion, kind: $0.kind, namespace: $0.namespace,
+                    name: $0.name, oldValue: $0.oldValue, newValue: $0.newValue, setter: $0.setter)
             },
             // Absent values are Flux's nil map, empty ones an empty map.
             values: values)
@@ -133,8 +135,11 @@ enum TemplateOracle {
         environment["GO111MODULE"] = "off"
         environment["GOFLAGS"] = ""
         environment["GOCACHE"] = out.appendingPathComponent("go-cache").path
-        let (status, _, errors) = try runProcess(goCommand, ["build", "-o", binary, "oracle"], environment: environment, input: Data())
-        guard status == 0 else { throw OracleFailure(description: "go build of tools/template-oracle failed: \(errors)") }
+        let (status, _, errors) = try runProcess(
+            goCommand, ["build", "-o", binary, "oracle"], environment: environment, input: Data())
+        guard status == 0 else {
+            throw OracleFailure(description: "go build of tools/template-oracle failed: \(errors)")
+        }
         return binary
     }
 
@@ -206,8 +211,11 @@ enum TemplateOracle {
 
     /// Renders `cases` with the oracle: every distinct outcome per case name.
     static func render(_ cases: [DiffCase], datasets: [String: DiffDataset]) throws -> [String: [DiffOutcome]] {
-        let input = OracleInput(datasets: datasets, cases: cases.map { .init(name: $0.name, template: $0.template, data: $0.data ?? "standard") })
-        let (status, stdout, errors) = try runProcess(try binary.get(), [], environment: oracleEnvironment, input: try JSONEncoder().encode(input))
+        let input = OracleInput(
+            datasets: datasets,
+            cases: cases.map { .init(name: $0.name, template: $0.template, data: $0.data ?? "standard") })
+        let (status, stdout, errors) = try runProcess(
+            try binary.get(), [], environment: oracleEnvironment, input: try JSONEncoder().encode(input))
         guard status == 0 else { throw OracleFailure(description: "oracle failed (\(status)): \(errors)") }
         let output = try JSONDecoder().decode(OracleOutput.self, from: stdout)
         return Dictionary(output.results.map { ($0.name, $0.outcomes) }, uniquingKeysWith: { a, _ in a })
@@ -238,13 +246,19 @@ enum TemplateOracle {
         }
         var message = error.message
         if imagebotTemplateName != fluxTemplateName {
-            message = message.replacingOccurrences(of: "template: \(imagebotTemplateName):", with: "template: \(fluxTemplateName):")
-                .replacingOccurrences(of: "executing \"\(imagebotTemplateName)\"", with: "executing \"\(fluxTemplateName)\"")
+            message = message.replacingOccurrences(
+                of: "template: \(imagebotTemplateName):", with: "template: \(fluxTemplateName):"
+            )
+            .replacingOccurrences(
+                of: "executing \"\(imagebotTemplateName)\"", with: "executing \"\(fluxTemplateName)\"")
         }
         if parsing {
-            return DiffOutcome(output: "", stage: "parse", error: message, flux: "unable to create commit message template from spec: \(message)")
+            return DiffOutcome(
+                output: "", stage: "parse", error: message,
+                flux: "unable to create commit message template from spec: \(message)")
         }
-        return DiffOutcome(output: "", stage: "execute", error: message, flux: "failed to run template from spec: \(message)")
+        return DiffOutcome(
+            output: "", stage: "execute", error: message, flux: "failed to run template from spec: \(message)")
     }
 
     /// Whether imagebot's outcome matches one of the oracle's under the case's error rule.
@@ -252,7 +266,9 @@ enum TemplateOracle {
         guard (ours.stage ?? "") == (theirs.stage ?? "") else { return false }
         if (ours.stage ?? "").isEmpty { return ours.output == theirs.output }
         // A removed field: Flux's own message is the whole answer.
-        if ours.error == nil || theirs.flux?.hasPrefix("template uses removed") == true { return ours.flux == theirs.flux }
+        if ours.error == nil || theirs.flux?.hasPrefix("template uses removed") == true {
+            return ours.flux == theirs.flux
+        }
         switch rule {
         case "fails": return true
         case "location": return location(ours.error ?? "") == location(theirs.error ?? "")
@@ -269,12 +285,16 @@ enum TemplateOracle {
         return prefix + digits
     }
 
-    static func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]?, input: Data) throws -> (Int32, Data, String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("template-oracle-\(UUID().uuidString)")
+    static func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]?, input: Data)
+        throws -> (Int32, Data, String)
+    {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "template-oracle-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let inURL = directory.appendingPathComponent("in"), outURL = directory.appendingPathComponent("out"),
-            errURL = directory.appendingPathComponent("err")
+        let inURL = directory.appendingPathComponent("in")
+        let outURL = directory.appendingPathComponent("out")
+        let errURL = directory.appendingPathComponent("err")
         try input.write(to: inURL)
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
@@ -295,8 +315,11 @@ enum TemplateOracle {
 /// Differences found by the last run, per family file (for IMAGEBOT_TEMPLATE_DIFF_WRITE).
 private let differencesFound = Mutex<[String: [String]]>([:])
 
-@Suite("Template: differential test against Go text/template + Sprig",
-       .enabled(if: goCommand != nil, "go is not installed: `make test` installs golang-go and golang-github-masterminds-sprig-dev"))
+@Suite(
+    "Template: differential test against Go text/template + Sprig",
+    .enabled(
+        if: goCommand != nil,
+        "go is not installed: `make test` installs golang-go and golang-github-masterminds-sprig-dev"))
 struct TemplateDifferentialTests {
     @Test("cases", arguments: TemplateOracle.familyFiles)
     func family(_ file: String) throws {
@@ -316,7 +339,8 @@ struct TemplateDifferentialTests {
             let ours = TemplateOracle.imagebot(c.template, dataset.commitMessageData)
             let same = theirs.contains { TemplateOracle.matches(ours, $0, rule: c.error ?? "exact") }
             if !same { differing.append(c.name) }
-            let report = "\(c.name): \(String(reflecting: c.template))\n  imagebot: \(ours)\n  Go+Sprig: "
+            let report =
+                "\(c.name): \(String(reflecting: c.template))\n  imagebot: \(ours)\n  Go+Sprig: "
                 + theirs.prefix(3).map(\.description).joined(separator: "\n        or: ")
             if TemplateOracle.knownDifferences.contains(c.name) {
                 withKnownIssue("known difference") {
@@ -345,7 +369,9 @@ struct TemplateDifferentialTests {
     @Test("every known difference names a reason the README documents")
     func everyKnownDifferenceIsDocumented() {
         for (name, reason) in TemplateOracle.knownDifferenceReasons.sorted(by: { $0.key < $1.key }) {
-            #expect(TemplateOracle.documentedReasons.contains(reason), "\(name): reason '\(reason)' is not one README.md documents")
+            #expect(
+                TemplateOracle.documentedReasons.contains(reason),
+                "\(name): reason '\(reason)' is not one README.md documents")
         }
     }
 
@@ -367,10 +393,13 @@ struct TemplateDifferentialTests {
     func functionCoverage() throws {
         var templates = ""
         for file in TemplateOracle.familyFiles {
-            for c in try TemplateOracle.loadFamily(file).cases where c.excluded == nil { templates += c.template + "\n" }
+            for c in try TemplateOracle.loadFamily(file).cases where c.excluded == nil {
+                templates += c.template + "\n"
+            }
         }
         // A name counts when it stands as a word (not a field `.name` or a variable `$name`).
-        let words = Set(templates.split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "$") }.map(String.init))
+        let words = Set(
+            templates.split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "$") }.map(String.init))
         let names = try TemplateOracle.functionNames()
         #expect(names.count > 150)
         let uncovered = names.filter { !words.contains($0) }
@@ -386,8 +415,12 @@ struct TemplateDifferentialTests {
         let url = caseDirectory.appendingPathComponent("known-differences.txt")
         let old = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
         var lines = old.split(separator: "\n").filter { $0.hasPrefix("#") }.map(String.init)
-        func line(_ name: String) -> String { "\(name) \(TemplateOracle.knownDifferenceReasons[name].flatMap { $0.isEmpty ? nil : $0 } ?? "?")" }
-        if TemplateOracle.imagebotTemplateName != TemplateOracle.fluxTemplateName { lines.append(line("meta:template-name")) }
+        func line(_ name: String) -> String {
+            "\(name) \(TemplateOracle.knownDifferenceReasons[name].flatMap { $0.isEmpty ? nil : $0 } ?? "?")"
+        }
+        if TemplateOracle.imagebotTemplateName != TemplateOracle.fluxTemplateName {
+            lines.append(line("meta:template-name"))
+        }
         for file in all.keys.sorted() { lines += (all[file] ?? []).map(line) }
         try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
     }

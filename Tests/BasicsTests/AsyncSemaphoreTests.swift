@@ -94,7 +94,10 @@ struct AsyncSemaphoreTests {
             for _ in 0..<300 {
                 group.addTask {
                     await semaphore.withPermit {
-                        holders.update { $0.now += 1; $0.most = max($0.most, $0.now) }
+                        holders.update {
+                            $0.now += 1
+                            $0.most = max($0.most, $0.now)
+                        }
                         for _ in 0..<3 { await Task.yield() }
                         holders.update { $0.now -= 1 }
                     }

@@ -3,8 +3,10 @@ import Testing
 
 @Suite("bytewise string order")
 struct BytewiseOrderTests {
-    @Test(arguments: [("a", "b", -1), ("B", "a", -1), ("1.10", "1.9", -1), ("v1", "v1", 0), ("v1", "v1.0", -1),
-                      ("é", "z", 1), ("z", "é", -1), ("", "a", -1), ("e\u{301}", "é", -1)])
+    @Test(arguments: [
+        ("a", "b", -1), ("B", "a", -1), ("1.10", "1.9", -1), ("v1", "v1", 0), ("v1", "v1.0", -1),
+        ("é", "z", 1), ("z", "é", -1), ("", "a", -1), ("e\u{301}", "é", -1),
+    ])
     func compare(_ lhs: String, _ rhs: String, _ order: Int) {
         #expect(BytewiseOrder.compare(lhs, rhs) == order)
         #expect(BytewiseOrder.compare(rhs, lhs) == -order)

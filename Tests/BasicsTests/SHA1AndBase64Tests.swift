@@ -13,7 +13,10 @@ struct SHA1AndBase64Tests {
         #expect(SHA1.hex(Array(input.utf8)) == digest)
     }
 
-    @Test(arguments: [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")])
+    @Test(arguments: [
+        ("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="),
+        ("foobar", "Zm9vYmFy"),
+    ])
     func roundTrip(_ plain: String, _ encoded: String) throws {
         #expect(Base64.encode(Array(plain.utf8)) == encoded)
         #expect(try Base64.decode(encoded).get() == Array(plain.utf8))
@@ -24,9 +27,11 @@ struct SHA1AndBase64Tests {
         #expect(try Base64.decode(encoded).get() == Array(plain.utf8))
     }
 
-    @Test(arguments: [("Zm9", "illegal base64 data at input byte 3"), ("Zm 9v", "illegal base64 data at input byte 2"),
-                      ("Zg=a", "illegal base64 data at input byte 3"), ("!!!!", "illegal base64 data at input byte 0"),
-                      ("Zg", "illegal base64 data at input byte 2"), ("Zg==Zg==", "illegal base64 data at input byte 4")])
+    @Test(arguments: [
+        ("Zm9", "illegal base64 data at input byte 3"), ("Zm 9v", "illegal base64 data at input byte 2"),
+        ("Zg=a", "illegal base64 data at input byte 3"), ("!!!!", "illegal base64 data at input byte 0"),
+        ("Zg", "illegal base64 data at input byte 2"), ("Zg==Zg==", "illegal base64 data at input byte 4"),
+    ])
     func rejects(_ encoded: String, _ message: String) {
         #expect(throws: Base64Error.self) { try Base64.decode(encoded).get() }
         if case .failure(let error) = Base64.decode(encoded) { #expect(error.description == message) }
@@ -39,8 +44,10 @@ struct HMACTests {
     @Test(arguments: [
         ([UInt8](repeating: 0x0b, count: 20), "Hi There", "b617318655057264e28bc0b6fb378c8ef146be00"),
         (Array("Jefe".utf8), "what do ya want for nothing?", "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"),
-        ([UInt8](repeating: 0xaa, count: 80), "Test Using Larger Than Block-Size Key - Hash Key First",
-         "aa4ae5e15272d00e95705637ce8a3b55ed402112"),
+        (
+            [UInt8](repeating: 0xaa, count: 80), "Test Using Larger Than Block-Size Key - Hash Key First",
+            "aa4ae5e15272d00e95705637ce8a3b55ed402112"
+        ),
     ])
     func rfc2202(_ key: [UInt8], _ message: String, _ mac: String) {
         let digest = HMAC.sha1(key: key, message: Array(message.utf8))

@@ -1,6 +1,5 @@
-import Testing
-
 import Basics
+import Testing
 
 @Suite("SHA-256")
 struct SHA256Tests {
@@ -31,7 +30,10 @@ struct SHA256Tests {
     @Test func incrementalEqualsOneShot() {
         let data = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         var s = SHA256()
-        s.update(data[0..<63]); s.update(data[63..<64]); s.update(data[64..<500]); s.update(data[500...])
+        s.update(data[0..<63])
+        s.update(data[63..<64])
+        s.update(data[64..<500])
+        s.update(data[500...])
         #expect(s.finalize() == SHA256.hash(data))
     }
 }

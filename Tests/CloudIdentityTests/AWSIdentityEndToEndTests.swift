@@ -14,7 +14,9 @@ import Testing
 struct AWSIdentityEndToEndTests {
     static let region = "eu-west-1"
 
-    func registry(_ moto: MotoAWS, region: String = region) -> String { "\(moto.account).dkr.ecr.\(region).amazonaws.com" }
+    func registry(_ moto: MotoAWS, region: String = region) -> String {
+        "\(moto.account).dkr.ecr.\(region).amazonaws.com"
+    }
 
     @Test func environmentKeysGetAnECRToken() async throws {
         let moto = try MotoAWS()
@@ -37,13 +39,16 @@ struct AWSIdentityEndToEndTests {
         defer { moto.stop() }
         let wrongSecret = "Wr0ngSecretWr0ngSecretWr0ngSecret00000000"
         let environment = Self.environment([
-            "AWS_ACCESS_KEY_ID": moto.accessKeyID, "AWS_SECRET_ACCESS_KEY": wrongSecret, "AWS_ENDPOINT_URL": moto.endpoint,
+            "AWS_ACCESS_KEY_ID": moto.accessKeyID, "AWS_SECRET_ACCESS_KEY": wrongSecret,
+            "AWS_ENDPOINT_URL": moto.endpoint,
         ])
         let error = await Self.failure { () async throws(IdentityError) in
             _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment).login(registry: registry(moto))
         }
         #expect(error?.code == .serviceError)
-        #expect(error?.message.hasPrefix("ECR GetAuthorizationToken failed (403): SignatureDoesNotMatch: The request signature") == true)
+        #expect(
+            error?.message.hasPrefix(
+                "ECR GetAuthorizationToken failed (403): SignatureDoesNotMatch: The request signature") == true)
         Self.expectClean(error, hiding: [wrongSecret, moto.secretAccessKey])
     }
 
@@ -58,15 +63,18 @@ struct AWSIdentityEndToEndTests {
         let identity = RegistryIdentity(
             http: HTTPClient(),
             environment: Self.environment([
-                "AWS_ROLE_ARN": moto.roleARN, "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ENDPOINT_URL": moto.endpoint,
+                "AWS_ROLE_ARN": moto.roleARN, "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile,
+                "AWS_ENDPOINT_URL": moto.endpoint,
             ]))
         let first = try await identity.credentials(for: registry(moto), provider: .aws)
         let second = try await identity.credentials(for: registry(moto), provider: .aws)
         #expect(first == .basic(username: "AWS", password: "\(moto.account)-auth-token"))
         #expect(second == first)
-        #expect(try await Self.calls(moto.endpoint) == ["sts:AssumeRoleWithWebIdentity": 1, "ecr:GetAuthorizationToken": 1])
+        #expect(
+            try await Self.calls(moto.endpoint) == ["sts:AssumeRoleWithWebIdentity": 1, "ecr:GetAuthorizationToken": 1])
         _ = try await identity.credentials(for: "210987654321.dkr.ecr.\(Self.region).amazonaws.com", provider: .aws)
-        #expect(try await Self.calls(moto.endpoint) == ["sts:AssumeRoleWithWebIdentity": 1, "ecr:GetAuthorizationToken": 2])
+        #expect(
+            try await Self.calls(moto.endpoint) == ["sts:AssumeRoleWithWebIdentity": 1, "ecr:GetAuthorizationToken": 2])
 
         // Four registries of another region at once: STS is called there, once for all four.
         let registries = (1...4).map { "10000000000\($0).dkr.ecr.eu-central-1.amazonaws.com" }
@@ -76,7 +84,8 @@ struct AWSIdentityEndToEndTests {
             }
             try await group.waitForAll()
         }
-        #expect(try await Self.calls(moto.endpoint) == ["sts:AssumeRoleWithWebIdentity": 2, "ecr:GetAuthorizationToken": 6])
+        #expect(
+            try await Self.calls(moto.endpoint) == ["sts:AssumeRoleWithWebIdentity": 2, "ecr:GetAuthorizationToken": 6])
     }
 
     /// IMDSv2 (and the IMDSv1 fallback): PUT a session token, then the role and its
@@ -92,8 +101,10 @@ struct AWSIdentityEndToEndTests {
             variables: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": metadata.endpoint, "AWS_ENDPOINT_URL_ECR": moto.endpoint],
             readFile: ProcessEnvironment.readFile)
         let shared = ExpiringCache<AWSCredentials>(margin: .seconds(300))
-        let (credentials, _) = try await AWSRegistryLogin(http: HTTPClient(), environment: environment, credentialCache: shared)
-            .login(registry: registry(moto))
+        let (credentials, _) = try await AWSRegistryLogin(
+            http: HTTPClient(), environment: environment, credentialCache: shared
+        )
+        .login(registry: registry(moto))
         #expect(credentials == .basic(username: "AWS", password: "\(moto.account)-auth-token"))
         // A second registry's login reuses the instance credentials.
         _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment, credentialCache: shared)
@@ -112,7 +123,8 @@ struct AWSIdentityEndToEndTests {
         defer { moto.stop() }
         let agentToken = "pod-identity-agent-token-0123456789"
         let metadata = try AWSMetadataServer(
-            keyID: moto.temporaryKeyID, secret: moto.temporarySecret, token: moto.temporaryToken, containerToken: agentToken)
+            keyID: moto.temporaryKeyID, secret: moto.temporarySecret, token: moto.temporaryToken,
+            containerToken: agentToken)
         defer { metadata.stop() }
         let tokenFile = try Self.temporaryFile(agentToken + "\n")
         let wrongFile = try Self.temporaryFile("not-the-agent-token")
@@ -128,11 +140,14 @@ struct AWSIdentityEndToEndTests {
         #expect(credentials == .basic(username: "AWS", password: "\(moto.account)-auth-token"))
 
         let error = await Self.failure { () async throws(IdentityError) in
-            _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment(wrongFile)).login(registry: registry(moto))
+            _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment(wrongFile)).login(
+                registry: registry(moto))
         }
         #expect(error?.code == .serviceError)
         #expect(
-            error?.message == "container credentials endpoint \(metadata.endpoint)/v1/credentials failed (401): AccessDeniedException: invalid authorization token")
+            error?.message
+                == "container credentials endpoint \(metadata.endpoint)/v1/credentials failed (401): AccessDeniedException: invalid authorization token"
+        )
         Self.expectClean(error, hiding: ["not-the-agent-token", agentToken])
     }
 
@@ -142,19 +157,25 @@ struct AWSIdentityEndToEndTests {
         let moto = try MotoAWS()
         defer { moto.stop() }
         let environment = Self.environment([
-            "AWS_ACCESS_KEY_ID": moto.accessKeyID, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey, "AWS_ENDPOINT_URL": moto.endpoint,
+            "AWS_ACCESS_KEY_ID": moto.accessKeyID, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey,
+            "AWS_ENDPOINT_URL": moto.endpoint,
         ])
         // Identity for the ECR host name; the registry itself is on loopback.
-        let (credentials, _) = try await AWSRegistryLogin(http: HTTPClient(), environment: environment).login(registry: registry(moto))
+        let (credentials, _) = try await AWSRegistryLogin(http: HTTPClient(), environment: environment).login(
+            registry: registry(moto))
         guard case .basic(let user, let password) = credentials else {
             Issue.record("not basic credentials: \(credentials)")
             return
         }
-        let registry = try BasicAuthRegistry(user: user, password: password, repository: "team/app", tags: ["1.0.0", "1.1.0"])
+        let registry = try BasicAuthRegistry(
+            user: user, password: password, repository: "team/app", tags: ["1.0.0", "1.1.0"])
         defer { registry.stop() }
         let reference = ImageReference(registry: registry.host, repository: "team/app", scheme: "http")
         let client = RegistryClient()
-        #expect(try await client.listTags(reference, options: RegistryOptions(credentials: credentials)).sorted() == ["1.0.0", "1.1.0"])
+        #expect(
+            try await client.listTags(reference, options: RegistryOptions(credentials: credentials)).sorted() == [
+                "1.0.0", "1.1.0",
+            ])
         await #expect(throws: RegistryError.self) {
             _ = try await RegistryClient().listTags(
                 reference, options: RegistryOptions(credentials: .basic(username: "AWS", password: "wrong")))
@@ -166,7 +187,8 @@ struct AWSIdentityEndToEndTests {
     /// `variables` with IMDS off, so a test never reaches for 169.254.169.254.
     static func environment(_ variables: [String: String]) -> IdentityEnvironment {
         IdentityEnvironment(
-            variables: variables.merging(["AWS_EC2_METADATA_DISABLED": "true"]) { a, _ in a }, readFile: ProcessEnvironment.readFile)
+            variables: variables.merging(["AWS_EC2_METADATA_DISABLED": "true"]) { a, _ in a },
+            readFile: ProcessEnvironment.readFile)
     }
 
     static func calls(_ endpoint: String) async throws -> [String: Int] {
@@ -189,7 +211,9 @@ struct AWSIdentityEndToEndTests {
         guard let error else { return }
         #expect(!error.message.contains("\n"))
         for secret in secrets {
-            #expect(!error.message.contains(secret) && !error.description.contains(secret) && !String(reflecting: error).contains(secret))
+            #expect(
+                !error.message.contains(secret) && !error.description.contains(secret)
+                    && !String(reflecting: error).contains(secret))
         }
     }
 
@@ -207,7 +231,9 @@ struct AWSIdentityEndToEndTests {
         }
         let exp = Int(Date().timeIntervalSince1970) + seconds
         return part(#"{"alg":"RS256","kid":"test"}"#) + "."
-            + part(#"{"aud":["sts.amazonaws.com"],"exp":\#(exp),"sub":"system:serviceaccount:flux-system:image-reflector-controller"}"#)
+            + part(
+                #"{"aud":["sts.amazonaws.com"],"exp":\#(exp),"sub":"system:serviceaccount:flux-system:image-reflector-controller"}"#
+            )
             + ".c2lnbmF0dXJl"
     }
 }
@@ -217,11 +243,13 @@ struct AWSIdentityEndToEndTests {
 @Suite struct AWSWebIdentityFailureTests {
     @Test func anUnreadableTokenFileIsNamed() async {
         let environment = AWSIdentityEndToEndTests.environment([
-            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/imagebot", "AWS_WEB_IDENTITY_TOKEN_FILE": "/nonexistent/token",
+            "AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/imagebot",
+            "AWS_WEB_IDENTITY_TOKEN_FILE": "/nonexistent/token",
             "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
         ])
         let error = await AWSIdentityEndToEndTests.failure { () async throws(IdentityError) in
-            _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment).login(registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+            _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment).login(
+                registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
         }
         #expect(error?.code == .invalidCredentials)
         #expect(error?.message.hasPrefix("cannot read AWS_WEB_IDENTITY_TOKEN_FILE /nonexistent/token: ") == true)
@@ -236,7 +264,8 @@ struct AWSIdentityEndToEndTests {
             "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
         ])
         let error = await AWSIdentityEndToEndTests.failure { () async throws(IdentityError) in
-            _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment).login(registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+            _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment).login(
+                registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
         }
         #expect(error?.code == .invalidCredentials)
         #expect(error?.message.contains("the token in AWS_WEB_IDENTITY_TOKEN_FILE \(file) expired at ") == true)
@@ -244,7 +273,8 @@ struct AWSIdentityEndToEndTests {
     }
 
     @Test func stsRefusalsNameTheStepAndAWSsCode() async throws {
-        let metadata = try AWSMetadataServer(keyID: "unused", secret: "unused", token: "unused", stsError: "InvalidIdentityToken")
+        let metadata = try AWSMetadataServer(
+            keyID: "unused", secret: "unused", token: "unused", stsError: "InvalidIdentityToken")
         defer { metadata.stop() }
         let token = AWSIdentityEndToEndTests.jwt(expiresIn: 3600)
         let file = try AWSIdentityEndToEndTests.temporaryFile(token)
@@ -255,19 +285,24 @@ struct AWSIdentityEndToEndTests {
             "AWS_ENDPOINT_URL": "http://127.0.0.1:9",
         ])
         let error = await AWSIdentityEndToEndTests.failure { () async throws(IdentityError) in
-            _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment).login(registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+            _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment).login(
+                registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
         }
         #expect(error?.code == .serviceError)
         #expect(
-            error?.message == "STS AssumeRoleWithWebIdentity failed (400) for role \(role): InvalidIdentityToken: Couldn't retrieve verification key from your identity provider")
+            error?.message
+                == "STS AssumeRoleWithWebIdentity failed (400) for role \(role): InvalidIdentityToken: Couldn't retrieve verification key from your identity provider"
+        )
         AWSIdentityEndToEndTests.expectClean(error, hiding: [token])
     }
 
     @Test func noReachableMetadataServiceMeansNoCredentials() async throws {
         let environment = IdentityEnvironment(
-            variables: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:9"], readFile: ProcessEnvironment.readFile)
+            variables: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:9"],
+            readFile: ProcessEnvironment.readFile)
         let error = await AWSIdentityEndToEndTests.failure { () async throws(IdentityError) in
-            _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment).login(registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+            _ = try await AWSRegistryLogin(http: HTTPClient(), environment: environment).login(
+                registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
         }
         #expect(error?.code == .noCredentials)
         #expect(error?.message.hasPrefix("IMDS token request failed: ") == true)
@@ -276,7 +311,10 @@ struct AWSIdentityEndToEndTests {
 
 /// ECR Public (`public.ecr.aws`): moto has no ECR Public, so the loopback stand-in checks the
 /// signature with botocore's own signer (service `ecr-public`, us-east-1).
-@Suite(.disabled(if: MotoAWS.unavailableReason != nil, "botocore (with moto[server]) is not installed: pip install 'moto[server]==5.2.1'"))
+@Suite(
+    .disabled(
+        if: MotoAWS.unavailableReason != nil,
+        "botocore (with moto[server]) is not installed: pip install 'moto[server]==5.2.1'"))
 struct ECRPublicTests {
     static let (key, secret, token) = ("ASIAPUBLICEXAMPLE", "public/secret+EXAMPLE", "session-token-EXAMPLE")
 
@@ -299,7 +337,9 @@ struct ECRPublicTests {
             }
             #expect(error?.code == .serviceError)
             #expect(
-                error?.message == "ECR Public GetAuthorizationToken failed (403): InvalidSignatureException: The request signature we calculated does not match the signature you provided.")
+                error?.message
+                    == "ECR Public GetAuthorizationToken failed (403): InvalidSignatureException: The request signature we calculated does not match the signature you provided."
+            )
             AWSIdentityEndToEndTests.expectClean(error, hiding: [secret, Self.token])
         }
     }

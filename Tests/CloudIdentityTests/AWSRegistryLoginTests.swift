@@ -6,12 +6,27 @@ import Testing
 /// Hosts, endpoints and the credential chain's choice of source: no network.
 @Suite struct AWSRegistryLoginTests {
     @Test(arguments: [
-        ("123456789012.dkr.ecr.eu-west-1.amazonaws.com", ECRHost.private(account: "123456789012", region: "eu-west-1", fips: false)),
-        ("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn", .private(account: "123456789012", region: "cn-north-1", fips: false)),
-        ("123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com", .private(account: "123456789012", region: "us-gov-west-1", fips: true)),
+        (
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+            ECRHost.private(account: "123456789012", region: "eu-west-1", fips: false)
+        ),
+        (
+            "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn",
+            .private(account: "123456789012", region: "cn-north-1", fips: false)
+        ),
+        (
+            "123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com",
+            .private(account: "123456789012", region: "us-gov-west-1", fips: true)
+        ),
         ("123456789012.dkr-ecr.us-east-2.on.aws", .private(account: "123456789012", region: "us-east-2", fips: false)),
-        ("123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov", .private(account: "123456789012", region: "us-iso-east-1", fips: false)),
-        ("123456789012.DKR.ECR.eu-west-1.amazonaws.com:443", .private(account: "123456789012", region: "eu-west-1", fips: false)),
+        (
+            "123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov",
+            .private(account: "123456789012", region: "us-iso-east-1", fips: false)
+        ),
+        (
+            "123456789012.DKR.ECR.eu-west-1.amazonaws.com:443",
+            .private(account: "123456789012", region: "eu-west-1", fips: false)
+        ),
         ("public.ecr.aws", .public),
     ])
     func ecrHosts(_ registry: String, _ expected: ECRHost) {
@@ -19,8 +34,10 @@ import Testing
     }
 
     @Test(arguments: [
-        "ghcr.io", "docker.io", "123456789012.dkr.ecr.eu-west-1.amazonaws.com.example.org", "dkr.ecr.eu-west-1.amazonaws.com",
-        "abc.dkr.ecr.eu-west-1.amazonaws.com", "123456789012.dkr.ecr..amazonaws.com", "123456789012.ecr.eu-west-1.amazonaws.com",
+        "ghcr.io", "docker.io", "123456789012.dkr.ecr.eu-west-1.amazonaws.com.example.org",
+        "dkr.ecr.eu-west-1.amazonaws.com",
+        "abc.dkr.ecr.eu-west-1.amazonaws.com", "123456789012.dkr.ecr..amazonaws.com",
+        "123456789012.ecr.eu-west-1.amazonaws.com",
         "gallery.ecr.aws", "127.0.0.1:5000",
     ])
     func otherHosts(_ registry: String) {
@@ -28,7 +45,8 @@ import Testing
     }
 
     @Test func otherRegistriesAreRefusedWithAnActionableLine() async {
-        let login = AWSRegistryLogin(http: HTTPClient(), environment: IdentityEnvironment(variables: [:], readFile: { _ in nil }))
+        let login = AWSRegistryLogin(
+            http: HTTPClient(), environment: IdentityEnvironment(variables: [:], readFile: { _ in nil }))
         do {
             _ = try await login.login(registry: "ghcr.io")
             Issue.record("ghcr.io was accepted")
@@ -54,19 +72,36 @@ import Testing
         (.sts, "eu-west-1", false, ["AWS_ENDPOINT_URL": "http://a", "AWS_ENDPOINT_URL_STS": "http://b"], "http://b"),
         (.ecr, "eu-west-1", false, ["AWS_ENDPOINT_URL": "http://a", "AWS_ENDPOINT_URL_STS": "http://b"], "http://a"),
         (.ecr, "eu-west-1", false, ["AWS_ENDPOINT_URL": "http://a", "AWS_ENDPOINT_URL_ECR": "http://c"], "http://c"),
-        (.ecrPublic, "us-east-1", false, ["AWS_ENDPOINT_URL_ECR": "http://c", "AWS_ENDPOINT_URL_ECR_PUBLIC": "http://d"], "http://d"),
-        (.ecr, "eu-west-1", false, ["AWS_ENDPOINT_URL": "http://a", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"],
-         "https://api.ecr.eu-west-1.amazonaws.com"),
+        (
+            .ecrPublic, "us-east-1", false,
+            ["AWS_ENDPOINT_URL_ECR": "http://c", "AWS_ENDPOINT_URL_ECR_PUBLIC": "http://d"], "http://d"
+        ),
+        (
+            .ecr, "eu-west-1", false, ["AWS_ENDPOINT_URL": "http://a", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"],
+            "https://api.ecr.eu-west-1.amazonaws.com"
+        ),
     ])
-    func endpoints(_ service: AWSService, _ region: String, _ fips: Bool, _ variables: [String: String], _ expected: String) {
+    func endpoints(
+        _ service: AWSService, _ region: String, _ fips: Bool, _ variables: [String: String], _ expected: String
+    ) {
         #expect(service.endpoint(region: region, fips: fips, variables: variables) == expected)
     }
 
     /// Which source the chain picks, in the SDKs' order.
     @Test(arguments: [
-        (["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_WEB_IDENTITY_TOKEN_FILE": "/t", "AWS_ROLE_ARN": "arn"], "environment"),
+        (
+            [
+                "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "s", "AWS_WEB_IDENTITY_TOKEN_FILE": "/t",
+                "AWS_ROLE_ARN": "arn",
+            ], "environment"
+        ),
         (["AWS_ACCESS_KEY_ID": "AKID", "AWS_WEB_IDENTITY_TOKEN_FILE": "/t", "AWS_ROLE_ARN": "arn"], "web-identity"),
-        (["AWS_WEB_IDENTITY_TOKEN_FILE": "/t", "AWS_ROLE_ARN": "arn", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1/"], "web-identity"),
+        (
+            [
+                "AWS_WEB_IDENTITY_TOKEN_FILE": "/t", "AWS_ROLE_ARN": "arn",
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1/",
+            ], "web-identity"
+        ),
         (["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials"], "container"),
         (["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/x"], "container"),
         ([:], "imds"),
@@ -85,8 +120,12 @@ import Testing
     }
 
     @Test func webIdentityCallsSTSInTheRegistrysRegion() throws {
-        let source = try AWSCredentialSource.detect(["AWS_WEB_IDENTITY_TOKEN_FILE": "/t", "AWS_ROLE_ARN": "arn"], region: "cn-north-1")
-        guard case .webIdentity(let identity) = source else { Issue.record("not web identity"); return }
+        let source = try AWSCredentialSource.detect(
+            ["AWS_WEB_IDENTITY_TOKEN_FILE": "/t", "AWS_ROLE_ARN": "arn"], region: "cn-north-1")
+        guard case .webIdentity(let identity) = source else {
+            Issue.record("not web identity")
+            return
+        }
         #expect(identity.endpoint == "https://sts.cn-north-1.amazonaws.com.cn")
     }
 
@@ -114,11 +153,18 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"__type":"com.amazonaws.ecr#InvalidSignatureException","message":"bad"}"#, "InvalidSignatureException: bad"),
-        (#"{"__type":"UnrecognizedClientException","Message":"The security token is invalid"}"#,
-         "UnrecognizedClientException: The security token is invalid"),
-        ("<ErrorResponse><Error><Code>ExpiredTokenException</Code><Message>Token &lt;x&gt; expired</Message></Error></ErrorResponse>",
-         "ExpiredTokenException: Token <x> expired"),
+        (
+            #"{"__type":"com.amazonaws.ecr#InvalidSignatureException","message":"bad"}"#,
+            "InvalidSignatureException: bad"
+        ),
+        (
+            #"{"__type":"UnrecognizedClientException","Message":"The security token is invalid"}"#,
+            "UnrecognizedClientException: The security token is invalid"
+        ),
+        (
+            "<ErrorResponse><Error><Code>ExpiredTokenException</Code><Message>Token &lt;x&gt; expired</Message></Error></ErrorResponse>",
+            "ExpiredTokenException: Token <x> expired"
+        ),
         ("<html>oops</html>", nil),
     ])
     func serviceErrors(_ body: String, _ expected: String?) {
@@ -126,7 +172,9 @@ import Testing
     }
 
     @Test func errorTypeHeaders() {
-        #expect(AWSServiceAnswer.errorType(header: "UnrecognizedClientException:http://internal.amazon.com/coral/") == "UnrecognizedClientException")
+        #expect(
+            AWSServiceAnswer.errorType(header: "UnrecognizedClientException:http://internal.amazon.com/coral/")
+                == "UnrecognizedClientException")
         #expect(AWSServiceAnswer.errorType(header: nil) == nil)
     }
 
@@ -144,8 +192,10 @@ import Testing
     ])
     func badECRAnswers(_ body: String, _ text: String) {
         #expect {
-            _ = try ECRAuthorizationToken(host: .private(account: "1", region: "eu-west-1", fips: false), endpoint: "http://x")
-                .decode(Array(body.utf8))
+            _ = try ECRAuthorizationToken(
+                host: .private(account: "1", region: "eu-west-1", fips: false), endpoint: "http://x"
+            )
+            .decode(Array(body.utf8))
         } throws: { error in
             guard let error = error as? IdentityError else { return false }
             return error.code == .invalidResponse && error.message.contains(text) && !error.message.contains("c2VjcmV0")

@@ -2,6 +2,7 @@ import Foundation
 import Registry
 import TestServers
 import Testing
+
 @testable import CloudIdentity
 
 /// ACR logins against a loopback Entra token endpoint, IMDS and ACR exchange that check what
@@ -29,7 +30,8 @@ struct AzureRegistryLoginTests {
             switch identity {
             case .workload:
                 [
-                    "AZURE_CLIENT_ID": clientID, "AZURE_TENANT_ID": tenant, "AZURE_AUTHORITY_HOST": service.baseURL + "/",
+                    "AZURE_CLIENT_ID": clientID, "AZURE_TENANT_ID": tenant,
+                    "AZURE_AUTHORITY_HOST": service.baseURL + "/",
                     "AZURE_FEDERATED_TOKEN_FILE": tokenFile.path,
                 ]
             case .managed:
@@ -43,7 +45,9 @@ struct AzureRegistryLoginTests {
         }
 
         func login(_ variables: [String: String]) -> AzureRegistryLogin {
-            AzureRegistryLogin(http: HTTPClient(), environment: IdentityFixture.environment(variables), exchangeBaseURL: service.baseURL)
+            AzureRegistryLogin(
+                http: HTTPClient(), environment: IdentityFixture.environment(variables),
+                exchangeBaseURL: service.baseURL)
         }
     }
 
@@ -52,22 +56,28 @@ struct AzureRegistryLoginTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let tokenFile = dir.appendingPathComponent("azure-identity-token")
         let exp = Int(Date().timeIntervalSince1970) + 3600
-        let assertion = IdentityFixture.jwt(#"{"aud":["api://AzureADTokenExchange"],"exp":\#(exp),"sub":"system:serviceaccount:flux-system:imagebot"}"#)
+        let assertion = IdentityFixture.jwt(
+            #"{"aud":["api://AzureADTokenExchange"],"exp":\#(exp),"sub":"system:serviceaccount:flux-system:imagebot"}"#)
         try (assertion + "\n").write(to: tokenFile, atomically: true, encoding: .utf8)
         let service = try FakeTokenService(
             script: "fake-azure-identity.py",
             arguments: [
-                "--tenant", Self.tenant, "--client-id", Self.clientID, "--registry", Self.registry, "--assertion-file", tokenFile.path,
+                "--tenant", Self.tenant, "--client-id", Self.clientID, "--registry", Self.registry, "--assertion-file",
+                tokenFile.path,
                 "--client-secret", Self.clientSecret, "--refresh-lifetime", "\(refreshLifetime)",
             ])
         defer { service.stop() }
-        try await body(Context(service: service, control: ServiceControl(service: service), directory: dir, tokenFile: tokenFile, assertion: assertion))
+        try await body(
+            Context(
+                service: service, control: ServiceControl(service: service), directory: dir, tokenFile: tokenFile,
+                assertion: assertion))
     }
 
     @Test("an ACR refresh token for the all-zero user, living as long as its exp", arguments: Identity.allCases)
     func login(identity: Identity) async throws {
         try await withServices { (context) async throws in
-            let (credentials, lifetime) = try await context.login(context.variables(identity)).login(registry: Self.registry)
+            let (credentials, lifetime) = try await context.login(context.variables(identity)).login(
+                registry: Self.registry)
             guard case .basic(let user, let password) = credentials else {
                 Issue.record("not basic: \(credentials)")
                 return
@@ -101,8 +111,11 @@ struct AzureRegistryLoginTests {
     func defaultLifetime() async throws {
         try await withServices { (context) async throws in
             try await context.control.setMode("opaque-refresh")
-            let (credentials, lifetime) = try await context.login(context.variables(.workload)).login(registry: Self.registry)
-            #expect(credentials == .basic(username: "00000000-0000-0000-0000-000000000000", password: "opaque-refresh-token"))
+            let (credentials, lifetime) = try await context.login(context.variables(.workload)).login(
+                registry: Self.registry)
+            #expect(
+                credentials
+                    == .basic(username: "00000000-0000-0000-0000-000000000000", password: "opaque-refresh-token"))
             #expect(lifetime == AzureRegistryLogin.defaultLifetime)
         }
     }
@@ -119,11 +132,21 @@ struct AzureRegistryLoginTests {
     }
 
     static let failures: [Failure] = [
-        Failure(name: "unreadable token file", tokenFile: "missing", code: .invalidCredentials, contains: "cannot read the federated token file"),
-        Failure(name: "expired token file", tokenFile: "expired", code: .invalidCredentials, contains: "s ago; is the projected service-account token refreshed?"),
-        Failure(name: "token file without a JWT", tokenFile: "garbage", code: .invalidCredentials, contains: "does not hold a JWT"),
-        Failure(name: "Entra refuses (AADSTS)", mode: "token-error", code: .serviceError, contains: "Azure: token request to 127.0.0.1:"),
-        Failure(name: "IMDS refuses", identity: .managed, mode: "imds-error", code: .serviceError, contains: "failed (400): Identity not found"),
+        Failure(
+            name: "unreadable token file", tokenFile: "missing", code: .invalidCredentials,
+            contains: "cannot read the federated token file"),
+        Failure(
+            name: "expired token file", tokenFile: "expired", code: .invalidCredentials,
+            contains: "s ago; is the projected service-account token refreshed?"),
+        Failure(
+            name: "token file without a JWT", tokenFile: "garbage", code: .invalidCredentials,
+            contains: "does not hold a JWT"),
+        Failure(
+            name: "Entra refuses (AADSTS)", mode: "token-error", code: .serviceError,
+            contains: "Azure: token request to 127.0.0.1:"),
+        Failure(
+            name: "IMDS refuses", identity: .managed, mode: "imds-error", code: .serviceError,
+            contains: "failed (400): Identity not found"),
         Failure(
             name: "ACR refuses the exchange", mode: "exchange-error", code: .serviceError,
             contains: "Azure: ACR token exchange to 127.0.0.1:"),
@@ -135,17 +158,25 @@ struct AzureRegistryLoginTests {
             try await context.control.setMode(failure.mode)
             var variables = context.variables(failure.identity)
             switch failure.tokenFile {
-            case "missing": variables["AZURE_FEDERATED_TOKEN_FILE"] = context.directory.appendingPathComponent("nope").path
+            case "missing":
+                variables["AZURE_FEDERATED_TOKEN_FILE"] = context.directory.appendingPathComponent("nope").path
             case "expired":
-                try IdentityFixture.jwt(#"{"exp":\#(Int(Date().timeIntervalSince1970) - 60)}"#).write(to: context.tokenFile, atomically: true, encoding: .utf8)
+                try IdentityFixture.jwt(#"{"exp":\#(Int(Date().timeIntervalSince1970) - 60)}"#).write(
+                    to: context.tokenFile, atomically: true, encoding: .utf8)
             case "garbage": try "not a token".write(to: context.tokenFile, atomically: true, encoding: .utf8)
             default: break
             }
-            let error = await #expect(throws: IdentityError.self) { try await context.login(variables).login(registry: Self.registry) }
+            let error = await #expect(throws: IdentityError.self) {
+                try await context.login(variables).login(registry: Self.registry)
+            }
             #expect(error?.code == failure.code)
             #expect(error?.message.contains(failure.contains) == true, "\(error?.message ?? "")")
-            let secrets = [context.assertion, Self.clientSecret, "entra-access-token-for-acr", "imds-access-token-for-acr", "eyJ"]
-            #expect(error.map { isCleanMessage($0, prefix: "Azure: ", secrets: secrets) } == true, "\(error?.message ?? "")")
+            let secrets = [
+                context.assertion, Self.clientSecret, "entra-access-token-for-acr", "imds-access-token-for-acr", "eyJ",
+            ]
+            #expect(
+                error.map { isCleanMessage($0, prefix: "Azure: ", secrets: secrets) } == true, "\(error?.message ?? "")"
+            )
             if failure.tokenFile != nil { #expect(try await context.control.count("token") == 0) }
         }
     }
@@ -158,13 +189,17 @@ struct AzureRegistryLoginTests {
                 try await context.login(context.variables(.workload)).login(registry: Self.registry)
             }
             #expect(
-                error?.message == "Azure: token request to 127.0.0.1:\(context.service.port) failed (400): AADSTS700016: Application with identifier '\(Self.clientID)' was not found in the directory 'Test'.")
+                error?.message
+                    == "Azure: token request to 127.0.0.1:\(context.service.port) failed (400): AADSTS700016: Application with identifier '\(Self.clientID)' was not found in the directory 'Test'."
+            )
         }
     }
 
     @Test("without any identity the IMDS failure says what is missing")
     func noIdentity() async throws {
-        let env = IdentityFixture.environment(["AZURE_POD_IDENTITY_AUTHORITY_HOST": "http://127.0.0.1:\(try freeLocalPort())"])
+        let env = IdentityFixture.environment([
+            "AZURE_POD_IDENTITY_AUTHORITY_HOST": "http://127.0.0.1:\(try freeLocalPort())"
+        ])
         let error = await #expect(throws: IdentityError.self) {
             try await AzureRegistryLogin(http: HTTPClient(), environment: env).login(registry: Self.registry)
         }
@@ -172,15 +207,20 @@ struct AzureRegistryLoginTests {
         #expect(error?.message.contains("AZURE_FEDERATED_TOKEN_FILE") == true)
     }
 
-    @Test("registries: ACR's public and sovereign suffixes only", arguments: [
-        ("fleet.azurecr.io", true), ("fleet.azurecr.cn", true), ("fleet.azurecr.us", true), ("fleet.azurecr.de", true),
-        ("ghcr.io", false), ("fleet.azurecr.com", false), (".azurecr.io", false), ("azurecr.io", false), ("fleet.azurecr.io:443", false),
-    ])
+    @Test(
+        "registries: ACR's public and sovereign suffixes only",
+        arguments: [
+            ("fleet.azurecr.io", true), ("fleet.azurecr.cn", true), ("fleet.azurecr.us", true),
+            ("fleet.azurecr.de", true),
+            ("ghcr.io", false), ("fleet.azurecr.com", false), (".azurecr.io", false), ("azurecr.io", false),
+            ("fleet.azurecr.io:443", false),
+        ])
     func registries(registry: String, accepted: Bool) async throws {
         #expect(AzureRegistryLogin.isACR(registry) == accepted)
         if !accepted {
             let error = await #expect(throws: IdentityError.self) {
-                try await AzureRegistryLogin(http: HTTPClient(), environment: IdentityFixture.environment([:])).login(registry: registry)
+                try await AzureRegistryLogin(http: HTTPClient(), environment: IdentityFixture.environment([:])).login(
+                    registry: registry)
             }
             #expect(error?.code == .unsupportedRegistry)
             #expect(error?.message.hasPrefix("Azure: invalid registry '\(registry)' for provider azure") == true)

@@ -2,6 +2,7 @@ import Foundation
 import Registry
 import TestServers
 import Testing
+
 @testable import CloudIdentity
 
 /// Installation tokens against a loopback GitHub API that verifies the app JWT with PyJWT.
@@ -40,11 +41,13 @@ struct GitHubAppTokensTests {
         }
     }
 
-    @Test("the installation is looked up from its owner: organization, then user", arguments: [("org", 1), ("user", 2)])
+    @Test(
+        "the installation is looked up from its owner: organization, then user", arguments: [("org", 1), ("user", 2)])
     func installationFromOwner(kind: String, lookups: Int) async throws {
         let key = try IdentityFixture.rsaKey()
         try await withAPI(key: key, ownerKind: kind) { (api, control) async throws in
-            let app = GitHubApp(appID: 123, installation: .owner("acme"), privateKeyPEM: key.privatePEM, baseURL: api.baseURL)
+            let app = GitHubApp(
+                appID: 123, installation: .owner("acme"), privateKeyPEM: key.privatePEM, baseURL: api.baseURL)
             #expect(try await GitHubAppTokens().token(for: app) == Self.installationToken)
             #expect(try await control.count("installation_lookups") == lookups)
             #expect(try await control.rejections() == [])
@@ -55,7 +58,8 @@ struct GitHubAppTokensTests {
         let key = try IdentityFixture.rsaKey()
         try await withAPI(key: key) { (api, control) async throws in
             let tokens = GitHubAppTokens()
-            let app = GitHubApp(appID: 123, installation: .owner("acme"), privateKeyPEM: key.privatePEM, baseURL: api.baseURL)
+            let app = GitHubApp(
+                appID: 123, installation: .owner("acme"), privateKeyPEM: key.privatePEM, baseURL: api.baseURL)
             for _ in 0..<3 { #expect(try await tokens.token(for: app) == Self.installationToken) }
             #expect(try await control.count("access_tokens") == 1)
             #expect(try await control.count("installation_lookups") == 1)
@@ -69,7 +73,8 @@ struct GitHubAppTokensTests {
     func enterpriseBaseURL() async throws {
         let key = try IdentityFixture.rsaKey()
         try await withAPI(key: key, prefix: "/api/v3") { (api, control) async throws in
-            let app = GitHubApp(appID: 123, installation: .id(456), privateKeyPEM: key.privatePEM, baseURL: api.baseURL + "/api/v3/")
+            let app = GitHubApp(
+                appID: 123, installation: .id(456), privateKeyPEM: key.privatePEM, baseURL: api.baseURL + "/api/v3/")
             #expect(try await GitHubAppTokens().token(for: app) == Self.installationToken)
             #expect(try await control.count("access_tokens") == 1)
         }
@@ -87,8 +92,12 @@ struct GitHubAppTokensTests {
     }
 
     static let failures: [Failure] = [
-        Failure(name: "wrong app id", appID: 999, code: .serviceError, contains: "(401): A JSON web token could not be decoded"),
-        Failure(name: "unknown installation id", installation: .id(457), code: .serviceError, contains: "installation token request to 127.0.0.1"),
+        Failure(
+            name: "wrong app id", appID: 999, code: .serviceError,
+            contains: "(401): A JSON web token could not be decoded"),
+        Failure(
+            name: "unknown installation id", installation: .id(457), code: .serviceError,
+            contains: "installation token request to 127.0.0.1"),
         Failure(
             name: "no installation for the owner", installation: .owner("nobody"), code: .serviceError,
             contains: "app 123 has no installation for owner 'nobody' at 127.0.0.1"),
@@ -100,12 +109,18 @@ struct GitHubAppTokensTests {
         let key = try IdentityFixture.rsaKey()
         try await withAPI(key: key) { (api, control) async throws in
             try await control.setMode(failure.mode)
-            let app = GitHubApp(appID: failure.appID, installation: failure.installation, privateKeyPEM: key.privatePEM, baseURL: api.baseURL)
+            let app = GitHubApp(
+                appID: failure.appID, installation: failure.installation, privateKeyPEM: key.privatePEM,
+                baseURL: api.baseURL)
             let error = await #expect(throws: IdentityError.self) { try await GitHubAppTokens().token(for: app) }
             #expect(error?.code == failure.code)
             #expect(error?.message.contains(failure.contains) == true, "\(error?.message ?? "")")
             let keyBody = String(decoding: key.privatePEM, as: UTF8.self).split(separator: "\n")[1]
-            #expect(error.map { isCleanMessage($0, prefix: "GitHub App: ", secrets: [Self.installationToken, String(keyBody), "eyJ"]) } == true)
+            #expect(
+                error.map {
+                    isCleanMessage(
+                        $0, prefix: "GitHub App: ", secrets: [Self.installationToken, String(keyBody), "eyJ"])
+                } == true)
         }
     }
 
@@ -124,23 +139,34 @@ struct GitHubAppTokensTests {
     @Test("an unreachable API is a transport error naming the host")
     func unreachable() async throws {
         let key = try IdentityFixture.rsaKey()
-        let app = GitHubApp(appID: 1, installation: .id(2), privateKeyPEM: key.privatePEM, baseURL: "http://127.0.0.1:\(try freeLocalPort())")
+        let app = GitHubApp(
+            appID: 1, installation: .id(2), privateKeyPEM: key.privatePEM,
+            baseURL: "http://127.0.0.1:\(try freeLocalPort())")
         let error = await #expect(throws: IdentityError.self) { try await GitHubAppTokens().token(for: app) }
         #expect(error?.code == .transport)
         #expect(error?.message.hasPrefix("GitHub App: installation token request to 127.0.0.1:") == true)
     }
 
-    @Test("the minted token authenticates git over HTTPS as x-access-token", .enabled(if: IdentityFixture.hasGit, "git is not installed"))
+    @Test(
+        "the minted token authenticates git over HTTPS as x-access-token",
+        .enabled(if: IdentityFixture.hasGit, "git is not installed"))
     func tokenWorksForGit() async throws {
         let key = try IdentityFixture.rsaKey()
         let dir = try IdentityFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let env = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": dir.path, "GIT_CONFIG_NOSYSTEM": "1"]
-        let work = dir.appendingPathComponent("work").path, root = dir.appendingPathComponent("root")
+        let env = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": dir.path,
+            "GIT_CONFIG_NOSYSTEM": "1",
+        ]
+        let work = dir.appendingPathComponent("work").path
+        let root = dir.appendingPathComponent("root")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         for step in [
             ["git", "init", "-q", "-b", "main", work],
-            ["git", "-C", work, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "--allow-empty", "-m", "seed"],
+            [
+                "git", "-C", work, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q",
+                "--allow-empty", "-m", "seed",
+            ],
             ["git", "clone", "-q", "--bare", work, root.appendingPathComponent("fleet.git").path],
         ] {
             let result = try IdentityFixture.run(step, environment: env)
@@ -158,14 +184,17 @@ struct GitHubAppTokensTests {
                 "githubAppID": Array("123".utf8), "githubAppInstallationOwner": Array("acme".utf8),
                 "githubAppPrivateKey": key.privatePEM, "githubAppBaseURL": Array(api.baseURL.utf8),
             ]
-            let (username, token) = try await GitHubAppTokens().gitCredentials(secretData: secretData, secret: "flux-system/github-app")
+            let (username, token) = try await GitHubAppTokens().gitCredentials(
+                secretData: secretData, secret: "flux-system/github-app")
             #expect(username == "x-access-token")
             let git = try HTTPGitServer(root: root.path, user: username, password: token)
             defer { git.stop() }
             func lsRemote(password: String) throws -> (status: Int32, output: String) {
                 try IdentityFixture.run(
                     ["git", "ls-remote", git.url("fleet.git")],
-                    environment: env.merging(["GIT_ASKPASS": askpass.path, "GIT_TERMINAL_PROMPT": "0", "TEST_GIT_PASSWORD": password]) { $1 })
+                    environment: env.merging([
+                        "GIT_ASKPASS": askpass.path, "GIT_TERMINAL_PROMPT": "0", "TEST_GIT_PASSWORD": password,
+                    ]) { $1 })
             }
             let accepted = try lsRemote(password: token)
             #expect(accepted.status == 0, "\(accepted.output)")

@@ -10,7 +10,8 @@ import Testing
 /// reached through the proxy (Debian's tinyproxy, whose log is the witness).
 @Suite(
     .serialized,
-    .disabled(if: MotoAWS.unavailableReason != nil || !HTTPProxy.available, "needs moto[server] and tinyproxy (make deps)"))
+    .disabled(
+        if: MotoAWS.unavailableReason != nil || !HTTPProxy.available, "needs moto[server] and tinyproxy (make deps)"))
 struct IdentityProxyTests {
     @Test func ecrLoginGoesThroughTheRepositoryProxy() async throws {
         let moto = try MotoAWS()
@@ -32,10 +33,12 @@ struct IdentityProxyTests {
         // A proxy that refuses the credentials: one line, no password.
         network.proxy = ProxySettings(url: proxy.address, username: "squid", password: "wrong-proxy-pw")
         let error = await #expect(throws: IdentityError.self) {
-            _ = try await RegistryIdentity(environment: AWSIdentityEndToEndTests.environment([
-                "AWS_ACCESS_KEY_ID": moto.accessKeyID, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey,
-                "AWS_ENDPOINT_URL": moto.endpoint,
-            ])).credentials(for: registry, provider: .aws, network: network)
+            _ = try await RegistryIdentity(
+                environment: AWSIdentityEndToEndTests.environment([
+                    "AWS_ACCESS_KEY_ID": moto.accessKeyID, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey,
+                    "AWS_ENDPOINT_URL": moto.endpoint,
+                ])
+            ).credentials(for: registry, provider: .aws, network: network)
         }
         // tinyproxy answers 407 or drops the connection, depending on when it reads the request.
         #expect(error?.message.hasPrefix("ECR GetAuthorizationToken failed") == true, "\(String(describing: error))")

@@ -1,20 +1,24 @@
 import Foundation
 import Registry
 import TestServers
+
 @testable import CloudIdentity
 
 /// Files, processes and service controls the identity tests share.
 enum IdentityFixture {
     /// A fresh directory under the system temporary directory.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("imagebot-identity-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "imagebot-identity-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
 
     /// Runs a tool; its status and combined output.
     @discardableResult
-    static func run(_ arguments: [String], environment: [String: String]? = nil, in directory: URL? = nil) throws -> (status: Int32, output: String) {
+    static func run(_ arguments: [String], environment: [String: String]? = nil, in directory: URL? = nil) throws -> (
+        status: Int32, output: String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -53,7 +57,8 @@ enum IdentityFixture {
 
     /// An unsigned-looking compact JWT with `claims` (what a projected token file holds).
     static func jwt(_ claims: String) -> String {
-        Base64URL.encode(Array(#"{"alg":"RS256","kid":"test"}"#.utf8)) + "." + Base64URL.encode(Array(claims.utf8)) + ".c2ln"
+        Base64URL.encode(Array(#"{"alg":"RS256","kid":"test"}"#.utf8)) + "." + Base64URL.encode(Array(claims.utf8))
+            + ".c2ln"
     }
 
     /// An environment of `variables` over the real file system.

@@ -8,9 +8,11 @@ import Testing
 /// the canonical request, string to sign and Authorization header compared with the suite's.
 @Suite struct SigV4Tests {
     static let directory = packageRoot.appendingPathComponent("testdata/sigv4")
-    static let cases: [String] = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))
+    static let cases: [String] =
+        (try? FileManager.default.contentsOfDirectory(atPath: directory.path))
         .map { $0.filter { !$0.contains(".") && $0 != "LICENSE" && $0 != "NOTICE" }.sorted() } ?? []
-    static let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    static let credentials = AWSCredentials(
+        accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
 
     @Test func suiteIsPresent() {
         #expect(Self.cases.count >= 20)
@@ -53,7 +55,8 @@ import Testing
             return (name: String(line[..<colon]), value: String(line[line.index(after: colon)...]))
         }
         return SigV4.Request(
-            method: String(requestLine[..<firstSpace]), path: String(path[0]), query: path.count > 1 ? String(path[1]) : "",
+            method: String(requestLine[..<firstSpace]), path: String(path[0]),
+            query: path.count > 1 ? String(path[1]) : "",
             headers: headers, body: Array(body.utf8))
     }
 }
@@ -80,16 +83,24 @@ import Testing
     /// S3's payload header is opt-in (the ECR and STS calls the SDKs make do not send it); when
     /// on, it is sent and signed.
     @Test func contentSHA256IsSignedWhenAsked() {
-        let request = SigV4.Request(method: "POST", path: "/", query: "", headers: [(name: "Host", value: "example.amazonaws.com")], body: Array("{}".utf8))
+        let request = SigV4.Request(
+            method: "POST", path: "/", query: "", headers: [(name: "Host", value: "example.amazonaws.com")],
+            body: Array("{}".utf8))
         let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "token")
-        let plain = SigV4(region: "us-east-1", service: "ecr").sign(request, credentials: credentials, time: AWSTime(seconds: 0))
+        let plain = SigV4(region: "us-east-1", service: "ecr").sign(
+            request, credentials: credentials, time: AWSTime(seconds: 0))
         #expect(plain.authorization.contains("SignedHeaders=host;x-amz-date;x-amz-security-token,"))
         #expect(!plain.headers.contains { $0.name == "X-Amz-Content-Sha256" })
         var s3 = SigV4(region: "us-east-1", service: "s3")
         s3.addsContentSHA256 = true
         let signed = s3.sign(request, credentials: credentials, time: AWSTime(seconds: 0))
-        #expect(signed.authorization.contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,"))
-        #expect(signed.headers.contains { $0.name == "X-Amz-Content-Sha256" && $0.value == "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a" })
+        #expect(
+            signed.authorization.contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,"))
+        #expect(
+            signed.headers.contains {
+                $0.name == "X-Amz-Content-Sha256"
+                    && $0.value == "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+            })
         #expect(signed.headers.contains { $0.name == "X-Amz-Date" && $0.value == "19700101T000000Z" })
     }
 }

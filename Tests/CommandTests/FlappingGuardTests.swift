@@ -25,14 +25,19 @@ struct FlappingGuardTests {
         #expect(try deployed().contains("acme/app:2 "))
 
         try FileManager.default.removeItem(
-            at: registry.directory.appendingPathComponent("data/docker/registry/v2/repositories/acme/app/_manifests/tags/2"))
+            at: registry.directory.appendingPathComponent(
+                "data/docker/registry/v2/repositories/acme/app/_manifests/tags/2"))
         let held = try ImagebotBinary.run(fleet.runArguments)
         #expect(held.status == 0, "\(held.stdout)\(held.stderr)")
-        #expect(held.stderr.contains("held by the flapping guard: 1 was replaced by this automation within the hour"), "\(held.stderr)")
+        #expect(
+            held.stderr.contains("held by the flapping guard: 1 was replaced by this automation within the hour"),
+            "\(held.stderr)")
         #expect(try deployed().contains("acme/app:2 "), "held on the first scan that gives 1")
 
         let confirmed = try ImagebotBinary.run(fleet.runArguments)
         #expect(confirmed.status == 0, "\(confirmed.stdout)\(confirmed.stderr)")
-        #expect(try deployed().contains("acme/app:1 "), "the second scan confirms it: \(confirmed.stdout)\(confirmed.stderr)")
+        #expect(
+            try deployed().contains("acme/app:1 "),
+            "the second scan confirms it: \(confirmed.stdout)\(confirmed.stderr)")
     }
 }

@@ -7,7 +7,8 @@ struct RewriteCommandTests {
     static let fluxSets = [
         "--set", "automation-ns:policy=index.repo.fake/updated:v1.0.1",
         "--set", "automation-ns:unchanged=image:v1.0.0",
-        "--set", "automation-ns:policy-with-digest=image:v1.0.0@sha256:6745aaad46d795c9836632e1fb62f24b7e7f4c843144da8e47a5465c411a14be",
+        "--set",
+        "automation-ns:policy-with-digest=image:v1.0.0@sha256:6745aaad46d795c9836632e1fb62f24b7e7f4c843144da8e47a5465c411a14be",
     ]
     static let fixtures = ImagebotBinary.packageRoot.appendingPathComponent("testdata/flux-setters")
 
@@ -43,7 +44,8 @@ struct RewriteCommandTests {
         #expect(dryRun.status == 0, "\(dryRun.stderr)")
         #expect(dryRun.stdout.contains("+++ b/marked.yaml"))
         #expect(dryRun.stderr.contains("warning: otherns.yaml:11:16: unknown policy other-namespace:policy"))
-        #expect(try contents(tree) == contents(Self.fixtures.appendingPathComponent("original")), "dry-run must not write")
+        #expect(
+            try contents(tree) == contents(Self.fixtures.appendingPathComponent("original")), "dry-run must not write")
 
         let patch = tree.deletingLastPathComponent().appendingPathComponent("changes.patch")
         try Data(dryRun.stdout.utf8).write(to: patch)
@@ -83,16 +85,22 @@ struct RewriteCommandTests {
         let object = try #require(marked["object"] as? [String: String])
         #expect(object == ["apiVersion": "batch/v1beta1", "kind": "CronJob", "namespace": "bar", "name": "foo"])
         let warnings = try #require(report["warnings"] as? [[String: Any]])
-        #expect(warnings.contains { ($0["message"] as? String)?.contains("unknown policy other-namespace:policy") == true })
+        #expect(
+            warnings.contains { ($0["message"] as? String)?.contains("unknown policy other-namespace:policy") == true })
     }
 
     @Test("markers without a result are reported, never silently skipped")
     func unresolvedPolicies() throws {
         let tree = try scratchTree()
         defer { try? FileManager.default.removeItem(at: tree.deletingLastPathComponent()) }
-        let result = try ImagebotBinary.run(["dry-run", tree.path, "--set", "automation-ns:policy=index.repo.fake/updated:v1.0.1"])
+        let result = try ImagebotBinary.run([
+            "dry-run", tree.path, "--set", "automation-ns:policy=index.repo.fake/updated:v1.0.1",
+        ])
         #expect(result.status == 0)
-        #expect(result.stderr.contains("hint: markers name 3 policies with no result: automation-ns:policy-with-digest, automation-ns:unchanged, other-namespace:policy"))
+        #expect(
+            result.stderr.contains(
+                "hint: markers name 3 policies with no result: automation-ns:policy-with-digest, automation-ns:unchanged, other-namespace:policy"
+            ))
     }
 
     struct BadInput: CustomTestStringConvertible, Sendable {
@@ -176,7 +184,8 @@ struct SetFileCommandTests {
             #expect(dryRun.status == 0, "\(dryRun.stderr)")
             #expect(dryRun.stdout == expected.stdout)
         }
-        let piped = try ImagebotBinary.run(["explain", tree.path, "--set-file", "-"], stdin: String(contentsOfFile: json, encoding: .utf8))
+        let piped = try ImagebotBinary.run(
+            ["explain", tree.path, "--set-file", "-"], stdin: String(contentsOfFile: json, encoding: .utf8))
         #expect(piped.status == 0, "\(piped.stderr)")
         #expect(piped.stdout.contains("automation-ns:policy"))
         #expect(piped.stdout.contains("index.repo.fake/updated:v1.0.1"))
@@ -198,13 +207,18 @@ struct SetFileCommandTests {
         let tree = try base.scratchTree()
         let scratch = tree.deletingLastPathComponent()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let file = try write("automation-ns:policy=index.repo.fake/updated:v1.0.1\n\nautomation-ns:x=image\n", in: scratch, as: "bad.txt")
+        let file = try write(
+            "automation-ns:policy=index.repo.fake/updated:v1.0.1\n\nautomation-ns:x=image\n", in: scratch, as: "bad.txt"
+        )
         let result = try ImagebotBinary.run(["update", tree.path, "--set-file", file])
         #expect(result.status == 2)
         #expect(result.stderr == "imagebot: \(file):3: the image needs a tag, as in ghcr.io/org/app:1.2.3\n")
-        #expect(try base.contents(tree) == base.contents(RewriteCommandTests.fixtures.appendingPathComponent("original")))
+        #expect(
+            try base.contents(tree) == base.contents(RewriteCommandTests.fixtures.appendingPathComponent("original")))
 
-        let missing = try ImagebotBinary.run(["dry-run", tree.path, "--set-file", scratch.appendingPathComponent("none.txt").path])
+        let missing = try ImagebotBinary.run([
+            "dry-run", tree.path, "--set-file", scratch.appendingPathComponent("none.txt").path,
+        ])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("none.txt: No such file or directory"))
 
@@ -222,10 +236,14 @@ struct SetFileCommandTests {
         for index in 0..<3_000 { arguments += ["--set", "filler:p\(index)=image:\(index)"] }
         let sets = RewriteCommandTests.fluxSets
         arguments += [sets[0], sets[1], "--set=" + sets[3], sets[4], sets[5]]
-        arguments += ["--set", "automation-ns:policy=index.repo.fake/updated:v1.0.0", "--set=automation-ns:policy=index.repo.fake/updated:v1.0.1"]
+        arguments += [
+            "--set", "automation-ns:policy=index.repo.fake/updated:v1.0.0",
+            "--set=automation-ns:policy=index.repo.fake/updated:v1.0.1",
+        ]
         let result = try ImagebotBinary.run(arguments)
         #expect(result.status == 0, "\(result.stderr)")
-        let expected = try ImagebotBinary.run(["dry-run", tree.path, "--output", "json"] + RewriteCommandTests.fluxSets)
+        let expected = try ImagebotBinary.run(
+            ["dry-run", tree.path, "--output", "json"] + RewriteCommandTests.fluxSets)
         #expect(result.stdout == expected.stdout)
 
         // A --set with no value still gets ArgumentParser's message.

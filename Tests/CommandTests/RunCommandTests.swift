@@ -18,12 +18,16 @@ struct RunCommandTests {
         let author = try git(["--git-dir", remote.path, "log", "-1", "--format=%an <%ae>|%cn <%ce>", "main"])
         #expect(author == "imagebot <bot@example.com>|imagebot <bot@example.com>\n")
         let message = try git(["--git-dir", remote.path, "log", "-1", "--format=%B", "main"])
-        #expect(message.hasPrefix(
-            "Automation: flux-system/apps\n- \(registry.host)/acme/app:1.0.0 -> \(registry.host)/acme/app:1.1.0 (flux-system:app)\n"))
+        #expect(
+            message.hasPrefix(
+                "Automation: flux-system/apps\n- \(registry.host)/acme/app:1.0.0 -> \(registry.host)/acme/app:1.1.0 (flux-system:app)\n"
+            ))
         let changed = try git(["--git-dir", remote.path, "diff", "--name-only", "main~1", "main"])
         #expect(changed == "apps/deploy.yaml\n", "only update.path is rewritten")
         let content = try git(["--git-dir", remote.path, "show", "main:apps/deploy.yaml"])
-        #expect(content == deploy.replacingOccurrences(of: "acme/app:1.0.0", with: "acme/app:1.1.0"), "byte-exact: only the value")
+        #expect(
+            content == deploy.replacingOccurrences(of: "acme/app:1.0.0", with: "acme/app:1.1.0"),
+            "byte-exact: only the value")
 
         // Nothing new: one remote ref lookup, no commit.
         let head = try git(["--git-dir", remote.path, "rev-parse", "main"])
@@ -41,7 +45,9 @@ struct RunCommandTests {
         try git(["push", "-q", "origin", "main"], in: other)
         let theirs = try git(["rev-parse", "HEAD"], in: other)
         let afterTheirs = try ImagebotBinary.run(run)
-        #expect(afterTheirs.stdout.contains("no changes: every marked value under ./apps is up to date"), "\(afterTheirs.stdout)")
+        #expect(
+            afterTheirs.stdout.contains("no changes: every marked value under ./apps is up to date"),
+            "\(afterTheirs.stdout)")
         #expect(try git(["--git-dir", remote.path, "rev-parse", "main"]) == theirs)
 
         // A new tag: imagebot builds on their commit.
@@ -85,27 +91,38 @@ struct SignedCommitTests {
         let fleet = try Fleet(registry: registry, signing: "signingKey: {type: ssh, secretRef: {name: signing}}")
         defer { try? FileManager.default.removeItem(at: fleet.root) }
         let key = fleet.root.appendingPathComponent("id_ed25519")
-        _ = try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "bot@example.com", "-f", key.path])
+        _ = try runTool(
+            "/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "bot@example.com", "-f", key.path])
         try fleet.writeSecret(name: "signing", ["identity": Data(contentsOf: key)])
         let result = try ImagebotBinary.run(fleet.runArguments)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let publicKey = try String(contentsOf: key.appendingPathExtension("pub"), encoding: .utf8)
         let allowed = fleet.root.appendingPathComponent("allowed_signers")
         try "bot@example.com \(publicKey)".write(to: allowed, atomically: true, encoding: .utf8)
-        try git(["-c", "gpg.ssh.allowedSignersFile=\(allowed.path)", "--git-dir", fleet.remote.path, "verify-commit", "main"])
+        try git([
+            "-c", "gpg.ssh.allowedSignersFile=\(allowed.path)", "--git-dir", fleet.remote.path, "verify-commit", "main",
+        ])
     }
 
     @Test func gpgSignature() throws {
         let registry = try LocalRegistry()
         try registry.push("acme/app", ["1.0.0", "1.1.0"])
-        let fleet = try Fleet(registry: registry, signing: "signingKey: {secretRef: {name: signing}}")  // type defaults to gpg
+        // The signing key's type defaults to gpg.
+        let fleet = try Fleet(registry: registry, signing: "signingKey: {secretRef: {name: signing}}")
         defer { try? FileManager.default.removeItem(at: fleet.root) }
         let home = fleet.root.appendingPathComponent("gnupg")
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let env = ["GNUPGHOME": home.path]
         defer { _ = try? runTool("/usr/bin/gpgconf", ["--kill", "gpg-agent"], environment: env) }
-        _ = try runTool("/usr/bin/gpg", ["--batch", "--passphrase", "", "--quick-gen-key", "imagebot <bot@example.com>", "ed25519", "sign", "never"], environment: env)
-        let armored = try runTool("/usr/bin/gpg", ["--batch", "--armor", "--export-secret-keys", "bot@example.com"], environment: env)
+        _ = try runTool(
+            "/usr/bin/gpg",
+            [
+                "--batch", "--passphrase", "", "--quick-gen-key", "imagebot <bot@example.com>", "ed25519", "sign",
+                "never",
+            ], environment: env)
+        let armored = try runTool(
+            "/usr/bin/gpg", ["--batch", "--armor", "--export-secret-keys", "bot@example.com"], environment: env)
         try fleet.writeSecret(name: "signing", ["git.asc": Data(armored.utf8)])
         let result = try ImagebotBinary.run(fleet.runArguments)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")

@@ -17,19 +17,36 @@ struct SelectCommandTests {
     static let cases: [Case] = [
         .init(arguments: ["select", "--semver", "1.0.x"], status: 0, stdout: "v1.0.1\n"),
         .init(arguments: ["select", "--semver", ">=1.0.0-0"], status: 0, stdout: "2.0.0\n"),
-        .init(arguments: ["select", "--semver", ">=3"], status: 1, stdout: "", stderrContains: "no tag satisfies semver range \">=3\""),
-        .init(arguments: ["select", "--semver", "1x"], status: 2, stdout: "", stderrContains: "invalid semver range \"1x\""),
+        .init(
+            arguments: ["select", "--semver", ">=3"], status: 1, stdout: "",
+            stderrContains: "no tag satisfies semver range \">=3\""),
+        .init(
+            arguments: ["select", "--semver", "1x"], status: 2, stdout: "",
+            stderrContains: "invalid semver range \"1x\""),
         .init(arguments: ["select", "--alphabetical"], status: 0, stdout: "v1.0.1\n"),
         .init(arguments: ["select", "--alphabetical", "desc"], status: 0, stdout: "1.0.0\n"),
-        .init(arguments: ["select", "--alphabetical", "sideways"], status: 2, stdout: "", stderrContains: "invalid order argument provided: 'sideways'"),
-        .init(arguments: ["select", "--numerical", "--pattern", #"^(\d+)\.\d+\.\d+$"#, "--extract", "$1"], status: 0, stdout: "2.0.0\n"),
-        .init(arguments: ["select", "--numerical"], status: 1, stdout: "", stderrContains: "failed to parse invalid numeric value 'v1.0.1'"),
-        .init(arguments: ["select", "--semver", "*", "--pattern", "[="], status: 2, stdout: "", stderrContains: "invalid regular expression pattern '[='"),
+        .init(
+            arguments: ["select", "--alphabetical", "sideways"], status: 2, stdout: "",
+            stderrContains: "invalid order argument provided: 'sideways'"),
+        .init(
+            arguments: ["select", "--numerical", "--pattern", #"^(\d+)\.\d+\.\d+$"#, "--extract", "$1"], status: 0,
+            stdout: "2.0.0\n"),
+        .init(
+            arguments: ["select", "--numerical"], status: 1, stdout: "",
+            stderrContains: "failed to parse invalid numeric value 'v1.0.1'"),
+        .init(
+            arguments: ["select", "--semver", "*", "--pattern", "[="], status: 2, stdout: "",
+            stderrContains: "invalid regular expression pattern '[='"),
         .init(arguments: ["select", "--semver", "*", "--exclude", "^2"], status: 0, stdout: "v1.0.1\n"),
         .init(arguments: ["select"], status: 2, stdout: "", stderrContains: "choose exactly one of"),
-        .init(arguments: ["select", "--semver", "*", "--numerical"], status: 2, stdout: "", stderrContains: "choose exactly one of"),
-        .init(arguments: ["select", "--semver", "*", "--extract", "$1"], status: 2, stdout: "", stderrContains: "--extract needs --pattern"),
-        .init(arguments: ["select", "--semver", "*", "--bogus"], status: 2, stdout: "", stderrContains: "Unknown option"),
+        .init(
+            arguments: ["select", "--semver", "*", "--numerical"], status: 2, stdout: "",
+            stderrContains: "choose exactly one of"),
+        .init(
+            arguments: ["select", "--semver", "*", "--extract", "$1"], status: 2, stdout: "",
+            stderrContains: "--extract needs --pattern"),
+        .init(
+            arguments: ["select", "--semver", "*", "--bogus"], status: 2, stdout: "", stderrContains: "Unknown option"),
     ]
 
     @Test(arguments: cases)

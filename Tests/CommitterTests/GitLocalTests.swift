@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Synchronization
+import Testing
 
 @testable import Committer
 
@@ -36,7 +36,9 @@ struct GitLocalTests {
         #expect(again.path == cache.path)
         let refs2 = try again.fetch(branches: ["main"], tags: false)
         #expect(refs2["refs/heads/main"] == newTip)
-        #expect(again.lastFetchReceivedObjects > 0 && again.lastFetchReceivedObjects <= 4, "received \(again.lastFetchReceivedObjects) of first \(first)")
+        #expect(
+            again.lastFetchReceivedObjects > 0 && again.lastFetchReceivedObjects <= 4,
+            "received \(again.lastFetchReceivedObjects) of first \(first)")
         #expect(try again.remoteHeads()["refs/heads/main"] == newTip)
     }
 
@@ -59,7 +61,9 @@ struct GitLocalTests {
         let cache = try GitCache(stateDirectory: box.root + "/state", remoteURL: "file://" + bare, credentials: .none)
         let main = try box.git(["rev-parse", "main"], in: bare)
         let v100 = try box.git(["rev-parse", "v1.0.0^{commit}"], in: bare)
-        func tagTime(_ commit: String) throws -> Int64 { Int64(try box.git(["show", "-s", "--format=%ct", commit], in: bare)) ?? -1 }
+        func tagTime(_ commit: String) throws -> Int64 {
+            Int64(try box.git(["show", "-s", "--format=%ct", commit], in: bare)) ?? -1
+        }
 
         #expect(try cache.resolve(GitReference(branch: "main")) == main)
         #expect(try cache.resolve(GitReference(tag: "v1.0.0")) == v100)  // annotated tag peeled
@@ -67,14 +71,22 @@ struct GitLocalTests {
         #expect(try cache.resolve(GitReference(name: "refs/heads/main")) == main)
         // Committer lists the tags; the caller chooses (Automation with Policy's semver:
         // AutomationTests' SemverCheckoutTests hold the range cases that were here).
-        #expect(try cache.resolve(GitReference(semver: "*"), chooseTag: { _, tags in tags.first { $0.name == "v1.0.0" } }) == v100)
-        #expect(try cache.tags() == [GitTag(name: "v1.0.0", commit: v100, time: try tagTime(v100)), GitTag(name: "v1.1.0", commit: main, time: try tagTime(main))])
+        #expect(
+            try cache.resolve(GitReference(semver: "*"), chooseTag: { _, tags in tags.first { $0.name == "v1.0.0" } })
+                == v100)
+        #expect(
+            try cache.tags() == [
+                GitTag(name: "v1.0.0", commit: v100, time: try tagTime(v100)),
+                GitTag(name: "v1.1.0", commit: main, time: try tagTime(main)),
+            ])
         // Precedence: commit > name > tag > semver > branch.
         #expect(try cache.resolve(GitReference(branch: "main", tag: "v1.0.0")) == v100)
         #expect(try cache.resolve(GitReference(branch: "main", tag: "v1.1.0", name: "refs/tags/v1.0.0")) == v100)
         #expect(try cache.resolve(GitReference(branch: "main", tag: "v1.1.0", commit: v100)) == v100)
 
-        let noSemver = #expect(throws: GitError.self) { try cache.resolve(GitReference(semver: ">=5.0.0"), chooseTag: { _, _ in nil }) }
+        let noSemver = #expect(throws: GitError.self) {
+            try cache.resolve(GitReference(semver: ">=5.0.0"), chooseTag: { _, _ in nil })
+        }
         #expect(noSemver?.message.contains("no match found for semver: >=5.0.0") == true)
         let noRules = #expect(throws: GitError.self) { try cache.resolve(GitReference(semver: ">=1.0.0")) }
         #expect(noRules?.code == .invalidArgument)
@@ -102,8 +114,11 @@ struct GitLocalTests {
         #expect(all.map(\.path) == ["bin/run.sh", "deploy/app.yaml", "deploy/readme.md", "deploy/values.yaml"])
         #expect(try cache.files(in: tip, under: "./", include: { _ in true }).count == 4)
 
-        for bad in ["../deploy", "deploy/../..", "/etc", "deploy/./x", "linkdir", "deploy/escape", "deploy//x", ".git"] {
-            let error = #expect(throws: GitError.self, "path \(bad)") { try cache.files(in: tip, under: bad, include: { _ in true }) }
+        for bad in ["../deploy", "deploy/../..", "/etc", "deploy/./x", "linkdir", "deploy/escape", "deploy//x", ".git"]
+        {
+            let error = #expect(throws: GitError.self, "path \(bad)") {
+                try cache.files(in: tip, under: bad, include: { _ in true })
+            }
             #expect(error?.code == .invalidPath, "path \(bad)")
         }
         let missing = #expect(throws: GitError.self) { try cache.files(in: tip, under: "nope", include: { _ in true }) }
@@ -120,9 +135,11 @@ struct GitLocalTests {
 
         let commit = try cache.commit(
             parent: parent,
-            replacing: ["deploy/app.yaml": Array("image: nginx:1.27\n".utf8),
-                        "bin/run.sh": Array("#!/bin/sh\necho new\n".utf8),
-                        "deploy/new/extra.yaml": Array("a: 1\n".utf8)],
+            replacing: [
+                "deploy/app.yaml": Array("image: nginx:1.27\n".utf8),
+                "bin/run.sh": Array("#!/bin/sh\necho new\n".utf8),
+                "deploy/new/extra.yaml": Array("a: 1\n".utf8),
+            ],
             author: testAuthor, message: "Update images\n\n- nginx:1.27\n", signer: nil)
         let after = try box.git(["ls-tree", "-r", commit], in: cache.path)
         func entries(_ listing: String) -> [String: (mode: Substring, id: Substring)] {
@@ -134,7 +151,8 @@ struct GitLocalTests {
             }
             return map
         }
-        let b = entries(before), a = entries(after)
+        let b = entries(before)
+        let a = entries(after)
         #expect(a["bin/run.sh"]?.mode == "100755")
         #expect(a["deploy/app.yaml"]?.mode == "100644")
         #expect(a["deploy/new/extra.yaml"]?.mode == "100644")
@@ -145,10 +163,15 @@ struct GitLocalTests {
         #expect(a["deploy/app.yaml"]?.id != b["deploy/app.yaml"]?.id)
         #expect(a.count == b.count + 1)
         #expect(try box.git(["rev-parse", commit + "^"], in: cache.path) == parent)
-        #expect(try box.git(["log", "-1", "--format=%an <%ae>|%B", commit], in: cache.path) == "imagebot <imagebot@example.com>|Update images\n\n- nginx:1.27")
+        #expect(
+            try box.git(["log", "-1", "--format=%an <%ae>|%B", commit], in: cache.path)
+                == "imagebot <imagebot@example.com>|Update images\n\n- nginx:1.27")
 
         // Unchanged content: no new commit.
-        #expect(try cache.commit(parent: commit, replacing: ["deploy/app.yaml": Array("image: nginx:1.27\n".utf8)], author: testAuthor, message: "noop", signer: nil) == commit)
+        #expect(
+            try cache.commit(
+                parent: commit, replacing: ["deploy/app.yaml": Array("image: nginx:1.27\n".utf8)], author: testAuthor,
+                message: "noop", signer: nil) == commit)
         // Unsafe or non-regular targets are refused.
         for bad in ["../x", "/abs", "deploy/escape", "deploy", ".git/config"] {
             let error = #expect(throws: GitError.self, "\(bad)") {
@@ -163,10 +186,13 @@ struct GitLocalTests {
         let again = try cache.push(commit, to: "main", force: false, refspec: nil, options: [:])
         #expect(again.outcome == .upToDate)
         // A new branch plus an extra refspec.
-        let extra = try cache.push(commit, to: "auto", force: false, refspec: "refs/heads/auto:refs/heads/review", options: [:])
+        let extra = try cache.push(
+            commit, to: "auto", force: false, refspec: "refs/heads/auto:refs/heads/review", options: [:])
         #expect(extra.outcome == .pushed)
         #expect(try box.git(["rev-parse", "review"], in: bare) == commit)
-        let options = #expect(throws: GitError.self) { try cache.push(commit, to: "main", force: false, refspec: nil, options: ["ci.skip": ""]) }
+        let options = #expect(throws: GitError.self) {
+            try cache.push(commit, to: "main", force: false, refspec: nil, options: ["ci.skip": ""])
+        }
         #expect(options?.code == .invalidArgument)
     }
 
@@ -183,10 +209,13 @@ struct GitLocalTests {
             // Recompute on the new tip: bump the values file as the setters would.
             let files = try cache.files(in: tip, under: "deploy", include: { $0 == "values.yaml" })
             let updated = (files.first.map { String(decoding: $0.bytes, as: UTF8.self) } ?? "") + "image: app:2.0\n"
-            let commit = try cache.commit(parent: tip, replacing: ["deploy/values.yaml": Array(updated.utf8)], author: testAuthor, message: "imagebot update", signer: nil)
+            let commit = try cache.commit(
+                parent: tip, replacing: ["deploy/values.yaml": Array(updated.utf8)], author: testAuthor,
+                message: "imagebot update", signer: nil)
             if attempt == 1 {
                 // Another client pushes between our fetch and our push.
-                otherCommit = try box.otherWriterPushes(work: work, file: "deploy/readme.md", text: "# changed by someone else\n")
+                otherCommit = try box.otherWriterPushes(
+                    work: work, file: "deploy/readme.md", text: "# changed by someone else\n")
             }
             let outcome = try cache.push(commit, to: "main", force: false, refspec: nil, options: [:])
             attempts.append(outcome.outcome)
@@ -199,7 +228,10 @@ struct GitLocalTests {
         #expect(try box.git(["rev-parse", "main^"], in: bare) == other)
         #expect(try box.git(["show", "main:deploy/readme.md"], in: bare) == "# changed by someone else")
         #expect(try box.git(["show", "main:deploy/values.yaml"], in: bare) == "tag: 1.1.0\nimage: app:2.0")
-        #expect(try box.git(["log", "--format=%s", "main"], in: bare).split(separator: "\n").prefix(2) == ["imagebot update", "other writer: deploy/readme.md"])
+        #expect(
+            try box.git(["log", "--format=%s", "main"], in: bare).split(separator: "\n").prefix(2) == [
+                "imagebot update", "other writer: deploy/readme.md",
+            ])
     }
 
     @Test func nonFastForwardIsOnlyOverwrittenWithForce() throws {
@@ -208,11 +240,15 @@ struct GitLocalTests {
         let (bare, work) = try box.makeRemote()
         let cache = try GitCache(stateDirectory: box.root + "/state", remoteURL: "file://" + bare, credentials: .none)
         let tip = try cache.resolve(GitReference(branch: "main"))
-        let ours = try cache.commit(parent: tip, replacing: ["deploy/values.yaml": Array("ours\n".utf8)], author: testAuthor, message: "ours", signer: nil)
+        let ours = try cache.commit(
+            parent: tip, replacing: ["deploy/values.yaml": Array("ours\n".utf8)], author: testAuthor, message: "ours",
+            signer: nil)
         let theirs = try box.otherWriterPushes(work: work, file: "deploy/readme.md", text: "theirs\n")
         // Even after fetching their commit, ours does not descend from it.
         _ = try cache.fetch(branches: ["main"], tags: false)
-        #expect(try cache.push(ours, to: "main", force: false, refspec: nil, options: [:]).outcome == .rejectedNonFastForward)
+        #expect(
+            try cache.push(ours, to: "main", force: false, refspec: nil, options: [:]).outcome
+                == .rejectedNonFastForward)
         #expect(try box.git(["rev-parse", "main"], in: bare) == theirs)
         #expect(try cache.push(ours, to: "main", force: true, refspec: nil, options: [:]).outcome == .pushed)
         #expect(try box.git(["rev-parse", "main"], in: bare) == ours)
@@ -227,7 +263,9 @@ struct GitLocalTests {
         #expect(missing?.code == .notFound)
         #expect(missing?.message == "fetching from file://\(bare): remote has no branch 'nope'")
 
-        let gone = try GitCache(stateDirectory: box.root + "/state", remoteURL: "file://" + box.root + "/does-not-exist.git", credentials: .none)
+        let gone = try GitCache(
+            stateDirectory: box.root + "/state", remoteURL: "file://" + box.root + "/does-not-exist.git",
+            credentials: .none)
         let unreachable = #expect(throws: GitError.self) { try gone.fetch(branches: ["main"], tags: false) }
         #expect(unreachable?.code == .unreachable)
         #expect(unreachable?.message.contains("does-not-exist.git") == true)
@@ -244,7 +282,9 @@ struct GitLocalTests {
         ]
         for c in creds {
             let text = "\(c) \(String(reflecting: c))"
-            #expect(!text.contains("hunter2") && !text.contains("tok-123") && !text.contains("PRIVATE") && !text.contains("pp)"))
+            #expect(
+                !text.contains("hunter2") && !text.contains("tok-123") && !text.contains("PRIVATE")
+                    && !text.contains("pp)"))
         }
         #expect(redactURL("https://user:secret@example.com/repo.git") == "https://example.com/repo.git")
     }
@@ -283,7 +323,8 @@ struct GitLocalTests {
             Thread {
                 defer { done.leave() }
                 var outcome: PushResult.Outcome?
-                if let cache = try? GitCache(stateDirectory: root + "/state\(n)", remoteURL: "file://" + bare, credentials: .none),
+                if let cache = try? GitCache(
+                    stateDirectory: root + "/state\(n)", remoteURL: "file://" + bare, credentials: .none),
                     let tip = try? cache.resolve(GitReference(branch: "main")),
                     let commit = try? cache.commit(
                         parent: tip, replacing: ["deploy/values.yaml": Array("writer \(n)\n".utf8)], author: testAuthor,
@@ -303,6 +344,8 @@ struct GitLocalTests {
         let pushed = outcomes.withLock { $0 }.filter { $0.value == .pushed }.map(\.key)
         #expect(pushed.count == 1, "\(outcomes.withLock { $0 })")
         #expect(outcomes.withLock { $0 }.values.allSatisfy { $0 == .pushed || $0 == .rejectedNonFastForward })
-        if let winner = pushed.first { #expect(try box.git(["rev-parse", "main"], in: bare) == commits.withLock { $0[winner] }) }
+        if let winner = pushed.first {
+            #expect(try box.git(["rev-parse", "main"], in: bare) == commits.withLock { $0[winner] })
+        }
     }
 }

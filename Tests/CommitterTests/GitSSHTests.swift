@@ -1,8 +1,8 @@
 import Foundation
+import TestServers
 import Testing
 
 @testable import Committer
-import TestServers
 
 @Suite("GitCache over SSH (OpenSSH sshd)", .enabled(if: SSHGitServer.available))
 struct GitSSHTests {
@@ -21,11 +21,16 @@ struct GitSSHTests {
         for (label, knownHosts) in [("plain", plain), ("hashed", hashed)] {
             let cache = try GitCache(
                 stateDirectory: box.root + "/state-" + label, remoteURL: sshd.url(bare),
-                credentials: .sshKey(privateKey: sshd.clientPrivateKey, passphrase: nil, knownHosts: Array(knownHosts.utf8)))
+                credentials: .sshKey(
+                    privateKey: sshd.clientPrivateKey, passphrase: nil, knownHosts: Array(knownHosts.utf8)))
             let tip = try cache.resolve(GitReference(branch: "main"))
             #expect(tip == (try box.git(["rev-parse", "main"], in: bare)), "\(label)")
-            let commit = try cache.commit(parent: tip, replacing: ["deploy/values.yaml": Array("via: \(label)\n".utf8)], author: testAuthor, message: "ssh \(label)", signer: nil)
-            #expect(try cache.push(commit, to: "main", force: false, refspec: nil, options: [:]).outcome == .pushed, "\(label)")
+            let commit = try cache.commit(
+                parent: tip, replacing: ["deploy/values.yaml": Array("via: \(label)\n".utf8)], author: testAuthor,
+                message: "ssh \(label)", signer: nil)
+            #expect(
+                try cache.push(commit, to: "main", force: false, refspec: nil, options: [:]).outcome == .pushed,
+                "\(label)")
             #expect(try box.git(["rev-parse", "main"], in: bare) == commit, "\(label)")
         }
     }
@@ -49,7 +54,8 @@ struct GitSSHTests {
         let known = "[127.0.0.1]:\(sshd.port) \(sshd.hostPublicKey)\n"
         let cache = try GitCache(
             stateDirectory: box.root + "/state", remoteURL: sshd.url(bare),
-            credentials: .sshKey(privateKey: key, passphrase: passphrase.isEmpty ? nil : passphrase, knownHosts: Array(known.utf8)))
+            credentials: .sshKey(
+                privateKey: key, passphrase: passphrase.isEmpty ? nil : passphrase, knownHosts: Array(known.utf8)))
         #expect(try cache.remoteHeads()["refs/heads/main"] == (try box.git(["rev-parse", "main"], in: bare)))
     }
 
@@ -61,20 +67,27 @@ struct GitSSHTests {
         defer { sshd.stop() }
         // known_hosts lists another key for this host, and the right key for another host.
         try box.run("/usr/bin/ssh-keygen", ["-q", "-t", "ecdsa", "-N", "", "-f", box.root + "/other"])
-        let other = try String(contentsOfFile: box.root + "/other.pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
-        let knownHosts = "[127.0.0.1]:\(sshd.port) \(other)\n[127.0.0.2]:\(sshd.port) \(sshd.hostPublicKey)\n127.0.0.1 \(sshd.hostPublicKey)\n"
+        let other = try String(contentsOfFile: box.root + "/other.pub", encoding: .utf8).split(separator: " ").prefix(2)
+            .joined(separator: " ")
+        let knownHosts =
+            "[127.0.0.1]:\(sshd.port) \(other)\n[127.0.0.2]:\(sshd.port) \(sshd.hostPublicKey)\n127.0.0.1 \(sshd.hostPublicKey)\n"
         let cache = try GitCache(
             stateDirectory: box.root + "/state", remoteURL: sshd.url(bare),
-            credentials: .sshKey(privateKey: sshd.clientPrivateKey, passphrase: nil, knownHosts: Array(knownHosts.utf8)))
+            credentials: .sshKey(privateKey: sshd.clientPrivateKey, passphrase: nil, knownHosts: Array(knownHosts.utf8))
+        )
         let error = #expect(throws: GitError.self) { try cache.fetch(branches: ["main"], tags: false) }
         #expect(error?.code == .certificate)
-        #expect(error?.message.contains(sshd.hostFingerprint) == true, "\(String(describing: error)) vs \(sshd.hostFingerprint)")
+        #expect(
+            error?.message.contains(sshd.hostFingerprint) == true,
+            "\(String(describing: error)) vs \(sshd.hostFingerprint)")
 
         // A key sshd does not know is an authentication error.
         try box.run("/usr/bin/ssh-keygen", ["-q", "-t", "ecdsa", "-m", "PEM", "-N", "", "-f", box.root + "/stranger"])
         let stranger = Array(try Data(contentsOf: URL(fileURLWithPath: box.root + "/stranger")))
         let good = "[127.0.0.1]:\(sshd.port) \(sshd.hostPublicKey)\n"
-        let denied = try GitCache(stateDirectory: box.root + "/state2", remoteURL: sshd.url(bare), credentials: .sshKey(privateKey: stranger, passphrase: nil, knownHosts: Array(good.utf8)))
+        let denied = try GitCache(
+            stateDirectory: box.root + "/state2", remoteURL: sshd.url(bare),
+            credentials: .sshKey(privateKey: stranger, passphrase: nil, knownHosts: Array(good.utf8)))
         let authError = #expect(throws: GitError.self) { try denied.fetch(branches: ["main"], tags: false) }
         #expect(authError?.code == .authentication, "\(String(describing: authError))")
     }

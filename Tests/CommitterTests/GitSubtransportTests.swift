@@ -1,10 +1,10 @@
 import Basics
 import Foundation
 import Synchronization
+import TestServers
 import Testing
 
 @testable import Committer
-import TestServers
 
 /// The smart-HTTP subtransport with a stand-in `GitHTTPClient` (Committer cannot see
 /// Registry's libcurl client; the end-to-end tests drive that one): the protocol steps, the
@@ -43,16 +43,22 @@ struct GitSubtransportTests {
         defer { server.stop() }
         let url = server.url("remote.git")
         let cache = try GitCache(
-            stateDirectory: box.root + "/state", remoteURL: url, credentials: .basic(username: "bot", password: "wrong-pw-7"),
+            stateDirectory: box.root + "/state", remoteURL: url,
+            credentials: .basic(username: "bot", password: "wrong-pw-7"),
             connection: GitConnection(http: LoopbackHTTPClient()))
         let error = #expect(throws: GitError.self) { try cache.fetch(branches: ["main"], tags: false) }
         #expect(error?.code == .authentication)
-        #expect(error?.message.contains("\(url): authentication failed: credentials for user 'bot' were rejected") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.contains("\(url): authentication failed: credentials for user 'bot' were rejected") == true,
+            "\(String(describing: error))")
         #expect(error.map { !"\($0)".contains("wrong-pw-7") } == true)
     }
 
     @Test(arguments: [
-        (GitHTTPFailure.Kind.timeout, GitError.Code.timeout, "timed out: the GitRepository's timeout of 5s passed (stalled)"),
+        (
+            GitHTTPFailure.Kind.timeout, GitError.Code.timeout,
+            "timed out: the GitRepository's timeout of 5s passed (stalled)"
+        ),
         (.certificate, .certificate, "TLS failed: stalled"),
         (.unreachable, .unreachable, "stalled"),
     ])
@@ -60,9 +66,11 @@ struct GitSubtransportTests {
         let box = try GitSandbox()
         defer { box.cleanup() }
         let url = "https://git.example.invalid/remote.git"
-        var connection = GitConnection(http: FailingClient(failure: GitHTTPFailure(kind: kind, message: "stalled")), timeout: .seconds(5))
+        var connection = GitConnection(
+            http: FailingClient(failure: GitHTTPFailure(kind: kind, message: "stalled")), timeout: .seconds(5))
         connection.caCertificatePEM = Array("-----BEGIN CERTIFICATE-----".utf8)
-        let cache = try GitCache(stateDirectory: box.root + "/state", remoteURL: url, credentials: .none, connection: connection)
+        let cache = try GitCache(
+            stateDirectory: box.root + "/state", remoteURL: url, credentials: .none, connection: connection)
         let error = #expect(throws: GitError.self) { try cache.remoteHeads() }
         #expect(error?.code == code)
         #expect(error?.message == "listing refs of \(url): \(text)", "\(String(describing: error))")
@@ -73,7 +81,9 @@ struct GitSubtransportTests {
         defer { box.cleanup() }
         let connection = GitConnection(proxy: GitConnection.Proxy(url: "socks5://127.0.0.1:1080"))
         let error = #expect(throws: GitError.self) {
-            _ = try GitCache(stateDirectory: box.root + "/state", remoteURL: "https://h.invalid/r.git", credentials: .none, connection: connection)
+            _ = try GitCache(
+                stateDirectory: box.root + "/state", remoteURL: "https://h.invalid/r.git", credentials: .none,
+                connection: connection)
         }
         #expect(error?.code == .invalidArgument)
         #expect(error?.message.contains("a proxy needs an HTTP client") == true, "\(String(describing: error))")
@@ -83,7 +93,9 @@ struct GitSubtransportTests {
 /// Fails every exchange with one failure.
 struct FailingClient: GitHTTPClient {
     let failure: GitHTTPFailure
-    func start(_ request: GitHTTPRequest, settings: GitHTTPSettings) -> any GitHTTPExchange { Failing(failure: failure) }
+    func start(_ request: GitHTTPRequest, settings: GitHTTPSettings) -> any GitHTTPExchange {
+        Failing(failure: failure)
+    }
 
     final class Failing: GitHTTPExchange {
         let failure: GitHTTPFailure
@@ -133,7 +145,9 @@ final class LoopbackHTTPClient: GitHTTPClient {
             address.sin_port = port.bigEndian
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let rc = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             guard rc == 0 else { throw GitHTTPFailure(kind: .unreachable, message: "connect failed") }
             var text = "\(request.method) \(path) HTTP/1.1\r\nHost: \(hostPort)\r\nConnection: close\r\n"
@@ -154,7 +168,10 @@ final class LoopbackHTTPClient: GitHTTPClient {
                     let status = Int(lines.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
                     let headers = lines.dropFirst().compactMap { line -> (name: String, value: String)? in
                         guard let colon = line.firstIndex(of: ":") else { return nil }
-                        return (line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                        return (
+                            line[..<colon].lowercased(),
+                            line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                        )
                     }
                     let result = GitHTTPResponseHead(status: status, headers: headers, effectiveURL: request.url)
                     head = result
@@ -182,7 +199,9 @@ final class LoopbackHTTPClient: GitHTTPClient {
 
         private func find(_ haystack: [UInt8], _ needle: [UInt8]) -> Int? {
             guard haystack.count >= needle.count else { return nil }
-            for i in 0...(haystack.count - needle.count) where Array(haystack[i..<(i + needle.count)]) == needle { return i }
+            for i in 0...(haystack.count - needle.count) where Array(haystack[i..<(i + needle.count)]) == needle {
+                return i
+            }
             return nil
         }
     }

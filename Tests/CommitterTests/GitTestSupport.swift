@@ -1,8 +1,8 @@
 import Foundation
+import TestServers
 import Testing
 
 @testable import Committer
-import TestServers
 
 /// A temporary directory with a throwaway HOME for git CLI runs; removed by `cleanup()`.
 final class GitSandbox {
@@ -38,7 +38,10 @@ final class GitSandbox {
     }
 
     @discardableResult
-    func run(_ executable: String, _ args: [String], in directory: String? = nil, extraEnv: [String: String] = [:], stdin: String? = nil) throws -> String {
+    func run(
+        _ executable: String, _ args: [String], in directory: String? = nil, extraEnv: [String: String] = [:],
+        stdin: String? = nil
+    ) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = args
@@ -46,7 +49,8 @@ final class GitSandbox {
         process.environment = environment.merging(extraEnv) { $1 }
         // Output goes to files, not pipes: a long-lived child (sshd, the HTTP server) started by a
         // concurrently running test may inherit a pipe's write end and we would never see EOF.
-        let outPath = root + "/.run-\(UUID().uuidString).out", errPath = outPath + ".err"
+        let outPath = root + "/.run-\(UUID().uuidString).out"
+        let errPath = outPath + ".err"
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         defer {
@@ -71,14 +75,16 @@ final class GitSandbox {
         let outData = (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data()
         let errData = (try? Data(contentsOf: URL(fileURLWithPath: errPath))) ?? Data()
         guard process.terminationStatus == 0 else {
-            throw SandboxError.failed("\(executable) \(args.joined(separator: " ")): \(String(decoding: errData, as: UTF8.self))")
+            throw SandboxError.failed(
+                "\(executable) \(args.joined(separator: " ")): \(String(decoding: errData, as: UTF8.self))")
         }
         return String(decoding: outData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func write(_ path: String, _ text: String, executable: Bool = false) throws {
         let full = root + "/" + path
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: URL(fileURLWithPath: full))
         if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: full) }
     }

@@ -104,7 +104,8 @@ private func flag(_ name: String, in args: [String]) -> String? {
         let files = manifestFiles()
         #expect(files.count >= 8, "found \(files)")
         let kinds = Set(try allManifests().map(\.kind))
-        for kind in ["ServiceAccount", "ConfigMap", "Deployment", "Service", "StatefulSet", "ServiceMonitor", "Secret"] {
+        for kind in ["ServiceAccount", "ConfigMap", "Deployment", "Service", "StatefulSet", "ServiceMonitor", "Secret"]
+        {
             #expect(kinds.contains(kind), "no \(kind) under deploy/")
         }
     }
@@ -152,26 +153,41 @@ private func flag(_ name: String, in args: [String]) -> String? {
                 let security = stream.node(atPath: ["securityContext"], from: container)
 
                 // Security settings (runAsNonRoot and seccomp may be inherited from the pod).
-                let runAsNonRoot = stream.string("runAsNonRoot", from: security) ?? stream.string("runAsNonRoot", from: podSecurity)
+                let runAsNonRoot =
+                    stream.string("runAsNonRoot", from: security) ?? stream.string("runAsNonRoot", from: podSecurity)
                 #expect(runAsNonRoot == "true", "\(label): runAsNonRoot")
-                #expect(stream.string("readOnlyRootFilesystem", from: security) == "true", "\(label): readOnlyRootFilesystem")
-                #expect(stream.string("allowPrivilegeEscalation", from: security) == "false", "\(label): allowPrivilegeEscalation")
-                #expect(stream.strings(stream.node(atPath: ["capabilities", "drop"], from: security)).contains("ALL"), "\(label): capabilities.drop ALL")
-                let seccomp = stream.string("seccompProfile", "type", from: security) ?? stream.string("seccompProfile", "type", from: podSecurity)
+                #expect(
+                    stream.string("readOnlyRootFilesystem", from: security) == "true",
+                    "\(label): readOnlyRootFilesystem")
+                #expect(
+                    stream.string("allowPrivilegeEscalation", from: security) == "false",
+                    "\(label): allowPrivilegeEscalation")
+                #expect(
+                    stream.strings(stream.node(atPath: ["capabilities", "drop"], from: security)).contains("ALL"),
+                    "\(label): capabilities.drop ALL")
+                let seccomp =
+                    stream.string("seccompProfile", "type", from: security)
+                    ?? stream.string("seccompProfile", "type", from: podSecurity)
                 #expect(seccomp == "RuntimeDefault", "\(label): seccompProfile")
-                if let user = stream.string("runAsUser", from: security) ?? stream.string("runAsUser", from: podSecurity) {
+                if let user = stream.string("runAsUser", from: security)
+                    ?? stream.string("runAsUser", from: podSecurity)
+                {
                     #expect(user != "0", "\(label): runAsUser 0")
                 }
 
                 // The one port, named http, and probes that reach it.
                 let ports = stream.items(stream.node(atPath: ["ports"], from: container))
                 let http = ports.first { stream.string("name", from: $0) == "http" }
-                #expect(http.flatMap { stream.string("containerPort", from: $0) } == "8080", "\(label): containerPort http 8080")
+                #expect(
+                    http.flatMap { stream.string("containerPort", from: $0) } == "8080",
+                    "\(label): containerPort http 8080")
                 for (probe, path) in [("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")] {
                     let get = stream.node(atPath: [probe, "httpGet"], from: container)
                     #expect(stream.string("path", from: get) == path, "\(label): \(probe) path")
                     let port = stream.string("port", from: get)
-                    #expect(port == "http" || port == "8080", "\(label): \(probe) port \(port ?? "none") is not the http port")
+                    #expect(
+                        port == "http" || port == "8080",
+                        "\(label): \(probe) port \(port ?? "none") is not the http port")
                 }
 
                 // The daemon's arguments.
@@ -181,20 +197,26 @@ private func flag(_ name: String, in args: [String]) -> String? {
                 #expect(flag("log-format", in: args) == "json", "\(label): --log-format json")
                 #expect(flag("listen", in: args).map { $0.hasSuffix(":8080") } == true, "\(label): --listen :8080")
                 if workload.kind == "StatefulSet" {
-                    #expect(flag("shard-count", in: args) == workload.stream.string("spec", "replicas", from: workload.root),
-                            "\(label): --shard-count differs from spec.replicas")
-                    #expect(flag("shard-index", in: args) == nil, "\(label): the shard index must come from the hostname")
+                    #expect(
+                        flag("shard-count", in: args)
+                            == workload.stream.string("spec", "replicas", from: workload.root),
+                        "\(label): --shard-count differs from spec.replicas")
+                    #expect(
+                        flag("shard-index", in: args) == nil, "\(label): the shard index must come from the hostname")
                 }
 
                 // Mounts: every one names a volume; the writable places are volumes; the paths
                 // given as flags lie on mounts.
                 var mounts: [String: String] = [:]
                 for mount in stream.items(stream.node(atPath: ["volumeMounts"], from: container)) {
-                    guard let name = stream.string("name", from: mount), let path = stream.string("mountPath", from: mount) else {
+                    guard let name = stream.string("name", from: mount),
+                        let path = stream.string("mountPath", from: mount)
+                    else {
                         Issue.record("\(label): a volumeMount without name or mountPath")
                         continue
                     }
-                    #expect(volumes[name] != nil || claimTemplates.contains(name), "\(label): mount \(name) has no volume")
+                    #expect(
+                        volumes[name] != nil || claimTemplates.contains(name), "\(label): mount \(name) has no volume")
                     mounts[path] = name
                 }
                 #expect(mounts["/tmp"] != nil, "\(label): /tmp is not writable")
@@ -202,13 +224,15 @@ private func flag(_ name: String, in args: [String]) -> String? {
                 #expect(stateDirectory == "/var/lib/imagebot", "\(label): --state-dir")
                 #expect(stateDirectory.flatMap { mounts[$0] } != nil, "\(label): the state directory is not a volume")
                 if workload.kind == "StatefulSet" {
-                    #expect(stateDirectory.flatMap { mounts[$0] }.map(claimTemplates.contains) == true,
-                            "\(label): the state directory is not on the volumeClaimTemplate")
+                    #expect(
+                        stateDirectory.flatMap { mounts[$0] }.map(claimTemplates.contains) == true,
+                        "\(label): the state directory is not on the volumeClaimTemplate")
                 }
                 for option in ["config", "hook-token-file"] {
                     let path = flag(option, in: args)
-                    #expect(path.map { p in mounts.keys.contains { p == $0 || p.hasPrefix($0 + "/") } } == true,
-                            "\(label): --\(option) is on no mount")
+                    #expect(
+                        path.map { p in mounts.keys.contains { p == $0 || p.hasPrefix($0 + "/") } } == true,
+                        "\(label): --\(option) is on no mount")
                 }
 
                 // Secrets named by manifests are read from <secrets-dir>/<name>/<key>.
@@ -217,7 +241,9 @@ private func flag(_ name: String, in args: [String]) -> String? {
                 for (path, name) in mounts where path.hasPrefix((secretsDirectory ?? "?") + "/") {
                     let secretName = volumes[name].flatMap { stream.string("secret", "secretName", from: $0) }
                     #expect(secretName != nil, "\(label): \(path) under the secrets directory is not a Secret volume")
-                    #expect(path == "\(secretsDirectory ?? "")/\(secretName ?? "")", "\(label): Secret \(secretName ?? "?") is mounted at \(path)")
+                    #expect(
+                        path == "\(secretsDirectory ?? "")/\(secretName ?? "")",
+                        "\(label): Secret \(secretName ?? "?") is mounted at \(path)")
                 }
             }
         }
@@ -233,18 +259,24 @@ private func flag(_ name: String, in args: [String]) -> String? {
         for service in services {
             let selector = service.stream.stringMap(service.node("spec", "selector"))
             #expect(!selector.isEmpty, "\(service.label): no selector")
-            #expect(podLabels.contains { labels in selector.allSatisfy { labels[$0.key] == $0.value } },
-                    "\(service.label): the selector matches no workload")
+            #expect(
+                podLabels.contains { labels in selector.allSatisfy { labels[$0.key] == $0.value } },
+                "\(service.label): the selector matches no workload")
             let ports = service.stream.items(service.node("spec", "ports"))
-            #expect(ports.contains { service.stream.string("name", from: $0) == "http" && service.stream.string("port", from: $0) == "8080" },
-                    "\(service.label): no port http 8080")
+            #expect(
+                ports.contains {
+                    service.stream.string("name", from: $0) == "http"
+                        && service.stream.string("port", from: $0) == "8080"
+                },
+                "\(service.label): no port http 8080")
         }
         for statefulSet in manifests where statefulSet.kind == "StatefulSet" {
             let serviceName = statefulSet.stream.string("spec", "serviceName", from: statefulSet.root)
             let governing = services.first { $0.name == serviceName }
             #expect(governing != nil, "\(statefulSet.label): no Service \(serviceName ?? "?")")
-            #expect(governing.flatMap { $0.stream.string("spec", "clusterIP", from: $0.root) } == "None",
-                    "\(statefulSet.label): its Service is not headless")
+            #expect(
+                governing.flatMap { $0.stream.string("spec", "clusterIP", from: $0.root) } == "None",
+                "\(statefulSet.label): its Service is not headless")
         }
     }
 
@@ -281,21 +313,26 @@ private func flag(_ name: String, in args: [String]) -> String? {
             var objects: [String] = []
             for (key, value) in entries {
                 let name = configMap.stream.nodes[key].scalarValue ?? "?"
-                let text = try #require(configMap.stream.nodes[value].scalarValue, "\(configMap.label): data.\(name) is not text")
+                let text = try #require(
+                    configMap.stream.nodes[value].scalarValue, "\(configMap.label): data.\(name) is not text")
                 let embedded = try parse(Array(text.utf8), file: "\(configMap.file) data.\(name)")
                 for document in embedded.documents {
                     guard let root = document.root else { continue }
                     let kind = embedded.scalar(atPath: ["kind"], from: root) ?? ""
                     let apiVersion = embedded.scalar(atPath: ["apiVersion"], from: root) ?? ""
                     let objectName = embedded.scalar(atPath: ["metadata", "name"], from: root) ?? ""
-                    #expect(apiVersion.hasSuffix(".toolkit.fluxcd.io/v1"), "data.\(name): \(kind) has apiVersion \(apiVersion)")
+                    #expect(
+                        apiVersion.hasSuffix(".toolkit.fluxcd.io/v1"),
+                        "data.\(name): \(kind) has apiVersion \(apiVersion)")
                     #expect(!objectName.isEmpty, "data.\(name): \(kind) has no metadata.name")
                     #expect(embedded.node(atPath: ["spec"], from: root) != nil, "data.\(name): \(kind) has no spec")
                     kinds.insert(kind)
                     objects.append("\(kind)/\(objectName)")
                 }
             }
-            #expect(kinds == ["GitRepository", "ImageRepository", "ImagePolicy", "ImageUpdateAutomation"], "kinds: \(kinds)")
+            #expect(
+                kinds == ["GitRepository", "ImageRepository", "ImagePolicy", "ImageUpdateAutomation"], "kinds: \(kinds)"
+            )
             #expect(Set(objects).count == objects.count, "an object is defined twice: \(objects)")
         }
     }

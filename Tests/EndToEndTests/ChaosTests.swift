@@ -26,7 +26,9 @@ struct ChaosTests {
         try registry.push("acme/app", ["1.0.0"])
         let fleet = try Fleet(registry: registry)
         defer { try? FileManager.default.removeItem(at: fleet.root) }
-        let fake = try ChildProcessLine(["python3", ImagebotBinary.packageRoot.appendingPathComponent("scripts/fake_registry.py").path])
+        let fake = try ChildProcessLine([
+            "python3", ImagebotBinary.packageRoot.appendingPathComponent("scripts/fake_registry.py").path,
+        ])
         defer { fake.stop() }
         let port = try fake.waitForLine(prefix: "")
         var manifests = ""
@@ -55,7 +57,10 @@ struct ChaosTests {
             .write(to: fleetManifest, atomically: true, encoding: .utf8)
 
         let daemon = try DaemonProcess(
-            ["--config", fleet.config.path, "--secrets-dir", fleet.secrets.path, "--state-dir", fleet.root.appendingPathComponent("state").path],
+            [
+                "--config", fleet.config.path, "--secrets-dir", fleet.secrets.path, "--state-dir",
+                fleet.root.appendingPathComponent("state").path,
+            ],
             log: fleet.root.appendingPathComponent("daemon.log"))
         let start = Date()
         var samples: [Int] = []
@@ -73,7 +78,9 @@ struct ChaosTests {
         let applied = try eventually(seconds: 20) {
             try git(["--git-dir", fleet.remote.path, "show", "main:apps/deploy.yaml"]).contains("acme/app:1.\(minor).0")
         }
-        #expect(minor == 0 || applied != nil, "the healthy repository's newest tag 1.\(minor).0 was pushed despite the chaos")
+        #expect(
+            minor == 0 || applied != nil,
+            "the healthy repository's newest tag 1.\(minor).0 was pushed despite the chaos")
 
         let status = try await daemon.status()
         let repositories = status["imageRepositories"] as? [[String: Any]] ?? []
@@ -82,7 +89,9 @@ struct ChaosTests {
             return ((entry?["conditions"] as? [[String: Any]])?.first?["status"] as? String)
         }
         for (offset, _) in broken.enumerated() {
-            #expect(ready("r\(chaotic.count + offset)") == "False", "always-failing repository \(broken[offset]) is reported as failing")
+            #expect(
+                ready("r\(chaotic.count + offset)") == "False",
+                "always-failing repository \(broken[offset]) is reported as failing")
         }
         let (_, metrics) = try await daemon.request("GET", "/metrics")
         let scans = metrics.split(separator: "\n").filter { $0.hasPrefix("imagebot_scans_total{") }
@@ -94,7 +103,10 @@ struct ChaosTests {
             #expect(last - first < 20_000, "RSS grew from \(first) KiB to \(last) KiB: \(samples)")
         }
         #expect(try daemon.stop() == 0)
-        let perMinute = stride(from: 0, to: samples.count, by: 30).map { "\(samples[$0] / 1024)" }.joined(separator: ", ")
-        print("chaos soak: \(Int(seconds)) s, \(Int(scans)) scans, RSS MB each minute: \(perMinute), last \((samples.last ?? 0) / 1024), max \((samples.max() ?? 0) / 1024); \(minor) healthy tags pushed")
+        let perMinute = stride(from: 0, to: samples.count, by: 30).map { "\(samples[$0] / 1024)" }.joined(
+            separator: ", ")
+        print(
+            "chaos soak: \(Int(seconds)) s, \(Int(scans)) scans, RSS MB each minute: \(perMinute), last \((samples.last ?? 0) / 1024), max \((samples.max() ?? 0) / 1024); \(minor) healthy tags pushed"
+        )
     }
 }

@@ -55,7 +55,9 @@ final class DaemonProcess {
         throw DaemonTestError("no such log line; log:\n" + ((try? String(contentsOf: log, encoding: .utf8)) ?? ""))
     }
 
-    func request(_ method: String, _ path: String, token: String? = nil, body: Data? = nil) async throws -> (Int, String) {
+    func request(_ method: String, _ path: String, token: String? = nil, body: Data? = nil) async throws -> (
+        Int, String
+    ) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         request.httpBody = body
@@ -102,7 +104,10 @@ struct DaemonTests {
     }
 
     func daemonArguments(_ fleet: Fleet, extra: [String] = []) -> [String] {
-        ["--config", fleet.config.path, "--secrets-dir", fleet.secrets.path, "--state-dir", fleet.root.appendingPathComponent("state").path]
+        [
+            "--config", fleet.config.path, "--secrets-dir", fleet.secrets.path, "--state-dir",
+            fleet.root.appendingPathComponent("state").path,
+        ]
             + extra
     }
 
@@ -115,19 +120,27 @@ struct DaemonTests {
         let tokenFile = fleet.root.appendingPathComponent("hook-token")
         try "\(token)\n".write(to: tokenFile, atomically: true, encoding: .utf8)
         let events = fleet.root.appendingPathComponent("events.jsonl")
-        let receiver = try ChildProcessLine(["python3", ImagebotBinary.packageRoot.appendingPathComponent("scripts/webhook-receiver.py").path, events.path])
+        let receiver = try ChildProcessLine([
+            "python3", ImagebotBinary.packageRoot.appendingPathComponent("scripts/webhook-receiver.py").path,
+            events.path,
+        ])
         let receiverPort = try receiver.waitForLine(prefix: "PORT ")
         let daemon = try DaemonProcess(
-            daemonArguments(fleet, extra: [
-                "--hook-token-file", tokenFile.path,
-                "--notify-url", "http://127.0.0.1:\(receiverPort)/events",
-                "--notify-url", "http://127.0.0.1:\(receiverPort)/services/T000/B000/secretpart",
-            ]),
+            daemonArguments(
+                fleet,
+                extra: [
+                    "--hook-token-file", tokenFile.path,
+                    "--notify-url", "http://127.0.0.1:\(receiverPort)/events",
+                    "--notify-url", "http://127.0.0.1:\(receiverPort)/services/T000/B000/secretpart",
+                ]),
             log: fleet.root.appendingPathComponent("daemon.log"))
         let seeded = try head(fleet)  // 1.0.0 is all the registry has: nothing to push yet
 
         // Ready once the config is loaded; the first run finds 1.0.0 already in place.
-        #expect(eventually(seconds: 30) { (try? daemon.waitForLog(seconds: 0.01) { $0["msg"] as? String == "automation ran" }) != nil } != nil, "\(daemon.logText)")
+        #expect(
+            eventually(seconds: 30) {
+                (try? daemon.waitForLog(seconds: 0.01) { $0["msg"] as? String == "automation ran" }) != nil
+            } != nil, "\(daemon.logText)")
         #expect(try await daemon.request("GET", "/readyz").0 == 200)
         #expect(try await daemon.request("GET", "/healthz").0 == 200)
         #expect(try head(fleet) == seeded, "nothing to push for 1.0.0")
@@ -148,7 +161,8 @@ struct DaemonTests {
         #expect(took != nil, "commit within 5 s of the webhook; log:\n\(daemon.logText)")
         let pushed = try head(fleet)
         #expect(try git(["--git-dir", fleet.remote.path, "show", "main:apps/deploy.yaml"]).contains("acme/app:1.1.0"))
-        #expect(try git(["--git-dir", fleet.remote.path, "rev-parse", "main~1"]).hasPrefix(seeded), "built on the seed")
+        #expect(
+            try git(["--git-dir", fleet.remote.path, "rev-parse", "main~1"]).hasPrefix(seeded), "built on the seed")
 
         // The status API tells the story.
         let status = try await daemon.status()
@@ -164,8 +178,10 @@ struct DaemonTests {
         // Metrics in Prometheus text format.
         let (metricsCode, metrics) = try await daemon.request("GET", "/metrics")
         #expect(metricsCode == 200)
-        #expect(metrics.contains(#"imagebot_commits_pushed_total{namespace="flux-system",name="apps"} 1"#)
-            || metrics.contains(#"imagebot_commits_pushed_total{name="apps",namespace="flux-system"} 1"#), "\(metrics)")
+        #expect(
+            metrics.contains(#"imagebot_commits_pushed_total{namespace="flux-system",name="apps"} 1"#)
+                || metrics.contains(#"imagebot_commits_pushed_total{name="apps",namespace="flux-system"} 1"#),
+            "\(metrics)")
         #expect(metrics.contains("imagebot_tag_to_commit_seconds_count 1"), "\(metrics)")
         #expect(metrics.contains("imagebot_registry_requests_total{"))
         #expect(metrics.contains("imagebot_scans_total{"))
@@ -189,7 +205,10 @@ struct DaemonTests {
         // Logs are JSON lines with the object; the token never appears.
         let log = try String(contentsOf: daemon.log, encoding: .utf8)
         #expect(!log.contains(token))
-        #expect(daemon.logLines.contains { $0["msg"] as? String == "automation pushed" && $0["commit"] as? String == pushed })
+        #expect(
+            daemon.logLines.contains {
+                $0["msg"] as? String == "automation pushed" && $0["commit"] as? String == pushed
+            })
 
         #expect(try daemon.stop() == 0, "SIGTERM: clean exit")
         receiver.stop()
@@ -202,11 +221,14 @@ struct DaemonTests {
         defer { try? FileManager.default.removeItem(at: fleet.root) }
         let seeded = try head(fleet)
         let daemon = try DaemonProcess(daemonArguments(fleet), log: fleet.root.appendingPathComponent("daemon.log"))
-        #expect(try eventually(seconds: 30) { try head(fleet) != seeded } != nil, "first automation pushes 1.1.0; log:\n\(daemon.logText)")
+        #expect(
+            try eventually(seconds: 30) { try head(fleet) != seeded } != nil,
+            "first automation pushes 1.1.0; log:\n\(daemon.logText)")
 
         // A broken manifest: reported, and the running config stays.
         let broken = fleet.config.appendingPathComponent("broken.yaml")
-        try "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata: {name: bad, namespace: flux-system}\nspec: {policy: {semver: {range: 'not a range'}}}\n"
+        try
+            "apiVersion: image.toolkit.fluxcd.io/v1\nkind: ImagePolicy\nmetadata: {name: bad, namespace: flux-system}\nspec: {policy: {semver: {range: 'not a range'}}}\n"
             .write(to: broken, atomically: true, encoding: .utf8)
         var lastError: String?
         _ = try await eventuallyAsync(seconds: 10) {
@@ -262,9 +284,12 @@ struct DaemonTests {
 
         // Tag 2 is withdrawn: the policy gives 1 again, a value this automation replaced.
         try FileManager.default.removeItem(
-            at: registry.directory.appendingPathComponent("data/docker/registry/v2/repositories/acme/app/_manifests/tags/2"))
+            at: registry.directory.appendingPathComponent(
+                "data/docker/registry/v2/repositories/acme/app/_manifests/tags/2"))
         let held = try eventually(seconds: 20) {
-            daemon.logLines.contains { $0["msg"] as? String == "flapping guard: result held" && $0["tag"] as? String == "1" }
+            daemon.logLines.contains {
+                $0["msg"] as? String == "flapping guard: result held" && $0["tag"] as? String == "1"
+            }
         }
         #expect(held != nil, "the first scan's result is held; log:\n\(daemon.logText)")
         #expect(try deployed().contains("acme/app:2 "), "not pushed back after one scan")
@@ -281,10 +306,14 @@ struct DaemonTests {
         let fleet = try Fleet(registry: registry)
         defer { try? FileManager.default.removeItem(at: fleet.root) }
         let seeded = try head(fleet)
-        let daemon = try DaemonProcess(daemonArguments(fleet, extra: ["--allow-file-remotes=false"]), log: fleet.root.appendingPathComponent("daemon.log"))
+        let daemon = try DaemonProcess(
+            daemonArguments(fleet, extra: ["--allow-file-remotes=false"]),
+            log: fleet.root.appendingPathComponent("daemon.log"))
         try daemon.waitForLog { $0["msg"] as? String == "automation failed" }
         let automation = (try await daemon.status()["imageUpdateAutomations"] as? [[String: Any]])?.first
-        #expect((automation?["lastResult"] as? String)?.contains("file:// remotes are disabled in this daemon (--allow-file-remotes=false)") == true)
+        #expect(
+            (automation?["lastResult"] as? String)?.contains(
+                "file:// remotes are disabled in this daemon (--allow-file-remotes=false)") == true)
         #expect(try head(fleet) == seeded, "nothing pushed")
         #expect(try daemon.stop() == 0)
     }
@@ -297,11 +326,14 @@ struct DaemonTests {
         let fleet = try Fleet(registry: registry, root: root, gitURL: server.url("remote.git"))
         let started = fleet.root.appendingPathComponent("push-started")
         let hook = fleet.remote.appendingPathComponent("hooks/pre-receive")
-        try "#!/bin/sh\ncat >/dev/null\ntouch '\(started.path)'\nsleep 2\n".write(to: hook, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\ncat >/dev/null\ntouch '\(started.path)'\nsleep 2\n".write(
+            to: hook, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hook.path)
         let seeded = try head(fleet)
         let daemon = try DaemonProcess(daemonArguments(fleet), log: fleet.root.appendingPathComponent("daemon.log"))
-        #expect(eventually(seconds: 30) { FileManager.default.fileExists(atPath: started.path) } != nil, "\(daemon.logText)")
+        #expect(
+            eventually(seconds: 30) { FileManager.default.fileExists(atPath: started.path) } != nil, "\(daemon.logText)"
+        )
         return (fleet, seeded, hook, daemon)
     }
 
@@ -341,11 +373,15 @@ struct DaemonTests {
         _ = try daemon.stop(SIGKILL)
         try FileManager.default.removeItem(at: hook)
         // The orphaned receive-pack (and its hook) finish or die before the restart.
-        #expect(eventually(seconds: 30) { processesInside(fleet.remote).isEmpty } != nil, "\(processesInside(fleet.remote))")
+        #expect(
+            eventually(seconds: 30) { processesInside(fleet.remote).isEmpty } != nil, "\(processesInside(fleet.remote))"
+        )
 
         let restarted = try DaemonProcess(daemonArguments(fleet), log: fleet.root.appendingPathComponent("daemon2.log"))
         #expect(try eventually(seconds: 30) { try head(fleet) != seeded } != nil, "\(restarted.logText)")
-        try restarted.waitForLog { $0["msg"] as? String == "automation ran" || $0["msg"] as? String == "automation pushed" }
+        try restarted.waitForLog {
+            $0["msg"] as? String == "automation ran" || $0["msg"] as? String == "automation pushed"
+        }
         #expect(try restarted.stop() == 0)
         let log = try git(["--git-dir", fleet.remote.path, "log", "--format=%s", "main"])
         #expect(log.split(separator: "\n").count == 2, "exactly one commit on top of the seed: \(log)")

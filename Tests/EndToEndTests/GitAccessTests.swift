@@ -21,9 +21,12 @@ struct GitAccessTests {
             registry: registry, root: root, gitURL: server.url("remote.git"), secretRef: "git-auth",
             gitSpec: ", proxySecretRef: {name: proxy}")
         try fleet.writeSecret(name: "git-auth", ["username": Data("bot".utf8), "password": Data("git-pw-1".utf8)])
-        try fleet.writeSecret(name: "proxy", [
-            "address": Data(proxy.address.utf8), "username": Data("squid".utf8), "password": Data(proxyPassword.utf8),
-        ])
+        try fleet.writeSecret(
+            name: "proxy",
+            [
+                "address": Data(proxy.address.utf8), "username": Data("squid".utf8),
+                "password": Data(proxyPassword.utf8),
+            ])
         let seed = try git(["--git-dir", fleet.remote.path, "rev-parse", "main"])
 
         let result = try ImagebotBinary.run(fleet.runArguments)
@@ -44,11 +47,15 @@ struct GitAccessTests {
         defer { server.stop() }
         let proxy = try HTTPProxy(user: "squid", password: "right-proxy-pw")
         defer { proxy.stop() }
-        let fleet = try Fleet(registry: registry, root: root, gitURL: server.url("remote.git"), gitSpec: ", proxySecretRef: {name: proxy}")
+        let fleet = try Fleet(
+            registry: registry, root: root, gitURL: server.url("remote.git"), gitSpec: ", proxySecretRef: {name: proxy}"
+        )
         let wrong = "wrong-proxy-pw-9"
-        try fleet.writeSecret(name: "proxy", [
-            "address": Data(proxy.address.utf8), "username": Data("squid".utf8), "password": Data(wrong.utf8),
-        ])
+        try fleet.writeSecret(
+            name: "proxy",
+            [
+                "address": Data(proxy.address.utf8), "username": Data("squid".utf8), "password": Data(wrong.utf8),
+            ])
         let seed = try git(["--git-dir", fleet.remote.path, "rev-parse", "main"])
         let result = try ImagebotBinary.run(fleet.runArguments)
         let line = try expectFailedWithoutPush(result, fleet: fleet, seed: seed)
@@ -57,16 +64,26 @@ struct GitAccessTests {
     }
 
     @Test(arguments: [
-        (", proxySecretRef: {name: proxy}", ["address": "ftp://127.0.0.1:1080"],
-         "GitRepository flux-system/fleet: invalid proxy secret 'proxy': address must be an http, https or socks5 URL, not 'ftp'"),
-        (", secretRef: {name: app}", ["tls.crt": "x"],
-         "GitRepository flux-system/fleet: secret 'app': tls.crt and tls.key must be given together"),
-        (", proxySecretRef: {name: proxy}", ["username": "u"],
-         "GitRepository flux-system/fleet: invalid proxy secret 'proxy': key 'address' is missing"),
-        (", secretRef: {name: app}", ["githubAppID": "1", "githubAppPrivateKey": "x"],
-         "GitRepository flux-system/fleet: secretRef 'flux-system/app' has github app data but provider is not set to github"),
-        (", provider: azure", [:],
-         "GitRepository flux-system/fleet: provider 'azure' (workload identity for Git) is not supported by imagebot yet"),
+        (
+            ", proxySecretRef: {name: proxy}", ["address": "ftp://127.0.0.1:1080"],
+            "GitRepository flux-system/fleet: invalid proxy secret 'proxy': address must be an http, https or socks5 URL, not 'ftp'"
+        ),
+        (
+            ", secretRef: {name: app}", ["tls.crt": "x"],
+            "GitRepository flux-system/fleet: secret 'app': tls.crt and tls.key must be given together"
+        ),
+        (
+            ", proxySecretRef: {name: proxy}", ["username": "u"],
+            "GitRepository flux-system/fleet: invalid proxy secret 'proxy': key 'address' is missing"
+        ),
+        (
+            ", secretRef: {name: app}", ["githubAppID": "1", "githubAppPrivateKey": "x"],
+            "GitRepository flux-system/fleet: secretRef 'flux-system/app' has github app data but provider is not set to github"
+        ),
+        (
+            ", provider: azure", [:],
+            "GitRepository flux-system/fleet: provider 'azure' (workload identity for Git) is not supported by imagebot yet"
+        ),
     ])
     func refusedSettingsAreOneLine(_ gitSpec: String, _ secret: [String: String], _ expected: String) throws {
         let registry = try LocalRegistry()

@@ -6,7 +6,8 @@ import Testing
 /// verifies the app's RS256 JWT with PyJWT) and pushes over smart HTTP as `x-access-token`.
 @Suite("imagebot run --once pushes with a GitHub App's installation token", .serialized)
 struct GitHubAppPushTests {
-    static let skipReason: String? = pythonHasModule("jwt") ? nil : "PyJWT is missing (make deps installs pyjwt[crypto])"
+    static let skipReason: String? =
+        pythonHasModule("jwt") ? nil : "PyJWT is missing (make deps installs pyjwt[crypto])"
 
     @Test(.enabled(if: skipReason == nil, "PyJWT is missing (make deps installs pyjwt[crypto])"))
     func pushesWithAnInstallationToken() throws {
@@ -19,7 +20,8 @@ struct GitHubAppPushTests {
         let server = try HTTPGitServer(root: root.path, user: "x-access-token", password: token)
         defer { server.stop() }
         let (fleet, api) = try gitHubAppFleet(
-            registry: registry, root: root, server: server, privateKey: privateKey, publicKeyPath: publicKey, token: token)
+            registry: registry, root: root, server: server, privateKey: privateKey, publicKeyPath: publicKey,
+            token: token)
         defer { api.stop() }
         let seed = try git(["--git-dir", fleet.remote.path, "rev-parse", "main"])
 
@@ -39,14 +41,18 @@ struct GitHubAppPushTests {
         let (_, publicKey) = try makeGitHubAppKey(in: root)
         let (otherKey, _) = try makeGitHubAppKey(in: try makeWorkspace())  // signed with a key the API does not know
         let api = try FakeTokenService(
-            script: "fake-github-api.py", arguments: ["--public-key", publicKey, "--app-id", "4711", "--installation-id", "99"])
+            script: "fake-github-api.py",
+            arguments: ["--public-key", publicKey, "--app-id", "4711", "--installation-id", "99"])
         defer { api.stop() }
         let fleet = try Fleet(
-            registry: registry, root: root, gitURL: "http://127.0.0.1:9/remote.git", secretRef: "github-app", gitSpec: ", provider: github")
-        try fleet.writeSecret(name: "github-app", [
-            "githubAppID": Data("4711".utf8), "githubAppInstallationID": Data("99".utf8),
-            "githubAppPrivateKey": otherKey, "githubAppBaseURL": Data(api.baseURL.utf8),
-        ])
+            registry: registry, root: root, gitURL: "http://127.0.0.1:9/remote.git", secretRef: "github-app",
+            gitSpec: ", provider: github")
+        try fleet.writeSecret(
+            name: "github-app",
+            [
+                "githubAppID": Data("4711".utf8), "githubAppInstallationID": Data("99".utf8),
+                "githubAppPrivateKey": otherKey, "githubAppBaseURL": Data(api.baseURL.utf8),
+            ])
         let seed = try git(["--git-dir", fleet.remote.path, "rev-parse", "main"])
         let result = try ImagebotBinary.run(fleet.runArguments)
         let line = try expectFailedWithoutPush(result, fleet: fleet, seed: seed)

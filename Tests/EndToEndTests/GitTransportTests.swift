@@ -23,7 +23,8 @@ struct GitTransportTests {
         func fleet(url: String, gitSpec: String = "", secret: [String: Data] = [:]) throws -> (Fleet, String) {
             let fleet = try Fleet(registry: registry, root: root, gitURL: url, secretRef: "git-auth", gitSpec: gitSpec)
             try fleet.writeSecret(
-                name: "git-auth", ["username": Data("bot".utf8), "password": Data("git-pw-1".utf8)].merging(secret) { $1 })
+                name: "git-auth",
+                ["username": Data("bot".utf8), "password": Data("git-pw-1".utf8)].merging(secret) { $1 })
             return (fleet, try git(["--git-dir", fleet.remote.path, "rev-parse", "main"]))
         }
 
@@ -40,9 +41,12 @@ struct GitTransportTests {
         let front = try TLSFront(backendPort: setup.server.port, requireClientCertificate: true)
         defer { front.stop() }
         let url = "https://127.0.0.1:\(front.port)/remote.git"
-        let (fleet, seed) = try setup.fleet(url: url, secret: [
-            "ca.crt": try front.pem("ca.crt"), "tls.crt": try front.pem("client.crt"), "tls.key": try front.pem("client.key"),
-        ])
+        let (fleet, seed) = try setup.fleet(
+            url: url,
+            secret: [
+                "ca.crt": try front.pem("ca.crt"), "tls.crt": try front.pem("client.crt"),
+                "tls.key": try front.pem("client.key"),
+            ])
         let result = try ImagebotBinary.run(fleet.runArguments)
         try expectPushedUpdate(result, fleet: fleet, registry: setup.registry, seed: seed)
         #expect(front.log.contains("CN=imagebot client"), "\(front.log)")
@@ -76,9 +80,11 @@ struct GitTransportTests {
         let line = try expectFailedWithoutPush(refused, fleet: untrusting, seed: seed)
         #expect(line.contains(url) && line.contains("TLS failed") && line.contains("certificate"), "\(line)")
 
-        try untrusting.writeSecret(name: "git-auth", [
-            "username": Data("bot".utf8), "password": Data("git-pw-1".utf8), "ca.crt": try front.pem("ca.crt"),
-        ])
+        try untrusting.writeSecret(
+            name: "git-auth",
+            [
+                "username": Data("bot".utf8), "password": Data("git-pw-1".utf8), "ca.crt": try front.pem("ca.crt"),
+            ])
         let result = try ImagebotBinary.run(untrusting.runArguments)
         try expectPushedUpdate(result, fleet: untrusting, registry: setup.registry, seed: seed)
     }
@@ -94,22 +100,27 @@ struct GitTransportTests {
         let (fleet, seed) = try setup.fleet(
             url: "https://127.0.0.1:\(front.port)/remote.git", gitSpec: ", proxySecretRef: {name: proxy}",
             secret: ["ca.crt": try front.pem("ca.crt")])
-        try fleet.writeSecret(name: "proxy", [
-            "address": Data(proxy.address.utf8), "username": Data("squid".utf8), "password": Data("proxy-pw-3".utf8),
-        ])
+        try fleet.writeSecret(
+            name: "proxy",
+            [
+                "address": Data(proxy.address.utf8), "username": Data("squid".utf8),
+                "password": Data("proxy-pw-3".utf8),
+            ])
         let result = try ImagebotBinary.run(fleet.runArguments)
         try expectPushedUpdate(result, fleet: fleet, registry: setup.registry, seed: seed)
         #expect(proxy.log.contains("CONNECT 127.0.0.1:\(front.port)"), "\(proxy.log)")
         #expect(!(result.stdout + result.stderr).contains("proxy-pw-3"))
     }
 
-    @Test(.enabled(if: SOCKSProxy.available, "dante-server is installed by make deps"), arguments: ["socks5", "socks5h"])
+    @Test(
+        .enabled(if: SOCKSProxy.available, "dante-server is installed by make deps"), arguments: ["socks5", "socks5h"])
     func pushesThroughASOCKS5Proxy(_ scheme: String) throws {
         let setup = try Setup()
         defer { setup.stop() }
         let proxy = try SOCKSProxy()
         defer { proxy.stop() }
-        let (fleet, seed) = try setup.fleet(url: setup.server.url("remote.git"), gitSpec: ", proxySecretRef: {name: proxy}")
+        let (fleet, seed) = try setup.fleet(
+            url: setup.server.url("remote.git"), gitSpec: ", proxySecretRef: {name: proxy}")
         try fleet.writeSecret(name: "proxy", ["address": Data("\(scheme)://127.0.0.1:\(proxy.port)".utf8)])
         let result = try ImagebotBinary.run(fleet.runArguments)
         try expectPushedUpdate(result, fleet: fleet, registry: setup.registry, seed: seed)

@@ -23,13 +23,18 @@ func expectPushedUpdate(
 ) throws {
     let remote = fleet.remote.path
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)", sourceLocation: sourceLocation)
-    #expect(result.stdout.hasPrefix("ImageUpdateAutomation flux-system/apps: pushed commit "), "\(result.stdout)", sourceLocation: sourceLocation)
-    #expect(try git(["--git-dir", remote, "rev-parse", "main~1"]) == seed, "one commit on top of the seed", sourceLocation: sourceLocation)
+    #expect(
+        result.stdout.hasPrefix("ImageUpdateAutomation flux-system/apps: pushed commit "), "\(result.stdout)",
+        sourceLocation: sourceLocation)
+    #expect(
+        try git(["--git-dir", remote, "rev-parse", "main~1"]) == seed, "one commit on top of the seed",
+        sourceLocation: sourceLocation)
     let author = try git(["--git-dir", remote, "log", "-1", "--format=%an <%ae>|%cn <%ce>", "main"])
     #expect(author == "imagebot <bot@example.com>|imagebot <bot@example.com>\n", sourceLocation: sourceLocation)
     let message = try git(["--git-dir", remote, "log", "-1", "--format=%B", "main"])
     #expect(
-        message == "Automation: flux-system/apps\n- \(registry.host)/acme/app:1.0.0 -> \(registry.host)/acme/app:1.1.0 (flux-system:app)\n\n",
+        message
+            == "Automation: flux-system/apps\n- \(registry.host)/acme/app:1.0.0 -> \(registry.host)/acme/app:1.1.0 (flux-system:app)\n\n",
         "\(message)", sourceLocation: sourceLocation)
     let numstat = try git(["--git-dir", remote, "diff", "--numstat", "main~1", "main"])
     #expect(numstat == "1\t1\tapps/deploy.yaml\n", "one line of one file", sourceLocation: sourceLocation)
@@ -52,7 +57,9 @@ func expectFailedWithoutPush(
     let line = String(lines.first ?? "")
     #expect(line.hasPrefix("ImageUpdateAutomation flux-system/apps: "), "\(line)", sourceLocation: sourceLocation)
     #expect(!line.contains("pushed commit"), "\(line)", sourceLocation: sourceLocation)
-    #expect(try git(["--git-dir", fleet.remote.path, "rev-parse", "main"]) == seed, "nothing is pushed", sourceLocation: sourceLocation)
+    #expect(
+        try git(["--git-dir", fleet.remote.path, "rev-parse", "main"]) == seed, "nothing is pushed",
+        sourceLocation: sourceLocation)
     return line
 }
 
@@ -74,12 +81,18 @@ func gitHubAppFleet(
 ) throws -> (fleet: Fleet, api: FakeTokenService) {
     let api = try FakeTokenService(
         script: "fake-github-api.py",
-        arguments: ["--public-key", publicKeyPath, "--app-id", "4711", "--installation-id", "99", "--owner", "acme", "--token", token])
+        arguments: [
+            "--public-key", publicKeyPath, "--app-id", "4711", "--installation-id", "99", "--owner", "acme", "--token",
+            token,
+        ])
     let fleet = try Fleet(
-        registry: registry, root: root, gitURL: server.url("remote.git"), secretRef: "github-app", gitSpec: ", provider: github")
-    try fleet.writeSecret(name: "github-app", [
-        "githubAppID": Data("4711".utf8), "githubAppInstallationOwner": Data("acme".utf8),
-        "githubAppPrivateKey": privateKey, "githubAppBaseURL": Data(api.baseURL.utf8),
-    ])
+        registry: registry, root: root, gitURL: server.url("remote.git"), secretRef: "github-app",
+        gitSpec: ", provider: github")
+    try fleet.writeSecret(
+        name: "github-app",
+        [
+            "githubAppID": Data("4711".utf8), "githubAppInstallationOwner": Data("acme".utf8),
+            "githubAppPrivateKey": privateKey, "githubAppBaseURL": Data(api.baseURL.utf8),
+        ])
     return (fleet, api)
 }

@@ -12,7 +12,8 @@ func imagebotCommits(_ fleet: Fleet) throws -> [(hash: String, tag: String, file
     let log = try git(["--git-dir", fleet.remote.path, "log", "--reverse", "--author=imagebot", "--format=%H", "main"])
     return try log.split(separator: "\n").map { hash in
         let content = try git(["--git-dir", fleet.remote.path, "show", "\(hash):apps/deploy.yaml"])
-        let tag = content.split(separator: "\n").first { $0.contains("acme/app:") }
+        let tag =
+            content.split(separator: "\n").first { $0.contains("acme/app:") }
             .flatMap { $0.split(separator: "acme/app:").last?.split(separator: " ").first }.map(String.init) ?? "?"
         let files = try git(["--git-dir", fleet.remote.path, "diff", "--name-only", "\(hash)~1", String(hash)])
             .split(separator: "\n").map(String.init)
@@ -31,7 +32,9 @@ struct ReliabilityTests {
     /// the cache passes `git fsck`, and the state dir still works.
     @Test func sigkillAtRandomMomentsLosesAndDuplicatesNothing() throws {
         let runs = Int(ProcessInfo.processInfo.environment["IMAGEBOT_CRASH_RUNS"] ?? "") ?? 40
-        let seed = UInt64(ProcessInfo.processInfo.environment["IMAGEBOT_CRASH_SEED"] ?? "") ?? UInt64(Date().timeIntervalSince1970)
+        let seed =
+            UInt64(ProcessInfo.processInfo.environment["IMAGEBOT_CRASH_SEED"] ?? "")
+            ?? UInt64(Date().timeIntervalSince1970)
         var random = SplitMix(seed: seed)
         let registry = try LocalRegistry()
         try registry.push("acme/app", ["1.0.0"])
@@ -62,19 +65,28 @@ struct ReliabilityTests {
         let commits = try imagebotCommits(fleet)
         #expect(commits.last?.tag == "1.\(newest).0", "seed \(seed): the newest tag is on the branch")
         let minors = commits.map { minor($0.tag) }
-        #expect(minors == minors.sorted() && Set(minors).count == minors.count, "seed \(seed): no duplicate or backwards commit: \(minors)")
-        #expect(commits.allSatisfy { $0.files == ["apps/deploy.yaml"] }, "seed \(seed): each commit changes only the marked file")
+        #expect(
+            minors == minors.sorted() && Set(minors).count == minors.count,
+            "seed \(seed): no duplicate or backwards commit: \(minors)")
+        #expect(
+            commits.allSatisfy { $0.files == ["apps/deploy.yaml"] },
+            "seed \(seed): each commit changes only the marked file")
         for commit in commits {
             let diff = try git(["--git-dir", fleet.remote.path, "diff", "-U0", "\(commit.hash)~1", commit.hash])
-            #expect(diff.split(separator: "\n").filter { $0.hasPrefix("+ ") || $0.hasPrefix("-  ") || $0.hasPrefix("+    ") || $0.hasPrefix("-    ") }.count == 2,
-                    "seed \(seed): one line out, one line in:\n\(diff)")
+            #expect(
+                diff.split(separator: "\n").filter {
+                    $0.hasPrefix("+ ") || $0.hasPrefix("-  ") || $0.hasPrefix("+    ") || $0.hasPrefix("-    ")
+                }.count == 2,
+                "seed \(seed): one line out, one line in:\n\(diff)")
         }
         let state = fleet.root.appendingPathComponent("state")
         for cache in try FileManager.default.contentsOfDirectory(atPath: state.appendingPathComponent("git").path) {
             try git(["--git-dir", state.appendingPathComponent("git/\(cache)").path, "fsck", "--no-progress"])
         }
         let again = try ImagebotBinary.run(fleet.runArguments)
-        #expect(again.status == 0 && again.stdout.contains("no change"), "seed \(seed): the state dir loads: \(again.stdout)\(again.stderr)")
+        #expect(
+            again.status == 0 && again.stdout.contains("no change"),
+            "seed \(seed): the state dir loads: \(again.stdout)\(again.stderr)")
         print("crash test: \(runs) runs, \(killed) killed mid-run, \(commits.count) commits, seed \(seed)")
     }
 
@@ -90,7 +102,10 @@ struct ReliabilityTests {
         defer { server.stop() }
         let fleet = try Fleet(registry: registry, root: root, gitURL: server.url("remote.git"))
         let daemon = try DaemonProcess(
-            ["--config", fleet.config.path, "--secrets-dir", fleet.secrets.path, "--state-dir", root.appendingPathComponent("state").path],
+            [
+                "--config", fleet.config.path, "--secrets-dir", fleet.secrets.path, "--state-dir",
+                root.appendingPathComponent("state").path,
+            ],
             log: root.appendingPathComponent("daemon.log"))
         let rounds = 12
         let remotePath = fleet.remote.path
@@ -112,7 +127,8 @@ struct ReliabilityTests {
                         guard attempts < 50 else { throw DaemonTestError("writer \(index) could not push") }
                         try git(["pull", "-q", "--rebase", "origin", "main"], in: clone)
                     }
-                    pushed.append(try git(["rev-parse", "HEAD"], in: clone).trimmingCharacters(in: .whitespacesAndNewlines))
+                    pushed.append(
+                        try git(["rev-parse", "HEAD"], in: clone).trimmingCharacters(in: .whitespacesAndNewlines))
                 }
                 return pushed
             }
@@ -130,7 +146,8 @@ struct ReliabilityTests {
         }
         #expect(applied != nil, "the daemon applied the last tag; log:\n\(daemon.logText)")
         for commit in writerCommits {
-            let reachable = (try? git(["--git-dir", fleet.remote.path, "merge-base", "--is-ancestor", commit, "main"])) != nil
+            let reachable =
+                (try? git(["--git-dir", fleet.remote.path, "merge-base", "--is-ancestor", commit, "main"])) != nil
             #expect(reachable, "writer commit \(commit) is on the branch")
         }
         for index in 0..<3 {
@@ -139,17 +156,24 @@ struct ReliabilityTests {
         }
         let (_, metrics) = try await daemon.request("GET", "/metrics")
         func value(_ prefix: String) -> Int {
-            metrics.split(separator: "\n").filter { $0.hasPrefix(prefix) }.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +)
+            metrics.split(separator: "\n").filter { $0.hasPrefix(prefix) }.compactMap {
+                $0.split(separator: " ").last.flatMap { Int($0) }
+            }.reduce(0, +)
         }
         let rejected = value("imagebot_pushes_total{outcome=\"rejectedNonFastForward\"}")
         let retries = value("imagebot_push_retries_total")
         #expect(value("imagebot_commits_pushed_total") >= 1)
         // A rejected push is retried at once, unless it was a run's 5th attempt (the run fails
         // and the controller backs off).
-        let failedRuns = value("imagebot_automation_runs_total{namespace=\"flux-system\",name=\"apps\",result=\"failed\"}")
-        #expect(rejected <= retries + failedRuns, "\(retries) retries and \(failedRuns) failed runs for \(rejected) rejections")
+        let failedRuns = value(
+            "imagebot_automation_runs_total{namespace=\"flux-system\",name=\"apps\",result=\"failed\"}")
+        #expect(
+            rejected <= retries + failedRuns,
+            "\(retries) retries and \(failedRuns) failed runs for \(rejected) rejections")
         #expect(rejected == 0 || retries > 0, "rejections show as retries")
-        print("contention test: \(writerCommits.count) writer commits, imagebot \(value("imagebot_commits_pushed_total")) pushed, \(rejected) rejected pushes, \(retries) retries, \(failedRuns) runs out of attempts")
+        print(
+            "contention test: \(writerCommits.count) writer commits, imagebot \(value("imagebot_commits_pushed_total")) pushed, \(rejected) rejected pushes, \(retries) retries, \(failedRuns) runs out of attempts"
+        )
         #expect(try daemon.stop() == 0)
     }
 }

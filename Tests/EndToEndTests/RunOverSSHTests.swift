@@ -2,7 +2,9 @@ import Foundation
 import TestServers
 import Testing
 
-@Suite("imagebot run --once pushes over SSH (OpenSSH sshd)", .serialized, .enabled(if: SSHGitServer.available, "needs /usr/sbin/sshd (make deps)"))
+@Suite(
+    "imagebot run --once pushes over SSH (OpenSSH sshd)", .serialized,
+    .enabled(if: SSHGitServer.available, "needs /usr/sbin/sshd (make deps)"))
 struct RunOverSSHTests {
     @Test func identityAndKnownHostsPushTheMarkedChange() throws {
         let registry = try LocalRegistry()
@@ -13,7 +15,8 @@ struct RunOverSSHTests {
         defer { sshd.stop() }
         let remote = root.appendingPathComponent("remote.git").path
         let fleet = try Fleet(registry: registry, root: root, gitURL: sshd.url(remote), secretRef: "git-auth")
-        try fleet.writeSecret(name: "git-auth", ["identity": Data(sshd.clientPrivateKey), "known_hosts": Data(sshd.knownHostsLine.utf8)])
+        try fleet.writeSecret(
+            name: "git-auth", ["identity": Data(sshd.clientPrivateKey), "known_hosts": Data(sshd.knownHostsLine.utf8)])
         let seed = try git(["--git-dir", fleet.remote.path, "rev-parse", "main"])
 
         let result = try ImagebotBinary.run(fleet.runArguments)
@@ -32,10 +35,14 @@ struct RunOverSSHTests {
         let fleet = try Fleet(registry: registry, root: root, gitURL: sshd.url(remote), secretRef: "git-auth")
         let other = root.appendingPathComponent("other_host_key").path
         try runTool("/usr/bin/ssh-keygen", ["-q", "-t", "ecdsa", "-N", "", "-f", other])
-        let otherKey = try String(contentsOfFile: other + ".pub", encoding: .utf8).split(separator: " ").prefix(2).joined(separator: " ")
-        try fleet.writeSecret(name: "git-auth", [
-            "identity": Data(sshd.clientPrivateKey), "known_hosts": Data("[127.0.0.1]:\(sshd.port) \(otherKey)\n".utf8),
-        ])
+        let otherKey = try String(contentsOfFile: other + ".pub", encoding: .utf8).split(separator: " ").prefix(2)
+            .joined(separator: " ")
+        try fleet.writeSecret(
+            name: "git-auth",
+            [
+                "identity": Data(sshd.clientPrivateKey),
+                "known_hosts": Data("[127.0.0.1]:\(sshd.port) \(otherKey)\n".utf8),
+            ])
         let seed = try git(["--git-dir", fleet.remote.path, "rev-parse", "main"])
 
         let result = try ImagebotBinary.run(fleet.runArguments)

@@ -47,24 +47,29 @@ struct ShardingTests {
         ]
         // Each automation has its GitRepository (named after it) on one of the two remotes.
         for (position, name) in Self.automations.enumerated() {
-            documents.append(Fleet.automationManifests(
-                name: name, url: "file://\(remotes[position % 2].path)", path: "./apps/\(name)",
-                messageTemplate: "{{ .AutomationObject }}: {{ range .Changed.Changes }}{{ .NewValue }}{{ end }}"))
+            documents.append(
+                Fleet.automationManifests(
+                    name: name, url: "file://\(remotes[position % 2].path)", path: "./apps/\(name)",
+                    messageTemplate: "{{ .AutomationObject }}: {{ range .Changed.Changes }}{{ .NewValue }}{{ end }}"))
         }
         let config = root.appendingPathComponent("policies")
         try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
-        try documents.joined(separator: "\n---\n").write(to: config.appendingPathComponent("fleet.yaml"), atomically: true, encoding: .utf8)
+        try documents.joined(separator: "\n---\n").write(
+            to: config.appendingPathComponent("fleet.yaml"), atomically: true, encoding: .utf8)
         return config
     }
 
     /// Commit subjects on a remote's main, newest first, the seed excluded.
     func subjects(_ remote: URL) throws -> [String] {
-        try git(["--git-dir", remote.path, "log", "--format=%s", "main"]).split(separator: "\n").map(String.init).filter { $0 != "seed" }
+        try git(["--git-dir", remote.path, "log", "--format=%s", "main"]).split(separator: "\n").map(String.init).filter
+        { $0 != "seed" }
     }
 
     /// The automations a shard pushed, from its log.
     func pushed(_ daemon: DaemonProcess) -> [String] {
-        daemon.logLines.filter { $0["msg"] as? String == "automation pushed" }.compactMap { $0["imageupdateautomation"] as? String }
+        daemon.logLines.filter { $0["msg"] as? String == "automation pushed" }.compactMap {
+            $0["imageupdateautomation"] as? String
+        }
     }
 
     @Test func twoShardsPushEveryAutomationOnceAndAStoppedShardIsNotTakenOver() async throws {
@@ -76,15 +81,19 @@ struct ShardingTests {
         let config = try writeConfig(root: root, registry: registry, remotes: remotes)
         let shards = try (0..<2).map { index in
             try DaemonProcess(
-                ["--config", config.path, "--state-dir", root.appendingPathComponent("state-\(index)").path,
-                 "--shard-count", "2", "--shard-index", "\(index)"],
+                [
+                    "--config", config.path, "--state-dir", root.appendingPathComponent("state-\(index)").path,
+                    "--shard-count", "2", "--shard-index", "\(index)",
+                ],
                 log: root.appendingPathComponent("shard-\(index).log"))
         }
         // Ownership as each shard reports it: disjoint, and together every automation.
         var owned: [Set<String>] = []
         for shard in shards {
             let status = try await shard.status()
-            let names = (status["imageUpdateAutomations"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            let names = (status["imageUpdateAutomations"] as? [[String: Any]] ?? []).compactMap {
+                $0["name"] as? String
+            }
             owned.append(Set(names))
         }
         #expect(owned[0].isDisjoint(with: owned[1]), "\(owned)")
@@ -95,7 +104,9 @@ struct ShardingTests {
         let all = try eventually(seconds: 60) { try remotes.map(subjects).joined().count >= Self.automations.count }
         #expect(all != nil, "shard 0:\n\(shards[0].logText)\nshard 1:\n\(shards[1].logText)")
         let commits = try remotes.flatMap(subjects)
-        #expect(commits.sorted() == Self.automations.map { "flux-system/\($0): \(registry.host)/acme/app:1.1.0" }.sorted(), "\(commits)")
+        #expect(
+            commits.sorted() == Self.automations.map { "flux-system/\($0): \(registry.host)/acme/app:1.1.0" }.sorted(),
+            "\(commits)")
         for (index, shard) in shards.enumerated() {
             let names = Set(pushed(shard).map { String($0.dropFirst("flux-system/".count)) })
             #expect(names == owned[index], "shard \(index) pushed \(names), owns \(owned[index])")
@@ -110,12 +121,15 @@ struct ShardingTests {
         }
         #expect(moved != nil, "\(shards[0].logText)")
         // Shard 0 tracks only its own automations even with shard 1 gone (no takeover)…
-        let tracked = (try await shards[0].status()["imageUpdateAutomations"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        let tracked = (try await shards[0].status()["imageUpdateAutomations"] as? [[String: Any]] ?? []).compactMap {
+            $0["name"] as? String
+        }
         #expect(Set(tracked) == owned[0])
         // …so only they moved.
-        let updated = Set(try remotes.flatMap(subjects).filter { $0.hasSuffix(":1.2.0") }.map {
-            String($0.dropFirst("flux-system/".count).prefix { $0 != ":" })
-        })
+        let updated = Set(
+            try remotes.flatMap(subjects).filter { $0.hasSuffix(":1.2.0") }.map {
+                String($0.dropFirst("flux-system/".count).prefix { $0 != ":" })
+            })
         #expect(updated == owned[0], "only the running shard's automations move: \(updated)")
         #expect(try shards[0].stop() == 0)
     }

@@ -4,8 +4,9 @@ import Testing
 
 /// A small tmpfs as the state dir: full, then read-only. Needs root (mount); the Makefile's
 /// machines run the tests as root.
-@Suite("a full or read-only state dir: a clear error, no partial files, recovery", .serialized,
-       .enabled(if: geteuid() == 0, "mounting a tmpfs needs root"))
+@Suite(
+    "a full or read-only state dir: a clear error, no partial files, recovery", .serialized,
+    .enabled(if: geteuid() == 0, "mounting a tmpfs needs root"))
 struct StateDirFaultTests {
     func mountTmpfs(_ path: URL, size: String) throws {
         try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
@@ -57,7 +58,9 @@ struct StateDirFaultTests {
 
         let readOnly = try ImagebotBinary.run(fleet.runArguments)
         #expect(readOnly.status == 3, "\(readOnly.stdout)\(readOnly.stderr)")
-        #expect((readOnly.stdout + readOnly.stderr).contains("Read-only file system"), "\(readOnly.stdout)\(readOnly.stderr)")
+        #expect(
+            (readOnly.stdout + readOnly.stderr).contains("Read-only file system"),
+            "\(readOnly.stdout)\(readOnly.stderr)")
 
         let daemon = try DaemonProcess(
             ["--config", fleet.config.path, "--secrets-dir", fleet.secrets.path, "--state-dir", state.path],

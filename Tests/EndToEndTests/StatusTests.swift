@@ -21,10 +21,16 @@ struct StatusTests {
         try Fleet.automationManifests(name: "broken", url: Self.hostileURL, path: "./apps")
             .write(to: fleet.config.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
         let daemon = try DaemonProcess(
-            ["--config", fleet.config.path, "--secrets-dir", fleet.secrets.path, "--state-dir", fleet.root.appendingPathComponent("state").path],
+            [
+                "--config", fleet.config.path, "--secrets-dir", fleet.secrets.path, "--state-dir",
+                fleet.root.appendingPathComponent("state").path,
+            ],
             log: fleet.root.appendingPathComponent("daemon.log"))
         let seeded = try head(fleet)
-        #expect(eventually(seconds: 30) { (try? daemon.waitForLog(seconds: 0.01) { $0["msg"] as? String == "automation ran" }) != nil } != nil, "\(daemon.logText)")
+        #expect(
+            eventually(seconds: 30) {
+                (try? daemon.waitForLog(seconds: 0.01) { $0["msg"] as? String == "automation ran" }) != nil
+            } != nil, "\(daemon.logText)")
 
         // A new tag and the registry's webhook: a commit on the remote.
         try registry.push("acme/app", ["1.1.0"])
@@ -54,9 +60,13 @@ struct StatusTests {
         #expect(lines.contains { $0.hasPrefix("IMAGEREPOSITORY") })
         #expect(lines.contains { $0.hasPrefix("IMAGEPOLICY") })
         #expect(lines.contains { $0.hasPrefix("IMAGEUPDATEAUTOMATION") })
-        #expect(lines.contains { $0.contains("\(registry.host)/acme/app:1.1.0") && $0.contains("selected 1.1.0") }, "\(table.stdout)")
+        #expect(
+            lines.contains { $0.contains("\(registry.host)/acme/app:1.1.0") && $0.contains("selected 1.1.0") },
+            "\(table.stdout)")
         let apps = lines.first { $0.hasPrefix("flux-system/apps ") }
-        #expect(apps?.contains(String(pushed.prefix(12))) == true && apps?.contains("True") == true && apps?.contains(" in ") == true, "\(table.stdout)")
+        #expect(
+            apps?.contains(String(pushed.prefix(12))) == true && apps?.contains("True") == true
+                && apps?.contains(" in ") == true, "\(table.stdout)")
         let broken = lines.first { $0.hasPrefix("flux-system/broken ") }
         #expect(broken?.contains("False") == true && broken?.contains("<script>") == true, "\(table.stdout)")
 
@@ -70,20 +80,30 @@ struct StatusTests {
         let json = try ImagebotBinary.run(["status", "--server", server + "/", "--output", "json"])
         #expect(json.status == 0, "\(json.stderr)")
         let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any] ?? [:]
-        #expect(Set(document.keys).isSuperset(of: ["imageRepositories", "imagePolicies", "imageUpdateAutomations", "config", "shard"]))
-        let automation = (document["imageUpdateAutomations"] as? [[String: Any]])?.first { $0["name"] as? String == "apps" }
+        #expect(
+            Set(document.keys).isSuperset(of: [
+                "imageRepositories", "imagePolicies", "imageUpdateAutomations", "config", "shard",
+            ]))
+        let automation = (document["imageUpdateAutomations"] as? [[String: Any]])?.first {
+            $0["name"] as? String == "apps"
+        }
         #expect(automation?["lastPushCommit"] as? String == pushed)
         let policy = (document["imagePolicies"] as? [[String: Any]])?.first
         #expect((policy?["latestRef"] as? [String: Any])?["tag"] as? String == "1.1.0")
         let history = document["recentFailures"] as? [[String: Any]] ?? []
-        #expect(history.contains { $0["name"] as? String == "broken" && ($0["message"] as? String)?.contains("<script>") == true }, "\(history)")
+        #expect(
+            history.contains {
+                $0["name"] as? String == "broken" && ($0["message"] as? String)?.contains("<script>") == true
+            }, "\(history)")
 
         // The page: HTML, the same facts, refreshed, the hostile URL escaped.
         let (page, headers) = try await get(server + "/")
         #expect(headers["Content-Type"] == "text/html; charset=utf-8")
         #expect(headers["Content-Security-Policy"]?.hasPrefix("default-src 'none'") == true, "\(headers)")
         #expect(page.contains(#"<meta http-equiv="refresh" content="5">"#))
-        for id in ["repositories", "policies", "automations", "failures", "recent-failures"] { #expect(page.contains(#"<table id="\#(id)">"#), "\(id)") }
+        for id in ["repositories", "policies", "automations", "failures", "recent-failures"] {
+            #expect(page.contains(#"<table id="\#(id)">"#), "\(id)")
+        }
         #expect(page.contains("\(registry.host)/acme/app:1.1.0"))
         #expect(page.contains("selected 1.1.0"))
         #expect(page.contains(String(pushed.prefix(12))))
@@ -97,7 +117,9 @@ struct StatusTests {
         // A 200 that is not a status report (the query string swallows the API path): exit 3, one line.
         let metrics = try ImagebotBinary.run(["status", "--server", server + "/metrics?x="])
         #expect(metrics.status == 3)
-        #expect(metrics.stderr.split(separator: "\n").count == 1 && metrics.stderr.contains("did not answer with a status report: not JSON"), "\(metrics.stderr)")
+        #expect(
+            metrics.stderr.split(separator: "\n").count == 1
+                && metrics.stderr.contains("did not answer with a status report: not JSON"), "\(metrics.stderr)")
         #expect(try daemon.stop() == 0)
     }
 
@@ -108,8 +130,11 @@ struct StatusTests {
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "\(result.stderr)")
-        #expect(lines.first?.contains("http://127.0.0.1:\(port)/api/v1/status") == true, "names the URL: \(result.stderr)")
-        #expect(result.stderr.lowercased().contains("connect") || result.stderr.lowercased().contains("refused"), "names the cause: \(result.stderr)")
+        #expect(
+            lines.first?.contains("http://127.0.0.1:\(port)/api/v1/status") == true, "names the URL: \(result.stderr)")
+        #expect(
+            result.stderr.lowercased().contains("connect") || result.stderr.lowercased().contains("refused"),
+            "names the cause: \(result.stderr)")
         let json = try ImagebotBinary.run(["status", "--server", "http://127.0.0.1:\(port)", "--output", "json"])
         #expect(json.status == 3 && json.stdout.isEmpty)
     }

@@ -10,7 +10,9 @@ struct DowngradeTests {
         var current: String
         var proposed: String
         var downgrade: Bool?
-        var testDescription: String { "\(current) → \(proposed) under \(range)\(pattern.map { " \($0)" } ?? ""): \(String(describing: downgrade))" }
+        var testDescription: String {
+            "\(current) → \(proposed) under \(range)\(pattern.map { " \($0)" } ?? ""): \(String(describing: downgrade))"
+        }
     }
 
     @Test(arguments: [
@@ -24,12 +26,18 @@ struct DowngradeTests {
         Case(current: "1.0.0", proposed: "1.0.0+build.7", downgrade: false),  // equal precedence
         Case(current: "latest", proposed: "1.1.0", downgrade: nil),  // the file holds no version
         Case(current: "1.1.0", proposed: "main", downgrade: nil),
-        Case(pattern: "^v(?P<v>.*)-linux$", extract: "$v", current: "v2.0.0-linux", proposed: "v1.0.0-linux", downgrade: true),
-        Case(pattern: "^v(?P<v>.*)-linux$", extract: "$v", current: "v1.0.0-linux", proposed: "v2.0.0-linux", downgrade: false),
+        Case(
+            pattern: "^v(?P<v>.*)-linux$", extract: "$v", current: "v2.0.0-linux", proposed: "v1.0.0-linux",
+            downgrade: true),
+        Case(
+            pattern: "^v(?P<v>.*)-linux$", extract: "$v", current: "v1.0.0-linux", proposed: "v2.0.0-linux",
+            downgrade: false),
         Case(pattern: "^v(?P<v>.*)-linux$", extract: "$v", current: "hotfix", proposed: "v1.0.0-linux", downgrade: nil),
     ])
     func semver(_ c: Case) throws {
-        let filter = try c.pattern.map { pattern throws(PolicyError) in try TagFilter(pattern: pattern, extract: c.extract) }
+        let filter = try c.pattern.map { pattern throws(PolicyError) in
+            try TagFilter(pattern: pattern, extract: c.extract)
+        }
         let policy = try ImagePolicy(rule: .semver(range: c.range), filter: filter)
         #expect(policy.isDowngrade(from: c.current, to: c.proposed) == c.downgrade)
     }

@@ -1,6 +1,6 @@
 import Basics
-import Testing
 import TestSupport
+import Testing
 
 @testable import Policy
 
@@ -16,7 +16,9 @@ func randomTags(count: Int, using rng: inout SplitMix) -> [String] {
         case 1: tag += "-rc.\(Int.random(in: 0...9, using: &rng))"
         case 2: tag += "+build.\(Int.random(in: 0...9, using: &rng))"
         case 3: tag = "v\(major).\(minor)"
-        case 4: tag = "main-\(String(UInt32.random(in: 0...UInt32.max, using: &rng), radix: 16))-\(Int.random(in: 1_700_000_000...1_800_000_000, using: &rng))"
+        case 4:
+            tag =
+                "main-\(String(UInt32.random(in: 0...UInt32.max, using: &rng), radix: 16))-\(Int.random(in: 1_700_000_000...1_800_000_000, using: &rng))"
         case 5: tag = "0\(major).0\(minor).\(patch)"
         default: break
         }
@@ -31,13 +33,16 @@ struct PolicyPropertyTests {
     @Test(arguments: ranges)
     func semverWinnerIsInRangeAndMaximal(_ range: String) throws {
         // A seed from the range's bytes (hashValue is randomised per process).
-        var rng = SplitMix(seed: range.utf8.reduce(1469598103934665603) { ($0 ^ UInt64($1)) &* 1099511628211 })
+        var rng = SplitMix(
+            seed: range.utf8.reduce(1_469_598_103_934_665_603) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 })
         let semverRange = try SemverRange(range)
         let policy = try ImagePolicy(rule: .semver(range: range))
         for _ in 0..<40 {
             let tags = randomTags(count: 60, using: &rng)
             let decision = policy.evaluate(tags)
-            let eligible = tags.compactMap { tag in SemanticVersion(tag: tag).map { (tag, $0) } }.filter { semverRange.contains($0.1) }
+            let eligible = tags.compactMap { tag in SemanticVersion(tag: tag).map { (tag, $0) } }.filter {
+                semverRange.contains($0.1)
+            }
             guard let selected = decision.selected else {
                 #expect(eligible.isEmpty)
                 continue
@@ -46,7 +51,10 @@ struct PolicyPropertyTests {
             #expect(semverRange.contains(winner))
             #expect(!eligible.contains { SemanticVersion.compare($0.1, winner) > 0 })
             // Ties go to the bytewise greatest tag.
-            #expect(!eligible.contains { SemanticVersion.compare($0.1, winner) == 0 && BytewiseOrder.compare($0.0, selected) > 0 })
+            #expect(
+                !eligible.contains {
+                    SemanticVersion.compare($0.1, winner) == 0 && BytewiseOrder.compare($0.0, selected) > 0
+                })
         }
     }
 
@@ -69,7 +77,8 @@ struct PolicyPropertyTests {
         var rng = SplitMix(seed: 7)
         for order in ImagePolicy.SortOrder.allCases {
             let plain = try ImagePolicy(rule: .numerical(order))
-            let filtered = try ImagePolicy(rule: .numerical(order), filter: TagFilter(pattern: "^x?(.*)$", extract: "$1"))
+            let filtered = try ImagePolicy(
+                rule: .numerical(order), filter: TagFilter(pattern: "^x?(.*)$", extract: "$1"))
             for _ in 0..<30 {
                 let tags = (0..<30).map { _ in
                     let n = Int.random(in: -5...5, using: &rng)

@@ -25,14 +25,19 @@ private func select(_ c: SelectionCase) throws -> PolicyDecision {
 @Suite("semver selection (flux-compat §4.6 table A, §4.8 table C)")
 struct SemverSelectionTests {
     static let tableA: [SelectionCase] = [
-        .init(range: "1.0.x", tags: ["1.0.0", "1.0.0.1", "1.0.0p", "1.0.1", "1.2.0", "0.1.0"], selected: "1.0.1", source: "A1"),
+        .init(
+            range: "1.0.x", tags: ["1.0.0", "1.0.0.1", "1.0.0p", "1.0.1", "1.2.0", "0.1.0"], selected: "1.0.1",
+            source: "A1"),
         .init(range: "1.0.x", tags: ["v1.2.3", "v1.0.0", "v0.1.0"], selected: "v1.0.0", source: "A2"),
         .init(range: "1.0.x", tags: ["b1.2.3", "b1.0.0", "b0.1.0"], selected: nil, source: "A3"),
         .init(range: "1.0.x", tags: [], selected: nil, source: "A4"),
         .init(range: "1.0.x", tags: ["1.2.0"], selected: nil, source: "A5"),
-        .init(range: "1.0.x", tags: ["0.1.0", "0.1.1", "0.2.0", "1.0.0", "1.0.1", "1.0.2", "1.1.0-alpha"], selected: "1.0.2", source: "A8"),
-        .init(range: ">=0.x", tags: ["test-0.1.0", "test-0.1.1", "dev-0.2.0", "1.0.0", "1.0.1", "1.0.2", "1.1.0-alpha"],
-              selected: "test-0.1.1", pattern: "^test-(.*)$", extract: "$1", source: "A10"),
+        .init(
+            range: "1.0.x", tags: ["0.1.0", "0.1.1", "0.2.0", "1.0.0", "1.0.1", "1.0.2", "1.1.0-alpha"],
+            selected: "1.0.2", source: "A8"),
+        .init(
+            range: ">=0.x", tags: ["test-0.1.0", "test-0.1.1", "dev-0.2.0", "1.0.0", "1.0.1", "1.0.2", "1.1.0-alpha"],
+            selected: "test-0.1.1", pattern: "^test-(.*)$", extract: "$1", source: "A10"),
         .init(range: "1.0.x", tags: ["1.0.0", "1.0.1"], selected: "1.0.1", source: "A11"),
         .init(range: "1.0.x", tags: ["1.0.0", "2.0.0", "1.0.1", "1.2.0"], selected: "1.0.1", source: "A12"),
         .init(range: "v1.0.x", tags: ["v1.0.0", "v2.0.0", "v1.0.1", "v1.2.0"], selected: "v1.0.1", source: "A13"),
@@ -41,14 +46,22 @@ struct SemverSelectionTests {
         .init(range: "v1.x", tags: ["v1.0.0", "v1.1.0", "v1.1.1", "v2.0.0"], selected: "v1.1.1", source: "A17"),
         .init(range: "v2.x", tags: ["v1.0.0", "v1.1.0", "v1.1.1", "v2.0.0"], selected: "v2.0.0", source: "A18"),
         .init(range: "=v1.1.1", tags: ["v1.0.0", "v1.1.0", "v1.1.1", "v2.0.0"], selected: "v1.1.1", source: "A19"),
-        .init(range: "6.7.x", tags: ["6.6.0", "6.7.0", "6.7.1", "6.7.1-rc.1", "6.8.0"], selected: "6.7.1",
-              pattern: #"^6\.7\.\d+$"#, source: "A20"),
-        .init(range: "6.7.x", tags: ["6.6.0", "6.7.0", "6.7.1", "6.7.1-rc.1", "6.8.0"], selected: "6.7.0",
-              pattern: #"^6\.7\.\d+$"#, exclusions: [#"^6\.7\.1$"#], source: "A20 excluded"),
+        .init(
+            range: "6.7.x", tags: ["6.6.0", "6.7.0", "6.7.1", "6.7.1-rc.1", "6.8.0"], selected: "6.7.1",
+            pattern: #"^6\.7\.\d+$"#, source: "A20"),
+        .init(
+            range: "6.7.x", tags: ["6.6.0", "6.7.0", "6.7.1", "6.7.1-rc.1", "6.8.0"], selected: "6.7.0",
+            pattern: #"^6\.7\.\d+$"#, exclusions: [#"^6\.7\.1$"#], source: "A20 excluded"),
         .init(range: "1.x", tags: ["1.0.1", "1.0.2", "1.1.0-alpha"], selected: "1.0.2", source: "A21 (same ns)"),
-        .init(range: ">0.1.0", tags: ["v0.0.1", "v0.1.0+build-1", "v0.1.0+build-2", "v0.1.0+build-3", "0.2.0"], selected: "0.2.0", source: "A23"),
-        .init(range: "<0.2.0", tags: ["v0.0.1", "v0.1.0+build-1", "v0.1.0+build-2", "v0.1.0+build-3", "0.2.0"], selected: "v0.1.0+build-3", source: "A24"),
-        .init(range: ">=1.0.0", tags: ["v0.0.1", "v0.1.0+build-1", "v0.1.0+build-2", "v0.1.0+build-3", "0.2.0"], selected: nil, source: "A25"),
+        .init(
+            range: ">0.1.0", tags: ["v0.0.1", "v0.1.0+build-1", "v0.1.0+build-2", "v0.1.0+build-3", "0.2.0"],
+            selected: "0.2.0", source: "A23"),
+        .init(
+            range: "<0.2.0", tags: ["v0.0.1", "v0.1.0+build-1", "v0.1.0+build-2", "v0.1.0+build-3", "0.2.0"],
+            selected: "v0.1.0+build-3", source: "A24"),
+        .init(
+            range: ">=1.0.0", tags: ["v0.0.1", "v0.1.0+build-1", "v0.1.0+build-2", "v0.1.0+build-3", "0.2.0"],
+            selected: nil, source: "A25"),
     ]
 
     static let tableC: [SelectionCase] = [
@@ -57,7 +70,8 @@ struct SemverSelectionTests {
         .init(range: ">=1.0.0", tags: ["1.0.0", "1.1.0-rc.1"], selected: "1.0.0", source: "C3"),
         .init(range: ">=1.0.0-0", tags: ["1.0.0", "1.1.0-rc.1"], selected: "1.1.0-rc.1", source: "C4"),
         .init(range: "^1.x-0", tags: ["1.0.0", "1.1.0-rc.1", "2.0.0-rc.1"], selected: "1.1.0-rc.1", source: "C5"),
-        .init(range: ">=1.0.0 <2.0.0 || >=2.0.0-0", tags: ["1.5.0", "2.0.0-rc.1"], selected: "2.0.0-rc.1", source: "C6"),
+        .init(
+            range: ">=1.0.0 <2.0.0 || >=2.0.0-0", tags: ["1.5.0", "2.0.0-rc.1"], selected: "2.0.0-rc.1", source: "C6"),
         .init(range: ">=1.0.0 <2.0.0 || >=3.0.0", tags: ["1.5.0", "3.1.0-rc.1"], selected: "1.5.0", source: "C7"),
         .init(range: ">1.1", tags: ["1.1.5"], selected: nil, source: "C8"),
         .init(range: "<=1.1", tags: ["1.1.9", "1.2.0"], selected: "1.1.9", source: "C9"),
@@ -67,8 +81,12 @@ struct SemverSelectionTests {
         .init(range: "v1.0.x", tags: ["1.0.0", "v1.0.5"], selected: "v1.0.5", source: "C13"),
         .init(range: ">=2025.1.0", tags: ["v2025.07.03", "v2025.10.01"], selected: "v2025.10.01", source: "C14"),
         .init(range: ">=1.2.0-0", tags: ["1.2-beta.5", "1.2.0-beta.4"], selected: "1.2-beta.5", source: "C15"),
-        .init(range: "~3.3.x-0", tags: ["3.3.0-SNAPSHOT.b.1", "3.3.0-SNAPSHOT.a.9", "3.3.1"], selected: "3.3.1", source: "C16"),
-        .init(range: ">=0.0.0-0", tags: ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-beta", "1.0.0-rc.1"], selected: "1.0.0-rc.1", source: "C17"),
+        .init(
+            range: "~3.3.x-0", tags: ["3.3.0-SNAPSHOT.b.1", "3.3.0-SNAPSHOT.a.9", "3.3.1"], selected: "3.3.1",
+            source: "C16"),
+        .init(
+            range: ">=0.0.0-0", tags: ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-beta", "1.0.0-rc.1"],
+            selected: "1.0.0-rc.1", source: "C17"),
         .init(range: ">=0.0.0-0", tags: ["1.0.0-rc9", "1.0.0-rc10"], selected: "1.0.0-rc9", source: "C18"),
         .init(range: "1.x || 2.x", tags: ["1.9.0", "2.0.0", "3.0.0"], selected: "2.0.0", source: "C19"),
     ]
@@ -102,7 +120,9 @@ struct SemverSelectionTests {
         #expect(decision.invalid == 1)
         #expect(decision.outsideRange == 2)
         #expect(decision.eligible == 2)
-        #expect(decision.excluded + decision.filteredOut + decision.invalid + decision.outsideRange + decision.eligible == 7)
+        #expect(
+            decision.excluded + decision.filteredOut + decision.invalid + decision.outsideRange + decision.eligible == 7
+        )
     }
 
     @Test("equal versions after extraction resolve to the bytewise greatest tag, whatever the input order")

@@ -35,26 +35,44 @@ struct TagFilterTests {
         var testDescription: String { "\(pattern) / \(extract.isEmpty ? "—" : extract)" }
     }
 
-    static let debugTags = ["123-123.123.abcd123-debug", "123-123.123.abcd123", "123-123.123.abcd456-debug", "123-123.123.abcd456"]
+    static let debugTags = [
+        "123-123.123.abcd123-debug", "123-123.123.abcd123", "123-123.123.abcd456-debug", "123-123.123.abcd456",
+    ]
 
     static let cases: [Case] = [
-        .init(pattern: "^ver", extract: "", tags: ["ver1", "ver2", "ver3", "rel1"], expected: ["ver1": "ver1", "ver2": "ver2", "ver3": "ver3"]),
-        .init(pattern: #"ver(\d+)"#, extract: "$1", tags: ["ver1", "ver2", "ver3", "rel1"], expected: ["1": "ver1", "2": "ver2", "3": "ver3"]),
-        .init(pattern: #"^(123-[0-9]+\.[0-9]+\.[a-z0-9]+-debug)"#, extract: "", tags: debugTags,
-              expected: ["123-123.123.abcd123-debug": "123-123.123.abcd123-debug", "123-123.123.abcd456-debug": "123-123.123.abcd456-debug"]),
-        .init(pattern: #"^(?P<tag>123-[0-9]+\.[0-9]+\.[a-z0-9]+[^-debug])"#, extract: "$tag", tags: debugTags,
-              expected: ["123-123.123.abcd123": "123-123.123.abcd123", "123-123.123.abcd456": "123-123.123.abcd456"]),
-        .init(pattern: #"^(?P<tag>123-[0-9]+\.[0-9]+\.[a-z0-9]+$)"#, extract: "$tag", tags: debugTags,
-              expected: ["123-123.123.abcd123": "123-123.123.abcd123", "123-123.123.abcd456": "123-123.123.abcd456"]),
+        .init(
+            pattern: "^ver", extract: "", tags: ["ver1", "ver2", "ver3", "rel1"],
+            expected: ["ver1": "ver1", "ver2": "ver2", "ver3": "ver3"]),
+        .init(
+            pattern: #"ver(\d+)"#, extract: "$1", tags: ["ver1", "ver2", "ver3", "rel1"],
+            expected: ["1": "ver1", "2": "ver2", "3": "ver3"]),
+        .init(
+            pattern: #"^(123-[0-9]+\.[0-9]+\.[a-z0-9]+-debug)"#, extract: "", tags: debugTags,
+            expected: [
+                "123-123.123.abcd123-debug": "123-123.123.abcd123-debug",
+                "123-123.123.abcd456-debug": "123-123.123.abcd456-debug",
+            ]),
+        .init(
+            pattern: #"^(?P<tag>123-[0-9]+\.[0-9]+\.[a-z0-9]+[^-debug])"#, extract: "$tag", tags: debugTags,
+            expected: ["123-123.123.abcd123": "123-123.123.abcd123", "123-123.123.abcd456": "123-123.123.abcd456"]),
+        .init(
+            pattern: #"^(?P<tag>123-[0-9]+\.[0-9]+\.[a-z0-9]+$)"#, extract: "$tag", tags: debugTags,
+            expected: ["123-123.123.abcd123": "123-123.123.abcd123", "123-123.123.abcd456": "123-123.123.abcd456"]),
         .init(pattern: "", extract: "", tags: ["a"], expected: ["a": "a"]),
-        .init(pattern: #"^main-[a-f0-9]+-(?P<ts>\d+)$"#, extract: "$ts", tags: ["main-abc-100", "main-def-100", "main-abc-99", "dev-abc-200"],
-              expected: ["100": "main-abc-100", "99": "main-abc-99"]),
+        .init(
+            pattern: #"^main-[a-f0-9]+-(?P<ts>\d+)$"#, extract: "$ts",
+            tags: ["main-abc-100", "main-def-100", "main-abc-99", "dev-abc-200"],
+            expected: ["100": "main-abc-100", "99": "main-abc-99"]),
         .init(pattern: #"v(\d+)"#, extract: "$1x", tags: ["v1", "v2"], expected: ["": "v1"]),
         .init(pattern: #"v(\d+)"#, extract: "${1}x", tags: ["v1", "v2"], expected: ["1x": "v1", "2x": "v2"]),
         .init(pattern: #"v(\d+)"#, extract: "$$1", tags: ["v1"], expected: ["$1": "v1"]),
         .init(pattern: #"v(\d+)"#, extract: "$2", tags: ["v1"], expected: ["": "v1"]),
-        .init(pattern: #"v(\d+)"#, extract: "prefix-$1", tags: ["v1", "rel-v2-rc"], expected: ["prefix-1": "v1", "prefix-2": "rel-v2-rc"]),
-        .init(pattern: #"(?P<maj>\d+)\.(?P<min>\d+)"#, extract: "$maj.$min.0", tags: ["1.2", "app-3.4-rc"], expected: ["1.2.0": "1.2", "3.4.0": "app-3.4-rc"]),
+        .init(
+            pattern: #"v(\d+)"#, extract: "prefix-$1", tags: ["v1", "rel-v2-rc"],
+            expected: ["prefix-1": "v1", "prefix-2": "rel-v2-rc"]),
+        .init(
+            pattern: #"(?P<maj>\d+)\.(?P<min>\d+)"#, extract: "$maj.$min.0", tags: ["1.2", "app-3.4-rc"],
+            expected: ["1.2.0": "1.2", "3.4.0": "app-3.4-rc"]),
         .init(pattern: "(a)|(b)", extract: "$2", tags: ["a", "b"], expected: ["": "a", "b": "b"]),
         // Go Expand corner cases: whole match, malformed references stay literal, leading zeros are names.
         .init(pattern: #"v(\d+)"#, extract: "[$0]", tags: ["xv12y"], expected: ["[v12]": "xv12y"]),
@@ -76,7 +94,8 @@ struct TagFilterTests {
             try TagFilter(pattern: pattern)
         } throws: { error in
             let message = (error as? PolicyError)?.message ?? ""
-            return message.hasPrefix("invalid regular expression pattern '\(pattern)': ") && message.contains("at offset")
+            return message.hasPrefix("invalid regular expression pattern '\(pattern)': ")
+                && message.contains("at offset")
         }
     }
 

@@ -66,8 +66,11 @@ struct DockerConfigTests {
         let pull1 = try DockerConfig(json: Array(#"{"auths":{"r.io/team":{"username":"s2","password":"p"}}}"#.utf8))
         let pull2 = try DockerConfig(json: Array(#"{"auths":{"r.io":{"username":"s3","password":"p"}}}"#.utf8))
         let merged = DockerConfig(merging: [secret, pull1, pull2])
-        #expect(merged.credentials(for: try ImageReference(parsing: "r.io/team/app")) == .basic(username: "s2", password: "p"))
-        #expect(merged.credentials(for: try ImageReference(parsing: "r.io/other")) == .basic(username: "s1", password: "p"))
+        #expect(
+            merged.credentials(for: try ImageReference(parsing: "r.io/team/app"))
+                == .basic(username: "s2", password: "p"))
+        #expect(
+            merged.credentials(for: try ImageReference(parsing: "r.io/other")) == .basic(username: "s1", password: "p"))
     }
 
     static let broken: [(String, String)] = [

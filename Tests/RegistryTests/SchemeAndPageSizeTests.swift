@@ -29,7 +29,9 @@ struct SchemeAndPageSizeTests {
         defer { server.stop() }
         let ref = try ImageReference(parsing: "\(server.origin)/tls/app", insecure: true)
         let error = await #expect(throws: RegistryError.self) { _ = try await RegistryClient().listTags(ref) }
-        #expect(error?.description.contains("speaks TLS but its certificate is not trusted") == true, "\(String(describing: error))")
+        #expect(
+            error?.description.contains("speaks TLS but its certificate is not trusted") == true,
+            "\(String(describing: error))")
         #expect(error?.description.contains("spec.certSecretRef") == true)
     }
 
@@ -56,7 +58,11 @@ struct SchemeAndPageSizeTests {
     }
 
     @Test(arguments: [
-        (413, #"{"errors":[{"code":"TOO_MANY_TAGS_REQUESTED","message":"requested limit 1000 is too high, max is 100"}]}"#, Int??.some(100)),
+        (
+            413,
+            #"{"errors":[{"code":"TOO_MANY_TAGS_REQUESTED","message":"requested limit 1000 is too high, max is 100"}]}"#,
+            Int??.some(100)
+        ),
         (400, #"{"errors":[{"code":"TOO_MANY_TAGS_REQUESTED","message":"too many"}]}"#, Int??.some(nil)),
         (413, #"{"errors":[{"code":"SIZE_INVALID"}]}"#, Int??.none),
         (404, #"TOO_MANY_TAGS_REQUESTED"#, Int??.none),

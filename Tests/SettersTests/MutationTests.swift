@@ -1,7 +1,7 @@
 import Foundation
 import Setters
-import Testing
 import TestSupport
+import Testing
 import YAML
 
 /// A poor man's fuzzer: pseudo-random mutations of the fixture files must never trap, a

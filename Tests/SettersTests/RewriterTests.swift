@@ -73,7 +73,8 @@ import YAML
                 image: x # {"$imagepolicy": "flux-system:app"}
 
             """
-        #expect(plan(text).changes.map(\.object) == [ObjectIdentity(apiVersion: "apps/v1", kind: "Deployment", name: "a")])
+        #expect(
+            plan(text).changes.map(\.object) == [ObjectIdentity(apiVersion: "apps/v1", kind: "Deployment", name: "a")])
     }
 
     @Test func columnsCountCharacters() throws {

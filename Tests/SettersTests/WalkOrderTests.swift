@@ -7,14 +7,17 @@ import Testing
 struct WalkOrderTests {
     /// Paths chosen so a naive directory-first or name-only sort would disagree with the
     /// bytewise order of full paths ('-' < '.' < '/' < '0').
-    static let paths = ["a.yaml", "a/b.yaml", "a-b.yaml", "a0.yaml", "a/a/z.yml", "b/Kustomization", ".hidden/x.yaml", "A.yaml"]
+    static let paths = [
+        "a.yaml", "a/b.yaml", "a-b.yaml", "a0.yaml", "a/a/z.yml", "b/Kustomization", ".hidden/x.yaml", "A.yaml",
+    ]
 
     @Test func filesComeInBytewisePathOrder() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("walk-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         for path in Self.paths {
             let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data("k: v # {\"$imagepolicy\": \"ns:p\"}\n".utf8).write(to: url)
         }
         try Data("k: v\n".utf8).write(to: root.appendingPathComponent("a/notes.txt"))
@@ -30,7 +33,8 @@ struct WalkOrderTests {
     }
 
     @Test(arguments: [
-        ("x \"$imagepolicy\" y", true), ("\"$imagepolicy\"", true), ("$imagepolicy\"", false), ("\"$imagepolic\"", false),
+        ("x \"$imagepolicy\" y", true), ("\"$imagepolicy\"", true), ("$imagepolicy\"", false),
+        ("\"$imagepolic\"", false),
         ("$$\"$imagepolicy\"", true), ("", false), ("\"$", false), ("\"$imagepolicy", false),
     ])
     func screen(_ text: String, _ found: Bool) {
@@ -44,11 +48,14 @@ struct WalkOrderTests {
         let count = MarkerRewriter.batchSize * 5 + 7
         for index in 0..<count {
             let url = root.appendingPathComponent("d\(index % 7)/f\(index).yaml")
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data("image: img:1 # {\"$imagepolicy\": \"ns:p\"}\n".utf8).write(to: url)
         }
         var seen: [String] = []
-        let plan = MarkerRewriter(policies: ["ns:p": ImageRef(name: "img", tag: "2")]).plan(root: root.path) { seen.append($0.relativePath) }
+        let plan = MarkerRewriter(policies: ["ns:p": ImageRef(name: "img", tag: "2")]).plan(root: root.path) {
+            seen.append($0.relativePath)
+        }
         #expect(seen.count == count)
         #expect(seen == seen.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
         #expect(plan.changes.count == count)
@@ -67,7 +74,9 @@ struct InMemoryPlanTests {
             (path: "Kustomization", bytes: marked),
         ])
         #expect(plan.rewrites.map(\.relativePath) == ["apps/a.yaml", "Kustomization"])
-        #expect(plan.rewrites.first.map { String(decoding: $0.updated, as: UTF8.self) } == "image: img:2 # {\"$imagepolicy\": \"ns:p\"}\n")
+        #expect(
+            plan.rewrites.first.map { String(decoding: $0.updated, as: UTF8.self) }
+                == "image: img:2 # {\"$imagepolicy\": \"ns:p\"}\n")
         #expect(plan.filesParsed == 2)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Template
 
 /// Where imagebot deliberately differs from Sprig (see README, "Commit message templates").
@@ -36,7 +37,9 @@ import Testing
     }
 
     @Test func nonHermeticFunctionsAreNotDefined() {
-        for name in ["now", "date", "dateInZone", "env", "expandenv", "uuidv4", "randAlpha", "randBytes", "getHostByName"] {
+        for name in [
+            "now", "date", "dateInZone", "env", "expandenv", "uuidv4", "randAlpha", "randBytes", "getHostByName",
+        ] {
             #expect(MessageTemplate.functions[name] == nil, "\(name)")
         }
     }
@@ -65,7 +68,9 @@ import Testing
         #expect(try MessageTemplate(c.0).render(.null) == c.1)
     }
 
-    @Test(arguments: ["bcrypt", "htpasswd", "genPrivateKey", "genCA", "encryptAES", "decryptAES", "derivePassword", "toDate", "ago"])
+    @Test(arguments: [
+        "bcrypt", "htpasswd", "genPrivateKey", "genCA", "encryptAES", "decryptAES", "derivePassword", "toDate", "ago",
+    ])
     func unsupportedFunctionsFailNamingThemselves(_ name: String) {
         do {
             _ = try MessageTemplate("{{ \(name) \"x\" }}").render(.null)

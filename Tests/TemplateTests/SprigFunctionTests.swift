@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Template
 
 /// Expected values from running the template with Go 1.19 text/template and Debian's Sprig
@@ -6,7 +7,10 @@ import Testing
 struct SprigCase: Sendable, CustomStringConvertible {
     var template: String
     var expected: String
-    init(_ template: String, _ expected: String) { self.template = template; self.expected = expected }
+    init(_ template: String, _ expected: String) {
+        self.template = template
+        self.expected = expected
+    }
     var description: String { template }
 }
 
@@ -159,15 +163,20 @@ let sprigOutputs: [SprigCase] = [
     .init("{{ keys (dict \"b\" 1 \"a\" 2) | sortAlpha }}", "[a b]"),
     .init("{{ pick (dict \"a\" 1 \"b\" 2 \"c\" 3) \"a\" \"c\" }}", "map[a:1 c:3]"),
     .init("{{ omit (dict \"a\" 1 \"b\" 2 \"c\" 3) \"a\" \"c\" }}", "map[b:2]"),
-    .init("{{ merge (dict \"a\" 1 \"n\" (dict \"x\" 1)) (dict \"a\" 2 \"b\" 3 \"n\" (dict \"y\" 2)) }}", "map[a:1 b:3 n:map[x:1 y:2]]"),
-    .init("{{ mergeOverwrite (dict \"a\" 1 \"n\" (dict \"x\" 1)) (dict \"a\" 2 \"b\" 3 \"n\" (dict \"x\" 5)) }}", "map[a:2 b:3 n:map[x:5]]"),
+    .init(
+        "{{ merge (dict \"a\" 1 \"n\" (dict \"x\" 1)) (dict \"a\" 2 \"b\" 3 \"n\" (dict \"y\" 2)) }}",
+        "map[a:1 b:3 n:map[x:1 y:2]]"),
+    .init(
+        "{{ mergeOverwrite (dict \"a\" 1 \"n\" (dict \"x\" 1)) (dict \"a\" 2 \"b\" 3 \"n\" (dict \"x\" 5)) }}",
+        "map[a:2 b:3 n:map[x:5]]"),
     .init("{{ merge (dict \"a\" \"\") (dict \"a\" \"x\") }}", "map[a:x]"),
     .init("{{ values (dict \"a\" 1) }}", "[1]"),
     .init("{{ dig \"a\" \"b\" \"def\" (dict \"a\" (dict \"b\" \"found\")) }}", "found"),
     .init("{{ dig \"a\" \"z\" \"def\" (dict \"a\" (dict \"b\" \"found\")) }}", "def"),
     .init("{{ deepCopy (list 1 (dict \"a\" 2)) }}", "[1 map[a:2]]"),
     .init("{{ toJson (dict \"a\" (list 1 2.5 \"<x>\") \"b\" nil) }}", "{\"a\":[1,2.5,\"\\u003cx\\u003e\"],\"b\":null}"),
-    .init("{{ toPrettyJson (dict \"a\" (list 1 2) \"b\" (dict)) }}", "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}"),
+    .init(
+        "{{ toPrettyJson (dict \"a\" (list 1 2) \"b\" (dict)) }}", "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}"),
     .init("{{ toRawJson (dict \"a\" \"<x>&\") }}", "{\"a\":\"<x>&\"}"),
     .init("{{ toJson 1e21 }}", "1e+21"),
     .init("{{ toJson 0.000001 }}", "0.000001"),
@@ -188,20 +197,38 @@ let sprigOutputs: [SprigCase] = [
     .init("{{ any \"\" 0 \"a\" }}", "true"),
     .init("{{ any \"\" 0 }}", "false"),
     .init("{{ ternary \"yes\" \"no\" true }}", "yes"),
-    .init("{{ typeOf \"s\" }} {{ typeOf 1 }} {{ typeOf 1.5 }} {{ typeOf true }} {{ typeOf (list) }} {{ typeOf (dict) }} {{ typeOf nil }}", "string int float64 bool []interface {} map[string]interface {} <nil>"),
-    .init("{{ kindOf \"s\" }} {{ kindOf 1 }} {{ kindOf 1.5 }} {{ kindOf (list) }} {{ kindOf (dict) }} {{ kindOf nil }}", "string int float64 slice map invalid"),
+    .init(
+        "{{ typeOf \"s\" }} {{ typeOf 1 }} {{ typeOf 1.5 }} {{ typeOf true }} {{ typeOf (list) }} {{ typeOf (dict) }} {{ typeOf nil }}",
+        "string int float64 bool []interface {} map[string]interface {} <nil>"),
+    .init(
+        "{{ kindOf \"s\" }} {{ kindOf 1 }} {{ kindOf 1.5 }} {{ kindOf (list) }} {{ kindOf (dict) }} {{ kindOf nil }}",
+        "string int float64 slice map invalid"),
     .init("{{ typeIs \"string\" \"x\" }} {{ typeIsLike \"int\" 1 }} {{ kindIs \"slice\" (list) }}", "true true true"),
     .init("{{ deepEqual (list 1 (dict \"a\" 2)) (list 1 (dict \"a\" 2)) }}", "true"),
     .init("{{ deepEqual 1 \"1\" }}", "false"),
-    .init("{{ base \"/a/b.txt\" }} {{ dir \"/a/b.txt\" }} {{ clean \"a//b/../c/.\" }} {{ ext \"x.tar.gz\" }} {{ isAbs \"/x\" }}", "b.txt /a a/c .gz true"),
+    .init(
+        "{{ base \"/a/b.txt\" }} {{ dir \"/a/b.txt\" }} {{ clean \"a//b/../c/.\" }} {{ ext \"x.tar.gz\" }} {{ isAbs \"/x\" }}",
+        "b.txt /a a/c .gz true"),
     .init("{{ base \"\" }} {{ dir \"x\" }} {{ clean \"/../a\" }} {{ base \"/\" }} {{ dir \"/a/\" }}", ". . /a / /a"),
-    .init("{{ osBase \"/a/b\" }} {{ osDir \"a/b\" }} {{ osClean \"./x\" }} {{ osExt \"a.b\" }} {{ osIsAbs \"x\" }}", "b a x .b false"),
-    .init("{{ urlParse \"https://user:pw@example.com:8080/p/a%20b?q=1#frag\" }}", "map[fragment:frag host:example.com:8080 hostname:example.com opaque: path:/p/a b query:q=1 scheme:https userinfo:user:pw]"),
-    .init("{{ urlParse \"mailto:joe@example.com\" }}", "map[fragment: host: hostname: opaque:joe@example.com path: query: scheme:mailto userinfo:]"),
-    .init("{{ urlJoin (dict \"scheme\" \"https\" \"host\" \"example.com\" \"path\" \"/a b\" \"query\" \"x=1\") }}", "https://example.com/a%20b?x=1"),
+    .init(
+        "{{ osBase \"/a/b\" }} {{ osDir \"a/b\" }} {{ osClean \"./x\" }} {{ osExt \"a.b\" }} {{ osIsAbs \"x\" }}",
+        "b a x .b false"),
+    .init(
+        "{{ urlParse \"https://user:pw@example.com:8080/p/a%20b?q=1#frag\" }}",
+        "map[fragment:frag host:example.com:8080 hostname:example.com opaque: path:/p/a b query:q=1 scheme:https userinfo:user:pw]"
+    ),
+    .init(
+        "{{ urlParse \"mailto:joe@example.com\" }}",
+        "map[fragment: host: hostname: opaque:joe@example.com path: query: scheme:mailto userinfo:]"),
+    .init(
+        "{{ urlJoin (dict \"scheme\" \"https\" \"host\" \"example.com\" \"path\" \"/a b\" \"query\" \"x=1\") }}",
+        "https://example.com/a%20b?x=1"),
     .init("{{ sha1sum \"abc\" }}", "a9993e364706816aba3e25717850c26c9cd0d89d"),
     .init("{{ sha256sum \"abc\" }}", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-    .init("{{ sha512sum \"abc\" }}", "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"),
+    .init(
+        "{{ sha512sum \"abc\" }}",
+        "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
+    ),
     .init("{{ adler32sum \"Wikipedia\" }}", "300286872"),
     .init("{{ semver \"1.2.3-beta.1+meta\" }}", "1.2.3-beta.1+meta"),
     .init("{{ (semver \"v1.2.3\").Major }}", "1"),
@@ -229,16 +256,26 @@ let sprigOutputs: [SprigCase] = [
     .init("{{ regexMatch \"^$\" \"\" }}", "true"),
     .init("{{ regexReplaceAll \"$\" \"line\\n\" \"!\" }}", "line\n!"),
     .init("{{ mustRegexSplit \"x*\" \"axbxxc\" 2 }}", "[a bxxc]"),
-    .init("{{ int \"0b101\" }} {{ int \"0o17\" }} {{ int \"-0x10\" }} {{ int \"+7\" }} {{ int \"1__0\" }} {{ int \"_1\" }} {{ int \"0x\" }} {{ int \"0\" }} {{ int \"00\" }}", "5 15 -16 7 0 0 0 0 0"),
-    .init("{{ int \"9223372036854775808\" }} {{ int64 \"-9223372036854775808\" }} {{ int \" 1\" }} {{ int \"1e3\" }}", "0 -9223372036854775808 0 0"),
-    .init("{{ float64 \"inf\" }} {{ float64 \"1e400\" }} {{ float64 \"0x1p-2\" }} {{ float64 \"1_0\" }} {{ float64 true }} {{ float64 nil }}", "+Inf 0 0.25 10 1 0"),
+    .init(
+        "{{ int \"0b101\" }} {{ int \"0o17\" }} {{ int \"-0x10\" }} {{ int \"+7\" }} {{ int \"1__0\" }} {{ int \"_1\" }} {{ int \"0x\" }} {{ int \"0\" }} {{ int \"00\" }}",
+        "5 15 -16 7 0 0 0 0 0"),
+    .init(
+        "{{ int \"9223372036854775808\" }} {{ int64 \"-9223372036854775808\" }} {{ int \" 1\" }} {{ int \"1e3\" }}",
+        "0 -9223372036854775808 0 0"),
+    .init(
+        "{{ float64 \"inf\" }} {{ float64 \"1e400\" }} {{ float64 \"0x1p-2\" }} {{ float64 \"1_0\" }} {{ float64 true }} {{ float64 nil }}",
+        "+Inf 0 0.25 10 1 0"),
     .init("{{ int (list 1) }} {{ float64 (dict) }} {{ int nil }}", "0 0 0"),
     .init("{{ add 1 2.9 }} {{ add \"a\" 1 }} {{ mul 2 \"3\" }} {{ sub 1.5 0.4 }}", "3 1 6 1"),
     .init("{{ mod -7 3 }} {{ div -7 2 }}", "-1 -3"),
     .init("{{ max 1 }} {{ min \"5\" 3.5 }}", "1 3"),
-    .init("{{ addf 1 \"2.5\" }} {{ mulf 0.1 0.1 }} {{ subf 0.3 0.1 }} {{ divf 1 3 }} {{ divf 2 3 }} {{ divf 10 4 }}", "3.5 0.01 0.2 0.3333333333333333 0.6666666666666667 2.5"),
+    .init(
+        "{{ addf 1 \"2.5\" }} {{ mulf 0.1 0.1 }} {{ subf 0.3 0.1 }} {{ divf 1 3 }} {{ divf 2 3 }} {{ divf 10 4 }}",
+        "3.5 0.01 0.2 0.3333333333333333 0.6666666666666667 2.5"),
     .init("{{ round -2.5 0 }} {{ round 1.005 2 }} {{ floor \"2.7\" }} {{ ceil -0.5 }}", "-3 1 2 -0"),
-    .init("{{ toJson 1.0 }} {{ toJson 100000000000000000000.0 }} {{ toJson -0.0000001 }} {{ toJson 123456789.125 }} {{ toJson \"\\u2028\" }} {{ toJson \"é\\t\" }}", "1 100000000000000000000 -1e-7 123456789.125 \"\\u2028\" \"é\\t\""),
+    .init(
+        "{{ toJson 1.0 }} {{ toJson 100000000000000000000.0 }} {{ toJson -0.0000001 }} {{ toJson 123456789.125 }} {{ toJson \"\\u2028\" }} {{ toJson \"é\\t\" }}",
+        "1 100000000000000000000 -1e-7 123456789.125 \"\\u2028\" \"é\\t\""),
     .init("{{ toPrettyJson (list) }} {{ toPrettyJson (list (dict \"a\" 1)) }}", "[] [\n  {\n    \"a\": 1\n  }\n]"),
     .init("{{ toJson (dict \"b\" 1 \"a\" (dict \"d\" 2 \"c\" 3)) }}", "{\"a\":{\"c\":3,\"d\":2},\"b\":1}"),
     .init("{{ fromJson \"[1e2, -0.5, \\\"\\\\u00e9\\\\n\\\"]\" }}", "[100 -0.5 é\n]"),
@@ -257,23 +294,37 @@ let sprigOutputs: [SprigCase] = [
     .init("{{ title \"hello-world o'neil 3rd_x\" }} {{ title \"ßa\" }}", "Hello-World O'Neil 3rd_x ßa"),
     .init("{{ swapcase \"hello World ǅ\" }}", "HELLO wORLD ǆ"),
     .init("{{ untitle \"ABC DEF\" }}", "aBC dEF"),
-    .init("{{ camelcase \"some words-here\" }} {{ camelcase \"x\" }} {{ camelcase \"__\" }} {{ camelcase \"ALL_CAPS\" }}", "SomeWordsHere X ___ AllCaps"),
-    .init("{{ snakecase \"FirstName\" }} {{ snakecase \"HTTPServer\" }} {{ snakecase \"NoHTTPS\" }} {{ snakecase \"GO_PATH\" }} {{ snakecase \"GO PATH\" }} {{ snakecase \"http2xx\" }} {{ snakecase \"HTTP20xOK\" }} {{ snakecase \"Duration2m3s\" }} {{ snakecase \"a.b-c\" }} {{ snakecase \"ÀbcDéf\" }}", "first_name http_server no_https go_path go_path http_2xx http_20x_ok duration_2m3s a.b_c àbc_déf"),
-    .init("{{ kebabcase \"HTTPServer\" }} {{ kebabcase \"some_words\" }} {{ kebabcase \"x  y\" }}", "http-server some-words x--y"),
+    .init(
+        "{{ camelcase \"some words-here\" }} {{ camelcase \"x\" }} {{ camelcase \"__\" }} {{ camelcase \"ALL_CAPS\" }}",
+        "SomeWordsHere X ___ AllCaps"),
+    .init(
+        "{{ snakecase \"FirstName\" }} {{ snakecase \"HTTPServer\" }} {{ snakecase \"NoHTTPS\" }} {{ snakecase \"GO_PATH\" }} {{ snakecase \"GO PATH\" }} {{ snakecase \"http2xx\" }} {{ snakecase \"HTTP20xOK\" }} {{ snakecase \"Duration2m3s\" }} {{ snakecase \"a.b-c\" }} {{ snakecase \"ÀbcDéf\" }}",
+        "first_name http_server no_https go_path go_path http_2xx http_20x_ok duration_2m3s a.b_c àbc_déf"),
+    .init(
+        "{{ kebabcase \"HTTPServer\" }} {{ kebabcase \"some_words\" }} {{ kebabcase \"x  y\" }}",
+        "http-server some-words x--y"),
     .init("{{ abbrev 3 \"hello\" }} {{ abbrev 20 \"hello\" }} {{ abbrev 4 \"hello\" }}", "hello hello h..."),
-    .init("{{ abbrevboth 0 5 \"hello world\" }} {{ abbrevboth 3 7 \"abcdefghijklmno\" }} {{ abbrevboth 10 7 \"abcdefghijklmno\" }}", "he... abcd... ...k..."),
-    .init("{{ wrap 10 \"The quick brown fox jumps\" }} {{ wrap 0 \"a b\" }} {{ wrap 3 \"abcdefg hij\" }}", "The quick\nbrown fox\njumps a\nb abcdefg\nhij"),
+    .init(
+        "{{ abbrevboth 0 5 \"hello world\" }} {{ abbrevboth 3 7 \"abcdefghijklmno\" }} {{ abbrevboth 10 7 \"abcdefghijklmno\" }}",
+        "he... abcd... ...k..."),
+    .init(
+        "{{ wrap 10 \"The quick brown fox jumps\" }} {{ wrap 0 \"a b\" }} {{ wrap 3 \"abcdefg hij\" }}",
+        "The quick\nbrown fox\njumps a\nb abcdefg\nhij"),
     .init("{{ wrapWith 10 \"<br>\" \"The quick brown fox jumps\" }}", "The quick<br>brown fox<br>jumps"),
     .init("{{ initials \"  a  b \" }}", "ab"),
     .init("{{ trimAll \"ab\" \"abxba\" }} {{ trim \"\\u00a0x\\u2003\" }}", "x x"),
     .init("{{ indent 0 \"a\" }}", "a"),
     .init("{{ repeat 0 \"x\" }}", ""),
     .init("{{ quote }} {{ squote (list 1) }} {{ cat }}", " '[1]' "),
-    .init("{{ splitList \"\" \"abc\" }} {{ splitn \",\" 0 \"a,b\" }} {{ splitn \",\" -1 \"a,b\" }} {{ splitn \"\" 2 \"abc\" }}", "[a b c] map[] map[_0:a _1:b] map[_0:a _1:bc]"),
+    .init(
+        "{{ splitList \"\" \"abc\" }} {{ splitn \",\" 0 \"a,b\" }} {{ splitn \",\" -1 \"a,b\" }} {{ splitn \"\" 2 \"abc\" }}",
+        "[a b c] map[] map[_0:a _1:b] map[_0:a _1:bc]"),
     .init("{{ join \", \" \"abc\" }} {{ join \",\" 5 }} {{ toStrings \"x\" }} {{ toStrings nil }}", "abc 5 [x] []"),
     .init("{{ sortAlpha (list 3 1 \"b\" nil) }}", "[1 3 b]"),
     .init("{{ until 0 }} {{ untilStep 0 10 0 }} {{ untilStep 0 -3 1 }} {{ untilStep 5 1 -2 }}", "[] [] [] [5 3]"),
-    .init("{{ seq }} {{ seq 1 5 1 }} {{ seq 5 -2 1 }} {{ seq 1 1 }} {{ seq -3 }} {{ seq 1 0 5 }}", " 1 5 3 1 1 1 0 -1 -2 -3 "),
+    .init(
+        "{{ seq }} {{ seq 1 5 1 }} {{ seq 5 -2 1 }} {{ seq 1 1 }} {{ seq -3 }} {{ seq 1 0 5 }}",
+        " 1 5 3 1 1 1 0 -1 -2 -3 "),
     .init("{{ chunk 3 (list 1 2 3 4 5 6) }}", "[[1 2 3] [4 5 6]]"),
     .init("{{ last (list) }}", "<no value>"),
     .init("{{ initial (list) }}", "[]"),
@@ -293,109 +344,327 @@ let sprigOutputs: [SprigCase] = [
     .init("{{ merge (dict \"a\" (dict \"x\" 1)) (dict \"a\" \"s\") }}", "map[a:map[x:1]]"),
     .init("{{ merge (dict \"a\" \"s\") (dict \"a\" (dict \"x\" 1)) }}", "map[a:s]"),
     .init("{{ dig \"x\" \"def\" (dict \"a\" 1) }}", "def"),
-    .init("{{ default 5 nil }} {{ default \"d\" (list) }} {{ default \"d\" (dict \"a\" 1) }} {{ default \"d\" false }} {{ default \"d\" 0.0 }}", "5 d map[a:1] d d"),
-    .init("{{ empty nil }} {{ empty 0 }} {{ empty \"0\" }} {{ empty 0.0 }} {{ empty false }}", "true true false true true"),
+    .init(
+        "{{ default 5 nil }} {{ default \"d\" (list) }} {{ default \"d\" (dict \"a\" 1) }} {{ default \"d\" false }} {{ default \"d\" 0.0 }}",
+        "5 d map[a:1] d d"),
+    .init(
+        "{{ empty nil }} {{ empty 0 }} {{ empty \"0\" }} {{ empty 0.0 }} {{ empty false }}", "true true false true true"
+    ),
     .init("{{ all }} {{ any }}", "true false"),
     .init("{{ ternary 1 2 false }}", "2"),
-    .init("{{ kindOf true }} {{ typeOf (semver \"1.0.0\") }} {{ kindOf (semver \"1.0.0\") }} {{ typeIsLike \"semver.Version\" (semver \"1.0.0\") }}", "bool *semver.Version ptr true"),
+    .init(
+        "{{ kindOf true }} {{ typeOf (semver \"1.0.0\") }} {{ kindOf (semver \"1.0.0\") }} {{ typeIsLike \"semver.Version\" (semver \"1.0.0\") }}",
+        "bool *semver.Version ptr true"),
     .init("{{ deepEqual (dict \"a\" 1) (dict \"a\" 1.0) }} {{ deepEqual nil nil }}", "false true"),
-    .init("{{ ext \"a/b\" }} {{ ext \"a.b/c\" }} {{ ext \".bashrc\" }} {{ base \"a/b/\" }} {{ dir \"\" }} {{ dir \"/\" }} {{ clean \"a/../..\" }} {{ clean \"../../a/\" }} {{ clean \"//a\" }} {{ isAbs \"\" }}", "  .bashrc b . / .. ../../a /a false"),
-    .init("{{ urlParse \"http://[::1]:80/x?y#z\" }}", "map[fragment:z host:[::1]:80 hostname:::1 opaque: path:/x query:y scheme:http userinfo:]"),
-    .init("{{ urlParse \"/just/a/path?q\" }}", "map[fragment: host: hostname: opaque: path:/just/a/path query:q scheme: userinfo:]"),
-    .init("{{ urlParse \"example.com:8080\" }}", "map[fragment: host: hostname: opaque:8080 path: query: scheme:example.com userinfo:]"),
-    .init("{{ urlParse \"https://a.com/a%2Fb#f%20g\" }}", "map[fragment:f g host:a.com hostname:a.com opaque: path:/a/b query: scheme:https userinfo:]"),
-    .init("{{ urlParse \"HTTP://Example.com\" }}", "map[fragment: host:Example.com hostname:Example.com opaque: path: query: scheme:http userinfo:]"),
+    .init(
+        "{{ ext \"a/b\" }} {{ ext \"a.b/c\" }} {{ ext \".bashrc\" }} {{ base \"a/b/\" }} {{ dir \"\" }} {{ dir \"/\" }} {{ clean \"a/../..\" }} {{ clean \"../../a/\" }} {{ clean \"//a\" }} {{ isAbs \"\" }}",
+        "  .bashrc b . / .. ../../a /a false"),
+    .init(
+        "{{ urlParse \"http://[::1]:80/x?y#z\" }}",
+        "map[fragment:z host:[::1]:80 hostname:::1 opaque: path:/x query:y scheme:http userinfo:]"),
+    .init(
+        "{{ urlParse \"/just/a/path?q\" }}",
+        "map[fragment: host: hostname: opaque: path:/just/a/path query:q scheme: userinfo:]"),
+    .init(
+        "{{ urlParse \"example.com:8080\" }}",
+        "map[fragment: host: hostname: opaque:8080 path: query: scheme:example.com userinfo:]"),
+    .init(
+        "{{ urlParse \"https://a.com/a%2Fb#f%20g\" }}",
+        "map[fragment:f g host:a.com hostname:a.com opaque: path:/a/b query: scheme:https userinfo:]"),
+    .init(
+        "{{ urlParse \"HTTP://Example.com\" }}",
+        "map[fragment: host:Example.com hostname:Example.com opaque: path: query: scheme:http userinfo:]"),
     .init("{{ urlJoin (dict \"scheme\" \"mailto\" \"opaque\" \"joe@example.com\") }}", "mailto:joe@example.com"),
     .init("{{ urlJoin (dict \"host\" \"h\" \"path\" \"p\") }}", "//h/p"),
-    .init("{{ urlJoin (dict \"scheme\" \"https\" \"host\" \"h\" \"userinfo\" \"u:p\" \"fragment\" \"a b\") }}", "https://u:p@h#a%20b"),
+    .init(
+        "{{ urlJoin (dict \"scheme\" \"https\" \"host\" \"h\" \"userinfo\" \"u:p\" \"fragment\" \"a b\") }}",
+        "https://u:p@h#a%20b"),
     .init("{{ urlJoin (dict \"path\" \"a:b\") }}", "./a:b"),
     .init("{{ urlJoin (dict) }}", ""),
     .init("{{ semver \"01.2.3\" }}", "1.2.3"),
-    .init("{{ (semver \"1.2.3-rc.1+b5\").Prerelease }} {{ (semver \"1.2.3-rc.1+b5\").Metadata }} {{ (semver \"v1.2\").Original }}", "rc.1 b5 v1.2"),
-    .init("{{ semverCompare \"~1.2.0\" \"1.2.9\" }} {{ semverCompare \"1.2.x\" \"1.3.0\" }} {{ semverCompare \">= 1.0, < 2.0\" \"1.5.0\" }} {{ semverCompare \"1.0.0 - 2.0.0\" \"2.0.0\" }} {{ semverCompare \"<2 || >3\" \"3.5.0\" }} {{ semverCompare \">=1.0.0-0\" \"1.0.0-rc1\" }} {{ semverCompare \"*\" \"1.0.0-rc1\" }}", "true false true true false true false"),
+    .init(
+        "{{ (semver \"1.2.3-rc.1+b5\").Prerelease }} {{ (semver \"1.2.3-rc.1+b5\").Metadata }} {{ (semver \"v1.2\").Original }}",
+        "rc.1 b5 v1.2"),
+    .init(
+        "{{ semverCompare \"~1.2.0\" \"1.2.9\" }} {{ semverCompare \"1.2.x\" \"1.3.0\" }} {{ semverCompare \">= 1.0, < 2.0\" \"1.5.0\" }} {{ semverCompare \"1.0.0 - 2.0.0\" \"2.0.0\" }} {{ semverCompare \"<2 || >3\" \"3.5.0\" }} {{ semverCompare \">=1.0.0-0\" \"1.0.0-rc1\" }} {{ semverCompare \"*\" \"1.0.0-rc1\" }}",
+        "true false true true false true false"),
     .init("{{ sha1sum \"\" }} {{ adler32sum \"\" }}", "da39a3ee5e6b4b0d3255bfef95601890afd80709 1"),
-    .init("{{ sha512sum \"The quick brown fox jumps over the lazy dog, twice and a little more to exceed one block of 128 bytes in length for good measure!\" }}", "4ca1546637d23f3a29ec59f58e4341b178e872060de632736783f58176a6f189c362b4d378576cf435bac67101c43b635c8ac0f766b9af9c9dd6f770bcdcedaa"),
-    .init("{{ duration \"-61\" }} {{ duration \"x\" }} {{ duration \"86400\" }} {{ duration 1.5 }}", "-1m1s 0s 24h0m0s 0s"),
+    .init(
+        "{{ sha512sum \"The quick brown fox jumps over the lazy dog, twice and a little more to exceed one block of 128 bytes in length for good measure!\" }}",
+        "4ca1546637d23f3a29ec59f58e4341b178e872060de632736783f58176a6f189c362b4d378576cf435bac67101c43b635c8ac0f766b9af9c9dd6f770bcdcedaa"
+    ),
+    .init(
+        "{{ duration \"-61\" }} {{ duration \"x\" }} {{ duration \"86400\" }} {{ duration 1.5 }}", "-1m1s 0s 24h0m0s 0s"
+    ),
     .init("{{ plural \"a\" \"b\" 0 }}", "b"),
     .init("{{ contains \"\" \"\" }} {{ hasPrefix \"\" \"x\" }}", "true true"),
     .init("{{ replace \"\" \"-\" \"ab\" }}", "-a-b-"),
     .init("{{ nindent 1 \"a\\nb\" }}", "\n a\n b"),
     .init("{{ list 1 2 | len }}", "2"),
     .init("{{ toString (list 1 \"a\") }} {{ toString nil }} {{ toString true }}", "[1 a] <nil> true"),
-    .init("{{ atoi \"\" }} {{ atoi \"-5\" }} {{ atoi \"+5\" }} {{ atoi \"5.0\" }} {{ atoi \"-99999999999999999999\" }}", "0 -5 5 0 -9223372036854775808"),
+    .init(
+        "{{ atoi \"\" }} {{ atoi \"-5\" }} {{ atoi \"+5\" }} {{ atoi \"5.0\" }} {{ atoi \"-99999999999999999999\" }}",
+        "0 -5 5 0 -9223372036854775808"),
     .init("{{ toDecimal \"8\" }} {{ toDecimal \"-17\" }} {{ toDecimal 1.5 }}", "0 -15 0"),
     .init("{{ len (randInt 1 2 | toString) }}", "1"),
     .init("{{ shuffle \"\" }}{{ len (shuffle \"abc\") }}", "3"),
-    .init("{{ durationRound \"2h5m\" }} {{ durationRound \"-90s\" }} {{ durationRound \"1.5h\" }} {{ durationRound \"400h\" }} {{ durationRound \"9000h\" }} {{ durationRound \"1s\" }} {{ durationRound \"1.001s\" }} {{ durationRound \"x\" }} {{ durationRound 5 }} {{ durationRound \"1h30m20.5s\" }} {{ durationRound \"36µs\" }} {{ durationRound \".5m\" }} {{ durationRound \"5\" }} {{ durationRound \"\" }}", "2h 1m 1h 16d 1y 0s 1s 0s 0s 1h 0s 30s 0s 0s"),
-    .init("{{ upper \"ŉǰﬀǅꭰı\" }} {{ lower \"ẞǅKΣ\" }} {{ title \"ǰx ǳy ꭰz\" }} {{ swapcase \"ǰ ǆ ß\" }}", "ŉǰﬀǄᎠI ßǆkσ ǰx ǲy Ꭰz ǰ ǅ ß"),
+    .init(
+        "{{ durationRound \"2h5m\" }} {{ durationRound \"-90s\" }} {{ durationRound \"1.5h\" }} {{ durationRound \"400h\" }} {{ durationRound \"9000h\" }} {{ durationRound \"1s\" }} {{ durationRound \"1.001s\" }} {{ durationRound \"x\" }} {{ durationRound 5 }} {{ durationRound \"1h30m20.5s\" }} {{ durationRound \"36µs\" }} {{ durationRound \".5m\" }} {{ durationRound \"5\" }} {{ durationRound \"\" }}",
+        "2h 1m 1h 16d 1y 0s 1s 0s 0s 1h 0s 30s 0s 0s"),
+    .init(
+        "{{ upper \"ŉǰﬀǅꭰı\" }} {{ lower \"ẞǅKΣ\" }} {{ title \"ǰx ǳy ꭰz\" }} {{ swapcase \"ǰ ǆ ß\" }}",
+        "ŉǰﬀǄᎠI ßǆkσ ǰx ǲy Ꭰz ǰ ǅ ß"),
     .init("{{ toJson (float64 \"NaN\") }}|{{ toPrettyJson (list (float64 \"inf\")) }}|", "||"),
-    .init("{{ merge (dict) (dict \"a\" nil) }} {{ mergeOverwrite (dict \"a\" 1) (dict \"a\" nil) }} {{ merge (dict \"a\" (dict)) (dict \"a\" (dict \"x\" 1)) }} {{ mergeOverwrite (dict \"a\" (list 1)) (dict \"a\" (list)) }} {{ merge (dict \"a\" (list)) (dict \"a\" (list 1)) }} {{ merge (dict \"a\" 1) (dict \"b\" 2) (dict \"a\" 3 \"c\" 4) }}", "map[] map[a:<nil>] map[a:map[x:1]] map[a:[]] map[a:[1]] map[a:1 b:2 c:4]"),
+    .init(
+        "{{ merge (dict) (dict \"a\" nil) }} {{ mergeOverwrite (dict \"a\" 1) (dict \"a\" nil) }} {{ merge (dict \"a\" (dict)) (dict \"a\" (dict \"x\" 1)) }} {{ mergeOverwrite (dict \"a\" (list 1)) (dict \"a\" (list)) }} {{ merge (dict \"a\" (list)) (dict \"a\" (list 1)) }} {{ merge (dict \"a\" 1) (dict \"b\" 2) (dict \"a\" 3 \"c\" 4) }}",
+        "map[] map[a:<nil>] map[a:map[x:1]] map[a:[]] map[a:[1]] map[a:1 b:2 c:4]"),
 ]
 
 /// Templates whose execution fails, with Go's complete error text.
 let sprigErrors: [SprigCase] = [
-    .init("{{ mustRegexMatch \"(\" \"x\" }}", "template: message:1:3: executing \"message\" at <mustRegexMatch \"(\" \"x\">: error calling mustRegexMatch: error parsing regexp: missing closing ): `(`"),
-    .init("{{ regexFind \"(\" \"x\" }}", "template: message:1:3: executing \"message\" at <regexFind \"(\" \"x\">: error calling regexFind: regexp: Compile(`(`): error parsing regexp: missing closing ): `(`"),
-    .init("{{ slice \"hello\" 1 3 }}", "template: message:1:3: executing \"message\" at <slice \"hello\" 1 3>: error calling slice: list should be type of slice or array but string"),
-    .init("{{ slice (list 1 2) 1 5 }}", "template: message:1:3: executing \"message\" at <slice (list 1 2) 1 5>: error calling slice: reflect.Value.Slice: slice index out of bounds"),
-    .init("{{ substr 5 2 \"abcdef\" }}", "template: message:1:3: executing \"message\" at <substr 5 2 \"abcdef\">: error calling substr: runtime error: slice bounds out of range [5:2]"),
-    .init("{{ substr -1 9 \"abc\" }}", "template: message:1:3: executing \"message\" at <substr -1 9 \"abc\">: error calling substr: runtime error: slice bounds out of range [:9] with length 3"),
-    .init("{{ div 1 0 }}", "template: message:1:3: executing \"message\" at <div 1 0>: error calling div: runtime error: integer divide by zero"),
-    .init("{{ divf 1 0 }}", "template: message:1:3: executing \"message\" at <divf 1 0>: error calling divf: decimal division by 0"),
-    .init("{{ append \"x\" 1 }}", "template: message:1:3: executing \"message\" at <append \"x\" 1>: error calling append: Cannot push on type string"),
-    .init("{{ append nil 1 }}", "template: message:1:3: executing \"message\" at <append nil 1>: error calling append: runtime error: invalid memory address or nil pointer dereference"),
-    .init("{{ first \"abc\" }}", "template: message:1:3: executing \"message\" at <first \"abc\">: error calling first: Cannot find first on type string"),
-    .init("{{ mustFirst 5 }}", "template: message:1:3: executing \"message\" at <mustFirst 5>: error calling mustFirst: Cannot find first on type int"),
-    .init("{{ has 1 \"abc\" }}", "template: message:1:3: executing \"message\" at <has 1 \"abc\">: error calling has: Cannot find has on type string"),
-    .init("{{ concat (list 1) 2 }}", "template: message:1:3: executing \"message\" at <concat (list 1) 2>: error calling concat: Cannot concat type int as list"),
-    .init("{{ dig \"a\" \"b\" \"def\" (dict \"a\" 1) }}", "template: message:1:3: executing \"message\" at <dig \"a\" \"b\" \"def\" (dict \"a\" 1)>: error calling dig: interface conversion: interface {} is int, not map[string]interface {}"),
-    .init("{{ mustFromJson \"{\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"{\">: error calling mustFromJson: unexpected end of JSON input"),
-    .init("{{ mustFromJson \"[1,]\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"[1,]\">: error calling mustFromJson: invalid character ']' looking for beginning of value"),
-    .init("{{ mustFromJson \"{\\\"a\\\" 1}\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"{\\\"a\\\" 1}\">: error calling mustFromJson: invalid character '1' after object key"),
-    .init("{{ mustFromJson \"x\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"x\">: error calling mustFromJson: invalid character 'x' looking for beginning of value"),
-    .init("{{ mustFromJson \"1 2\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"1 2\">: error calling mustFromJson: invalid character '2' after top-level value"),
-    .init("{{ mustFromJson \"\\\"a\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"\\\"a\">: error calling mustFromJson: unexpected end of JSON input"),
-    .init("{{ fail \"boom\" }}", "template: message:1:3: executing \"message\" at <fail \"boom\">: error calling fail: boom"),
-    .init("{{ semver \"x.y\" }}", "template: message:1:3: executing \"message\" at <semver \"x.y\">: error calling semver: Invalid Semantic Version"),
-    .init("{{ semverCompare \"!!\" \"1.0.0\" }}", "template: message:1:3: executing \"message\" at <semverCompare \"!!\" \"1.0.0\">: error calling semverCompare: improper constraint: !!"),
-    .init("{{ semverCompare \">1\" \"junk\" }}", "template: message:1:3: executing \"message\" at <semverCompare \">1\" \"junk\">: error calling semverCompare: Invalid Semantic Version"),
-    .init("{{ mustRegexFindAll \"[\" \"x\" 1 }}", "template: message:1:3: executing \"message\" at <mustRegexFindAll \"[\" \"x\" 1>: error calling mustRegexFindAll: error parsing regexp: missing closing ]: `[`"),
-    .init("{{ mustRegexReplaceAll \"a)\" \"x\" \"y\" }}", "template: message:1:3: executing \"message\" at <mustRegexReplaceAll \"a)\" \"x\" \"y\">: error calling mustRegexReplaceAll: error parsing regexp: unexpected ): `a)`"),
-    .init("{{ regexSplit \"[\" \"x\" 1 }}", "template: message:1:3: executing \"message\" at <regexSplit \"[\" \"x\" 1>: error calling regexSplit: regexp: Compile(`[`): error parsing regexp: missing closing ]: `[`"),
-    .init("{{ mustFromJson \"tru\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"tru\">: error calling mustFromJson: invalid character ' ' in literal true (expecting 'e')"),
-    .init("{{ mustFromJson \"nul\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"nul\">: error calling mustFromJson: invalid character ' ' in literal null (expecting 'l')"),
-    .init("{{ mustFromJson \"[1 2]\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"[1 2]\">: error calling mustFromJson: invalid character '2' after array element"),
-    .init("{{ mustFromJson \"{\\\"a\\\":1,}\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"{\\\"a\\\":1,}\">: error calling mustFromJson: invalid character '}' looking for beginning of object key string"),
-    .init("{{ mustFromJson \"{\\\"a\\\":1 \\\"b\\\":2}\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"{\\\"a\\\":1 \\\"b\\\":2}\">: error calling mustFromJson: invalid character '\"' after object key:value pair"),
-    .init("{{ mustFromJson \"-\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"-\">: error calling mustFromJson: invalid character ' ' in numeric literal"),
-    .init("{{ mustFromJson \"01\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"01\">: error calling mustFromJson: invalid character '1' after top-level value"),
-    .init("{{ mustFromJson \"1.\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"1.\">: error calling mustFromJson: invalid character ' ' after decimal point in numeric literal"),
-    .init("{{ mustFromJson \"\\\"\\\\x\\\"\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"\\\"\\\\x\\\"\">: error calling mustFromJson: invalid character 'x' in string escape code"),
-    .init("{{ mustFromJson \"'a'\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"'a'\">: error calling mustFromJson: invalid character '\\'' looking for beginning of value"),
-    .init("{{ mustFromJson \"\" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"\">: error calling mustFromJson: unexpected end of JSON input"),
-    .init("{{ mustFromJson \"  \" }}", "template: message:1:3: executing \"message\" at <mustFromJson \"  \">: error calling mustFromJson: unexpected end of JSON input"),
-    .init("{{ repeat -1 \"x\" }}", "template: message:1:3: executing \"message\" at <repeat -1 \"x\">: error calling repeat: strings: negative Repeat count"),
-    .init("{{ chunk 0 (list 1) }}", "template: message:1:3: executing \"message\" at <chunk 0 (list 1)>: error calling chunk: runtime error: makeslice: len out of range"),
-    .init("{{ first nil }}", "template: message:1:3: executing \"message\" at <first nil>: error calling first: runtime error: invalid memory address or nil pointer dereference"),
-    .init("{{ uniq \"x\" }}", "template: message:1:3: executing \"message\" at <uniq \"x\">: error calling uniq: Cannot find uniq on type string"),
-    .init("{{ without \"x\" 1 }}", "template: message:1:3: executing \"message\" at <without \"x\" 1>: error calling without: Cannot find without on type string"),
-    .init("{{ reverse nil }}", "template: message:1:3: executing \"message\" at <reverse nil>: error calling reverse: runtime error: invalid memory address or nil pointer dereference"),
-    .init("{{ compact 1 }}", "template: message:1:3: executing \"message\" at <compact 1>: error calling compact: Cannot compact on type int"),
-    .init("{{ mustSlice \"x\" }}", "template: message:1:3: executing \"message\" at <mustSlice \"x\">: error calling mustSlice: list should be type of slice or array but string"),
-    .init("{{ slice (list 1 2 3) -1 }}", "template: message:1:3: executing \"message\" at <slice (list 1 2 3) -1>: error calling slice: reflect.Value.Slice: slice index out of bounds"),
-    .init("{{ concat nil }}", "template: message:1:3: executing \"message\" at <concat nil>: error calling concat: runtime error: invalid memory address or nil pointer dereference"),
-    .init("{{ dig \"a\" (dict \"a\" 1) }}", "template: message:1:3: executing \"message\" at <dig \"a\" (dict \"a\" 1)>: error calling dig: dig needs at least three arguments"),
-    .init("{{ dig 1 \"def\" (dict \"a\" 1) }}", "template: message:1:3: executing \"message\" at <dig 1 \"def\" (dict \"a\" 1)>: error calling dig: interface conversion: interface {} is int, not string"),
-    .init("{{ dig \"a\" \"def\" \"notadict\" }}", "template: message:1:3: executing \"message\" at <dig \"a\" \"def\" \"notadict\">: error calling dig: interface conversion: interface {} is string, not map[string]interface {}"),
-    .init("{{ dig \"a\" \"def\" nil }}", "template: message:1:3: executing \"message\" at <dig \"a\" \"def\" nil>: error calling dig: interface conversion: interface {} is nil, not map[string]interface {}"),
+    .init(
+        "{{ mustRegexMatch \"(\" \"x\" }}",
+        "template: message:1:3: executing \"message\" at <mustRegexMatch \"(\" \"x\">: error calling mustRegexMatch: error parsing regexp: missing closing ): `(`"
+    ),
+    .init(
+        "{{ regexFind \"(\" \"x\" }}",
+        "template: message:1:3: executing \"message\" at <regexFind \"(\" \"x\">: error calling regexFind: regexp: Compile(`(`): error parsing regexp: missing closing ): `(`"
+    ),
+    .init(
+        "{{ slice \"hello\" 1 3 }}",
+        "template: message:1:3: executing \"message\" at <slice \"hello\" 1 3>: error calling slice: list should be type of slice or array but string"
+    ),
+    .init(
+        "{{ slice (list 1 2) 1 5 }}",
+        "template: message:1:3: executing \"message\" at <slice (list 1 2) 1 5>: error calling slice: reflect.Value.Slice: slice index out of bounds"
+    ),
+    .init(
+        "{{ substr 5 2 \"abcdef\" }}",
+        "template: message:1:3: executing \"message\" at <substr 5 2 \"abcdef\">: error calling substr: runtime error: slice bounds out of range [5:2]"
+    ),
+    .init(
+        "{{ substr -1 9 \"abc\" }}",
+        "template: message:1:3: executing \"message\" at <substr -1 9 \"abc\">: error calling substr: runtime error: slice bounds out of range [:9] with length 3"
+    ),
+    .init(
+        "{{ div 1 0 }}",
+        "template: message:1:3: executing \"message\" at <div 1 0>: error calling div: runtime error: integer divide by zero"
+    ),
+    .init(
+        "{{ divf 1 0 }}",
+        "template: message:1:3: executing \"message\" at <divf 1 0>: error calling divf: decimal division by 0"),
+    .init(
+        "{{ append \"x\" 1 }}",
+        "template: message:1:3: executing \"message\" at <append \"x\" 1>: error calling append: Cannot push on type string"
+    ),
+    .init(
+        "{{ append nil 1 }}",
+        "template: message:1:3: executing \"message\" at <append nil 1>: error calling append: runtime error: invalid memory address or nil pointer dereference"
+    ),
+    .init(
+        "{{ first \"abc\" }}",
+        "template: message:1:3: executing \"message\" at <first \"abc\">: error calling first: Cannot find first on type string"
+    ),
+    .init(
+        "{{ mustFirst 5 }}",
+        "template: message:1:3: executing \"message\" at <mustFirst 5>: error calling mustFirst: Cannot find first on type int"
+    ),
+    .init(
+        "{{ has 1 \"abc\" }}",
+        "template: message:1:3: executing \"message\" at <has 1 \"abc\">: error calling has: Cannot find has on type string"
+    ),
+    .init(
+        "{{ concat (list 1) 2 }}",
+        "template: message:1:3: executing \"message\" at <concat (list 1) 2>: error calling concat: Cannot concat type int as list"
+    ),
+    .init(
+        "{{ dig \"a\" \"b\" \"def\" (dict \"a\" 1) }}",
+        "template: message:1:3: executing \"message\" at <dig \"a\" \"b\" \"def\" (dict \"a\" 1)>: error calling dig: interface conversion: interface {} is int, not map[string]interface {}"
+    ),
+    .init(
+        "{{ mustFromJson \"{\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"{\">: error calling mustFromJson: unexpected end of JSON input"
+    ),
+    .init(
+        "{{ mustFromJson \"[1,]\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"[1,]\">: error calling mustFromJson: invalid character ']' looking for beginning of value"
+    ),
+    .init(
+        "{{ mustFromJson \"{\\\"a\\\" 1}\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"{\\\"a\\\" 1}\">: error calling mustFromJson: invalid character '1' after object key"
+    ),
+    .init(
+        "{{ mustFromJson \"x\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"x\">: error calling mustFromJson: invalid character 'x' looking for beginning of value"
+    ),
+    .init(
+        "{{ mustFromJson \"1 2\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"1 2\">: error calling mustFromJson: invalid character '2' after top-level value"
+    ),
+    .init(
+        "{{ mustFromJson \"\\\"a\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"\\\"a\">: error calling mustFromJson: unexpected end of JSON input"
+    ),
+    .init(
+        "{{ fail \"boom\" }}",
+        "template: message:1:3: executing \"message\" at <fail \"boom\">: error calling fail: boom"),
+    .init(
+        "{{ semver \"x.y\" }}",
+        "template: message:1:3: executing \"message\" at <semver \"x.y\">: error calling semver: Invalid Semantic Version"
+    ),
+    .init(
+        "{{ semverCompare \"!!\" \"1.0.0\" }}",
+        "template: message:1:3: executing \"message\" at <semverCompare \"!!\" \"1.0.0\">: error calling semverCompare: improper constraint: !!"
+    ),
+    .init(
+        "{{ semverCompare \">1\" \"junk\" }}",
+        "template: message:1:3: executing \"message\" at <semverCompare \">1\" \"junk\">: error calling semverCompare: Invalid Semantic Version"
+    ),
+    .init(
+        "{{ mustRegexFindAll \"[\" \"x\" 1 }}",
+        "template: message:1:3: executing \"message\" at <mustRegexFindAll \"[\" \"x\" 1>: error calling mustRegexFindAll: error parsing regexp: missing closing ]: `[`"
+    ),
+    .init(
+        "{{ mustRegexReplaceAll \"a)\" \"x\" \"y\" }}",
+        "template: message:1:3: executing \"message\" at <mustRegexReplaceAll \"a)\" \"x\" \"y\">: error calling mustRegexReplaceAll: error parsing regexp: unexpected ): `a)`"
+    ),
+    .init(
+        "{{ regexSplit \"[\" \"x\" 1 }}",
+        "template: message:1:3: executing \"message\" at <regexSplit \"[\" \"x\" 1>: error calling regexSplit: regexp: Compile(`[`): error parsing regexp: missing closing ]: `[`"
+    ),
+    .init(
+        "{{ mustFromJson \"tru\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"tru\">: error calling mustFromJson: invalid character ' ' in literal true (expecting 'e')"
+    ),
+    .init(
+        "{{ mustFromJson \"nul\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"nul\">: error calling mustFromJson: invalid character ' ' in literal null (expecting 'l')"
+    ),
+    .init(
+        "{{ mustFromJson \"[1 2]\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"[1 2]\">: error calling mustFromJson: invalid character '2' after array element"
+    ),
+    .init(
+        "{{ mustFromJson \"{\\\"a\\\":1,}\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"{\\\"a\\\":1,}\">: error calling mustFromJson: invalid character '}' looking for beginning of object key string"
+    ),
+    .init(
+        "{{ mustFromJson \"{\\\"a\\\":1 \\\"b\\\":2}\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"{\\\"a\\\":1 \\\"b\\\":2}\">: error calling mustFromJson: invalid character '\"' after object key:value pair"
+    ),
+    .init(
+        "{{ mustFromJson \"-\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"-\">: error calling mustFromJson: invalid character ' ' in numeric literal"
+    ),
+    .init(
+        "{{ mustFromJson \"01\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"01\">: error calling mustFromJson: invalid character '1' after top-level value"
+    ),
+    .init(
+        "{{ mustFromJson \"1.\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"1.\">: error calling mustFromJson: invalid character ' ' after decimal point in numeric literal"
+    ),
+    .init(
+        "{{ mustFromJson \"\\\"\\\\x\\\"\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"\\\"\\\\x\\\"\">: error calling mustFromJson: invalid character 'x' in string escape code"
+    ),
+    .init(
+        "{{ mustFromJson \"'a'\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"'a'\">: error calling mustFromJson: invalid character '\\'' looking for beginning of value"
+    ),
+    .init(
+        "{{ mustFromJson \"\" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"\">: error calling mustFromJson: unexpected end of JSON input"
+    ),
+    .init(
+        "{{ mustFromJson \"  \" }}",
+        "template: message:1:3: executing \"message\" at <mustFromJson \"  \">: error calling mustFromJson: unexpected end of JSON input"
+    ),
+    .init(
+        "{{ repeat -1 \"x\" }}",
+        "template: message:1:3: executing \"message\" at <repeat -1 \"x\">: error calling repeat: strings: negative Repeat count"
+    ),
+    .init(
+        "{{ chunk 0 (list 1) }}",
+        "template: message:1:3: executing \"message\" at <chunk 0 (list 1)>: error calling chunk: runtime error: makeslice: len out of range"
+    ),
+    .init(
+        "{{ first nil }}",
+        "template: message:1:3: executing \"message\" at <first nil>: error calling first: runtime error: invalid memory address or nil pointer dereference"
+    ),
+    .init(
+        "{{ uniq \"x\" }}",
+        "template: message:1:3: executing \"message\" at <uniq \"x\">: error calling uniq: Cannot find uniq on type string"
+    ),
+    .init(
+        "{{ without \"x\" 1 }}",
+        "template: message:1:3: executing \"message\" at <without \"x\" 1>: error calling without: Cannot find without on type string"
+    ),
+    .init(
+        "{{ reverse nil }}",
+        "template: message:1:3: executing \"message\" at <reverse nil>: error calling reverse: runtime error: invalid memory address or nil pointer dereference"
+    ),
+    .init(
+        "{{ compact 1 }}",
+        "template: message:1:3: executing \"message\" at <compact 1>: error calling compact: Cannot compact on type int"
+    ),
+    .init(
+        "{{ mustSlice \"x\" }}",
+        "template: message:1:3: executing \"message\" at <mustSlice \"x\">: error calling mustSlice: list should be type of slice or array but string"
+    ),
+    .init(
+        "{{ slice (list 1 2 3) -1 }}",
+        "template: message:1:3: executing \"message\" at <slice (list 1 2 3) -1>: error calling slice: reflect.Value.Slice: slice index out of bounds"
+    ),
+    .init(
+        "{{ concat nil }}",
+        "template: message:1:3: executing \"message\" at <concat nil>: error calling concat: runtime error: invalid memory address or nil pointer dereference"
+    ),
+    .init(
+        "{{ dig \"a\" (dict \"a\" 1) }}",
+        "template: message:1:3: executing \"message\" at <dig \"a\" (dict \"a\" 1)>: error calling dig: dig needs at least three arguments"
+    ),
+    .init(
+        "{{ dig 1 \"def\" (dict \"a\" 1) }}",
+        "template: message:1:3: executing \"message\" at <dig 1 \"def\" (dict \"a\" 1)>: error calling dig: interface conversion: interface {} is int, not string"
+    ),
+    .init(
+        "{{ dig \"a\" \"def\" \"notadict\" }}",
+        "template: message:1:3: executing \"message\" at <dig \"a\" \"def\" \"notadict\">: error calling dig: interface conversion: interface {} is string, not map[string]interface {}"
+    ),
+    .init(
+        "{{ dig \"a\" \"def\" nil }}",
+        "template: message:1:3: executing \"message\" at <dig \"a\" \"def\" nil>: error calling dig: interface conversion: interface {} is nil, not map[string]interface {}"
+    ),
     .init("{{ fail \"\" }}", "template: message:1:3: executing \"message\" at <fail \"\">: error calling fail: "),
-    .init("{{ urlParse \"https://example.com/%zz\" }}", "template: message:1:3: executing \"message\" at <urlParse \"https://example.com/%zz\">: error calling urlParse: unable to parse url: parse \"https://example.com/%zz\": invalid URL escape \"%zz\""),
-    .init("{{ urlJoin (dict \"host\" 5) }}", "template: message:1:3: executing \"message\" at <urlJoin (dict \"host\" 5)>: error calling urlJoin: unable to parse host key, must be of type string, but int found"),
-    .init("{{ semver \"v1\" }} {{ semver \"1.2.3.4\" }}", "template: message:1:21: executing \"message\" at <semver \"1.2.3.4\">: error calling semver: Invalid Semantic Version"),
-    .init("{{ randInt 5 5 }}", "template: message:1:3: executing \"message\" at <randInt 5 5>: error calling randInt: invalid argument to Intn"),
-    .init("{{ mustToJson (list 1 (float64 \"NaN\")) }}", "template: message:1:3: executing \"message\" at <mustToJson (list 1 (float64 \"NaN\"))>: error calling mustToJson: json: unsupported value: NaN"),
-    .init("{{ toRawJson (float64 \"-inf\") }}", "template: message:1:3: executing \"message\" at <toRawJson (float64 \"-inf\")>: error calling toRawJson: json: unsupported value: -Inf"),
-    .init("{{ mustToPrettyJson (dict \"a\" (float64 \"NaN\")) }}", "template: message:1:3: executing \"message\" at <mustToPrettyJson (dict \"a\" (float64 \"NaN\"))>: error calling mustToPrettyJson: json: unsupported value: NaN"),
+    .init(
+        "{{ urlParse \"https://example.com/%zz\" }}",
+        "template: message:1:3: executing \"message\" at <urlParse \"https://example.com/%zz\">: error calling urlParse: unable to parse url: parse \"https://example.com/%zz\": invalid URL escape \"%zz\""
+    ),
+    .init(
+        "{{ urlJoin (dict \"host\" 5) }}",
+        "template: message:1:3: executing \"message\" at <urlJoin (dict \"host\" 5)>: error calling urlJoin: unable to parse host key, must be of type string, but int found"
+    ),
+    .init(
+        "{{ semver \"v1\" }} {{ semver \"1.2.3.4\" }}",
+        "template: message:1:21: executing \"message\" at <semver \"1.2.3.4\">: error calling semver: Invalid Semantic Version"
+    ),
+    .init(
+        "{{ randInt 5 5 }}",
+        "template: message:1:3: executing \"message\" at <randInt 5 5>: error calling randInt: invalid argument to Intn"
+    ),
+    .init(
+        "{{ mustToJson (list 1 (float64 \"NaN\")) }}",
+        "template: message:1:3: executing \"message\" at <mustToJson (list 1 (float64 \"NaN\"))>: error calling mustToJson: json: unsupported value: NaN"
+    ),
+    .init(
+        "{{ toRawJson (float64 \"-inf\") }}",
+        "template: message:1:3: executing \"message\" at <toRawJson (float64 \"-inf\")>: error calling toRawJson: json: unsupported value: -Inf"
+    ),
+    .init(
+        "{{ mustToPrettyJson (dict \"a\" (float64 \"NaN\")) }}",
+        "template: message:1:3: executing \"message\" at <mustToPrettyJson (dict \"a\" (float64 \"NaN\"))>: error calling mustToPrettyJson: json: unsupported value: NaN"
+    ),
 ]
 
 /// With data `{"s":"Hello","list":["b","a"],"m":{"a":"1"}}`, from the same Go program.

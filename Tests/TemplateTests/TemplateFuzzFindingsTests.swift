@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Template
 
 /// Inputs found by the libFuzzer targets (`scripts/fuzz.sh`), fed to the same APIs.
@@ -22,7 +23,8 @@ import Testing
     }
 
     @Test func resultsUpToTheLimitStillWork() throws {
-        let out = try MessageTemplate(#"{{ $x := "a" }}{{ range 16 }}{{ $x = print $x $x }}{{ end }}{{ len $x }}"#).render(.null)
+        let out = try MessageTemplate(#"{{ $x := "a" }}{{ range 16 }}{{ $x = print $x $x }}{{ end }}{{ len $x }}"#)
+            .render(.null)
         #expect(out == "65536")
     }
 
@@ -33,8 +35,14 @@ import Testing
     @Test(arguments: [
         (#"{{ $l := list 1 }}{{ range 40 }}{{ $l = list $l $l }}{{ end }}{{ $l }}"#, "evaluation steps"),
         (#"{{ $l := list 1 }}{{ range 40 }}{{ $l = list $l $l }}{{ end }}{{ len (toJson $l) }}"#, "evaluation steps"),
-        (#"{{ $d := dict "k" 1 }}{{ range 40 }}{{ $d = dict "a" $d "b" $d }}{{ end }}{{ eq $d $d }}"#, "evaluation steps"),
-        (#"{{ $l := list 1 }}{{ range 300000 }}{{ $l = list $l }}{{ end }}{{ len $l }}"#, "value nested deeper than 100 levels"),
+        (
+            #"{{ $d := dict "k" 1 }}{{ range 40 }}{{ $d = dict "a" $d "b" $d }}{{ end }}{{ eq $d $d }}"#,
+            "evaluation steps"
+        ),
+        (
+            #"{{ $l := list 1 }}{{ range 300000 }}{{ $l = list $l }}{{ end }}{{ len $l }}"#,
+            "value nested deeper than 100 levels"
+        ),
     ])
     func doublingOrNestingAValueHitsALimit(_ template: String, _ message: String) throws {
         let t = try MessageTemplate(template)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Template
 
 struct LimitCase: Sendable, CustomStringConvertible {
@@ -9,19 +10,35 @@ struct LimitCase: Sendable, CustomStringConvertible {
 }
 
 let limitCases: [LimitCase] = [
-    LimitCase(template: #"{{ define "x" }}{{ template "x" . }}{{ end }}{{ template "x" . }}"#, limits: .init(),
-              messageContains: "exceeded maximum template depth (100)"),
-    LimitCase(template: #"{{ define "x" }}a{{ template "x" . }}{{ end }}{{ template "x" . }}"#, limits: .init(maxDepth: 5),
-              messageContains: "exceeded maximum template depth (5)"),
-    LimitCase(template: "{{ range 100000000 }}{{ end }}", limits: .init(), messageContains: "exceeded maximum of 1000000 evaluation steps"),
-    LimitCase(template: "{{ range 100000 }}{{ range 100000 }}{{ end }}{{ end }}", limits: .init(), messageContains: "evaluation steps"),
-    LimitCase(template: "{{ range 70000 }}x{{ end }}", limits: .init(), messageContains: "output exceeds the limit of 65536 bytes"),
-    LimitCase(template: "{{ range 3 }}{{ range 3 }}{{ range 3 }}{{ end }}{{ end }}{{ end }}", limits: .init(maxDepth: 2),
-              messageContains: "exceeded maximum template depth (2)"),
-    LimitCase(template: #"{{ repeat 100000000 "ab" }}"#, limits: .init(), messageContains: "result exceeds the output limit of 65536 bytes"),
-    LimitCase(template: #"{{ $s := repeat 60000 "a" }}{{ replace "a" "bb" $s }}"#, limits: .init(), messageContains: "result exceeds the output limit"),
-    LimitCase(template: #"{{ indent 1000000 "a" }}"#, limits: .init(), messageContains: "result exceeds the output limit"),
-    LimitCase(template: "0123456789", limits: .init(maxOutputBytes: 5), messageContains: "output exceeds the limit of 5 bytes"),
+    LimitCase(
+        template: #"{{ define "x" }}{{ template "x" . }}{{ end }}{{ template "x" . }}"#, limits: .init(),
+        messageContains: "exceeded maximum template depth (100)"),
+    LimitCase(
+        template: #"{{ define "x" }}a{{ template "x" . }}{{ end }}{{ template "x" . }}"#, limits: .init(maxDepth: 5),
+        messageContains: "exceeded maximum template depth (5)"),
+    LimitCase(
+        template: "{{ range 100000000 }}{{ end }}", limits: .init(),
+        messageContains: "exceeded maximum of 1000000 evaluation steps"),
+    LimitCase(
+        template: "{{ range 100000 }}{{ range 100000 }}{{ end }}{{ end }}", limits: .init(),
+        messageContains: "evaluation steps"),
+    LimitCase(
+        template: "{{ range 70000 }}x{{ end }}", limits: .init(),
+        messageContains: "output exceeds the limit of 65536 bytes"),
+    LimitCase(
+        template: "{{ range 3 }}{{ range 3 }}{{ range 3 }}{{ end }}{{ end }}{{ end }}", limits: .init(maxDepth: 2),
+        messageContains: "exceeded maximum template depth (2)"),
+    LimitCase(
+        template: #"{{ repeat 100000000 "ab" }}"#, limits: .init(),
+        messageContains: "result exceeds the output limit of 65536 bytes"),
+    LimitCase(
+        template: #"{{ $s := repeat 60000 "a" }}{{ replace "a" "bb" $s }}"#, limits: .init(),
+        messageContains: "result exceeds the output limit"),
+    LimitCase(
+        template: #"{{ indent 1000000 "a" }}"#, limits: .init(), messageContains: "result exceeds the output limit"),
+    LimitCase(
+        template: "0123456789", limits: .init(maxOutputBytes: 5), messageContains: "output exceeds the limit of 5 bytes"
+    ),
 ]
 
 @Suite struct TemplateLimitTests {
@@ -64,7 +81,8 @@ let limitCases: [LimitCase] = [
 @Suite struct GoFormatTests {
     @Test(arguments: [
         (1e6, "1e+06"), (123456.0, "123456"), (1234567.0, "1.234567e+06"), (0.0001, "0.0001"), (0.00001, "1e-05"),
-        (1e21, "1e+21"), (-2.5, "-2.5"), (1.0 / 3, "0.3333333333333333"), (0.0, "0"), (100.0, "100"), (1.5e-7, "1.5e-07"),
+        (1e21, "1e+21"), (-2.5, "-2.5"), (1.0 / 3, "0.3333333333333333"), (0.0, "0"), (100.0, "100"),
+        (1.5e-7, "1.5e-07"),
     ])
     func goFloatFormatting(_ d: Double, _ text: String) {
         #expect(GoFormat.formatG(d) == text)

@@ -15,7 +15,8 @@ public enum StatusFetch {
             var options = HTTPClient.Options()
             options.timeout = 10
             options.connectTimeout = 3
-            response = try await HTTPClient().send(HTTPClient.Request(url: url, headers: [("Accept", "application/json")]), options: options)
+            response = try await HTTPClient().send(
+                HTTPClient.Request(url: url, headers: [("Accept", "application/json")]), options: options)
         } catch {
             throw Failure(description: "cannot reach \(url): \(cause(of: error, url: url))")
         }

@@ -29,7 +29,8 @@ public struct LocalRewrite {
         let unresolved = rewriter.unresolved
         return Outcome(
             plan: plan, writeErrors: writeErrors,
-            unknownPolicies: plan.referencedPolicies.subtracting(rewriter.policies.keys).subtracting(unresolved.keys).sorted(),
+            unknownPolicies: plan.referencedPolicies.subtracting(rewriter.policies.keys).subtracting(unresolved.keys)
+                .sorted(),
             failedPolicies: !plan.referencedPolicies.intersection(unresolved.keys).isEmpty)
     }
 
@@ -75,7 +76,8 @@ private struct RewriteReport: Encodable {
     init(plan: SetterPlan, writeErrors: [String]) {
         changes = plan.changes
         warnings = plan.warnings.map { Finding(file: $0.file, line: $0.line, column: $0.column, message: $0.message) }
-        errors = plan.errors.map { Finding(file: $0.file, line: $0.line, column: $0.column, message: $0.message) }
+        errors =
+            plan.errors.map { Finding(file: $0.file, line: $0.line, column: $0.column, message: $0.message) }
             + writeErrors.map { Finding(file: "", message: $0) }
     }
 }
@@ -101,7 +103,8 @@ public struct MarkerExplanation {
         self.markers = markers
         let reported = markers
         otherProblems =
-            plan.warnings.filter { warning in !reported.contains { $0.file == warning.file && $0.line == warning.line } }
+            plan.warnings.filter { warning in !reported.contains { $0.file == warning.file && $0.line == warning.line }
+            }
             .map { "warning: \($0)" }
             + plan.errors.filter { error in !reported.contains { $0.file == error.file && $0.line == error.line } }
             .map { "error: \($0)" }

@@ -47,7 +47,8 @@ public struct PolicyResults {
             (resolved.results, resolved.unresolved) = PolicyResolution.markerResults(resolutions)
         }
         // A marker naming a policy that exists only in another namespace is a common slip.
-        for policy in referenced where resolved.results[policy] == nil && resolved.unresolved[policy] == nil && !overridden.contains(policy) {
+        for policy in referenced
+        where resolved.results[policy] == nil && resolved.unresolved[policy] == nil && !overridden.contains(policy) {
             let name = policy.split(separator: ":").dropFirst().first.map(String.init) ?? ""
             let elsewhere = configuration.policies.keys.filter { $0.name == name }.map(\.namespace).sorted()
             if !elsewhere.isEmpty {

@@ -26,9 +26,11 @@ public struct TagSelection {
         } else {
             rule = .numerical(try ImagePolicy.SortOrder(parsing: numerical ?? "asc"))
         }
-        policy = try ImagePolicy(rule: rule, filter: try pattern.map { p throws(PolicyError) in
-            try TagFilter(pattern: p, extract: extract ?? "")
-        })
+        policy = try ImagePolicy(
+            rule: rule,
+            filter: try pattern.map { p throws(PolicyError) in
+                try TagFilter(pattern: p, extract: extract ?? "")
+            })
         self.exclusions = try ExclusionList(exclusions)
     }
 
@@ -52,7 +54,9 @@ public struct TagSelection {
         public var explanation: String {
             var lines = ["policy: \(policy.rule)"]
             if let filter = policy.filter {
-                lines.append("filter: pattern '\(filter.pattern)'" + (filter.extract.isEmpty ? "" : ", extract '\(filter.extract)'"))
+                lines.append(
+                    "filter: pattern '\(filter.pattern)'"
+                        + (filter.extract.isEmpty ? "" : ", extract '\(filter.extract)'"))
             }
             let counts = decision.counts
             lines.append("candidates: \(counts.candidates)")
@@ -63,7 +67,9 @@ public struct TagSelection {
             lines.append("eligible: \(counts.eligible)")
             if let selected = decision.selected {
                 lines.append("selected: \(selected)" + (decision.selectedValue.map { " (value '\($0)')" } ?? ""))
-                if !decision.tiedWith.isEmpty { lines.append("tied with: \(decision.tiedWith.joined(separator: ", "))") }
+                if !decision.tiedWith.isEmpty {
+                    lines.append("tied with: \(decision.tiedWith.joined(separator: ", "))")
+                }
             } else {
                 lines.append("nothing selected: \(decision.failure?.message ?? "no candidate")")
             }

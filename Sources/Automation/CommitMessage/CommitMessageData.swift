@@ -32,8 +32,10 @@ public struct CommitMessageData: Sendable {
         public var setter: String
 
         /// Creates a change.
-        public init(file: String, apiVersion: String, kind: String, namespace: String, name: String,
-                    oldValue: String, newValue: String, setter: String) {
+        public init(
+            file: String, apiVersion: String, kind: String, namespace: String, name: String,
+            oldValue: String, newValue: String, setter: String
+        ) {
             self.file = file
             self.apiVersion = apiVersion
             self.kind = kind
@@ -48,8 +50,10 @@ public struct CommitMessageData: Sendable {
     /// Flux's commit message when `messageTemplate` is empty.
     public static let defaultCommitMessage = "Update from image update automation"
 
-    static let removedUpdatedMessage = "template uses removed '.Updated' field. Please use '.Changed' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template"
-    static let removedImageResultMessage = "template uses removed '.Changed.ImageResult' field. Please use '.Changed.FileChanges' or '.Changed.Objects' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template"
+    static let removedUpdatedMessage =
+        "template uses removed '.Updated' field. Please use '.Changed' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template"
+    static let removedImageResultMessage =
+        "template uses removed '.Changed.ImageResult' field. Please use '.Changed.FileChanges' or '.Changed.Objects' instead. See: https://fluxcd.io/flux/components/image/imageupdateautomations/#message-template"
 
     /// Flux's behaviour for `spec.git.commit.messageTemplate`: an empty or absent template
     /// means `defaultCommitMessage`. Reading a removed field (`.Updated`,
@@ -72,17 +76,21 @@ public struct CommitMessageData: Sendable {
         var seen: Set<TemplateValue> = []
         for c in changes {
             let id = Self.objectIdentifier(c)
-            let change = TemplateValue.record(TemplateRecord(
-                typeName: "update.Change",
-                fields: ["OldValue": .string(c.oldValue), "NewValue": .string(c.newValue), "Setter": .string(c.setter)],
-                fieldOrder: ["OldValue", "NewValue", "Setter"]))
+            let change = TemplateValue.record(
+                TemplateRecord(
+                    typeName: "update.Change",
+                    fields: [
+                        "OldValue": .string(c.oldValue), "NewValue": .string(c.newValue), "Setter": .string(c.setter),
+                    ],
+                    fieldOrder: ["OldValue", "NewValue", "Setter"]))
             fileChanges[.string(c.file), default: [:]][id, default: []].append(change)
             objects[id, default: []].append(change)
             if seen.insert(change).inserted { unique.append(change) }
         }
-        let fileMap = TemplateValue.typedMap(TypedMap(
-            typeName: "map[string]update.ObjectChanges", keyType: "string", elementType: "update.ObjectChanges",
-            elementZero: Self.objectChanges(nil), entries: fileChanges.mapValues { Self.objectChanges($0) }))
+        let fileMap = TemplateValue.typedMap(
+            TypedMap(
+                typeName: "map[string]update.ObjectChanges", keyType: "string", elementType: "update.ObjectChanges",
+                elementZero: Self.objectChanges(nil), entries: fileChanges.mapValues { Self.objectChanges($0) }))
         let result = TemplateRecord(
             typeName: "update.Result",
             fields: ["FileChanges": fileMap, "Objects": Self.objectChanges(objects), "Changes": .list(unique)],
@@ -93,19 +101,24 @@ public struct CommitMessageData: Sendable {
             for (k, v) in values { m[.string(k)] = .string(v) }
             valueMap = m
         }
-        let valuesValue = TemplateValue.typedMap(TypedMap(
-            typeName: "map[string]string", keyType: "string", elementType: "string", elementZero: .string(""), entries: valueMap))
-        templateValue = .record(TemplateRecord(
-            typeName: "source.TemplateData",
-            fields: ["AutomationObject": automation, "Changed": .record(result), "Values": valuesValue],
-            fieldOrder: ["AutomationObject", "Changed", "Values"], removedFields: ["Updated": Self.removedUpdatedMessage]))
+        let valuesValue = TemplateValue.typedMap(
+            TypedMap(
+                typeName: "map[string]string", keyType: "string", elementType: "string", elementZero: .string(""),
+                entries: valueMap))
+        templateValue = .record(
+            TemplateRecord(
+                typeName: "source.TemplateData",
+                fields: ["AutomationObject": automation, "Changed": .record(result), "Values": valuesValue],
+                fieldOrder: ["AutomationObject", "Changed", "Values"],
+                removedFields: ["Updated": Self.removedUpdatedMessage]))
     }
 
     /// `update.ObjectChanges` (`map[ObjectIdentifier][]Change`); nil entries is a nil map.
     static func objectChanges(_ entries: [TemplateValue: [TemplateValue]]?) -> TemplateValue {
-        .typedMap(TypedMap(
-            typeName: "update.ObjectChanges", keyType: "update.ObjectIdentifier", elementType: "[]update.Change",
-            elementZero: .list([]), entries: entries?.mapValues { .list($0) }))
+        .typedMap(
+            TypedMap(
+                typeName: "update.ObjectChanges", keyType: "update.ObjectIdentifier", elementType: "[]update.Change",
+                elementZero: .list([]), entries: entries?.mapValues { .list($0) }))
     }
 
     /// `types.NamespacedName` with its `String` and `MarshalLog` methods.
@@ -114,12 +127,15 @@ public struct CommitMessageData: Sendable {
             typeName: #"struct { Name string "json:\"name\""; Namespace string "json:\"namespace,omitempty\"" }"#,
             fields: ["Name": .string(name), "Namespace": .string(namespace)], fieldOrder: ["Name", "Namespace"],
             jsonTags: ["Name": "name", "Namespace": "namespace,omitempty"])
-        return .record(TemplateRecord(
-            typeName: "types.NamespacedName",
-            fields: ["Namespace": .string(namespace), "Name": .string(name),
-                     "String": .string(namespace + "/" + name), "MarshalLog": .record(logValue)],
-            fieldOrder: ["Namespace", "Name"],
-            stringValue: namespace + "/" + name))
+        return .record(
+            TemplateRecord(
+                typeName: "types.NamespacedName",
+                fields: [
+                    "Namespace": .string(namespace), "Name": .string(name),
+                    "String": .string(namespace + "/" + name), "MarshalLog": .record(logValue),
+                ],
+                fieldOrder: ["Namespace", "Name"],
+                stringValue: namespace + "/" + name))
     }
 
     /// `update.ObjectIdentifier`: embeds kyaml's `ResourceIdentifier{TypeMeta, NameMeta}`, whose
@@ -134,17 +150,21 @@ public struct CommitMessageData: Sendable {
             fields: ["Name": .string(c.name), "Namespace": .string(c.namespace)], fieldOrder: ["Name", "Namespace"],
             jsonTags: ["Name": "name,omitempty", "Namespace": "namespace,omitempty"])
         let promoted: [String: TemplateValue] = [
-            "APIVersion": .string(c.apiVersion), "Kind": .string(c.kind), "Name": .string(c.name), "Namespace": .string(c.namespace),
+            "APIVersion": .string(c.apiVersion), "Kind": .string(c.kind), "Name": .string(c.name),
+            "Namespace": .string(c.namespace),
         ]
         let resourceIdentifier = TemplateRecord(
             typeName: "yaml.ResourceIdentifier",
             fields: promoted.merging(["TypeMeta": .record(typeMeta), "NameMeta": .record(nameMeta)]) { a, _ in a },
             fieldOrder: ["TypeMeta", "NameMeta"],
             jsonTags: ["TypeMeta": ",inline", "NameMeta": ",inline"], embedded: ["TypeMeta", "NameMeta"])
-        return .record(TemplateRecord(
-            typeName: "update.ObjectIdentifier",
-            fields: promoted.merging(["ResourceIdentifier": .record(resourceIdentifier), "TypeMeta": .record(typeMeta),
-                                      "NameMeta": .record(nameMeta)]) { a, _ in a },
-            fieldOrder: ["ResourceIdentifier"], embedded: ["ResourceIdentifier"]))
+        return .record(
+            TemplateRecord(
+                typeName: "update.ObjectIdentifier",
+                fields: promoted.merging([
+                    "ResourceIdentifier": .record(resourceIdentifier), "TypeMeta": .record(typeMeta),
+                    "NameMeta": .record(nameMeta),
+                ]) { a, _ in a },
+                fieldOrder: ["ResourceIdentifier"], embedded: ["ResourceIdentifier"]))
     }
 }

@@ -12,7 +12,8 @@ extension ConfigLoader {
         for automation in configuration.automations.values.sorted(by: { $0.key < $1.key }) {
             guard let problem = messageTemplateProblem(automation) else { continue }
             let diagnostic = ConfigDiagnostic(
-                .error, automation.messageTemplateLocation ?? automation.location, object: "ImageUpdateAutomation \(automation.key)",
+                .error, automation.messageTemplateLocation ?? automation.location,
+                object: "ImageUpdateAutomation \(automation.key)",
                 "spec.git.commit.messageTemplate: \(problem)")
             configuration.diagnostics.append(diagnostic)
             configuration.stalledAutomations[automation.key] = diagnostic
@@ -42,7 +43,8 @@ extension ConfigLoader {
         let changes = [
             CommitMessageData.Change(
                 file: "deploy.yaml", apiVersion: "apps/v1", kind: "Deployment", namespace: namespace, name: "app",
-                oldValue: "registry.example/app:1.0.0", newValue: "registry.example/app:1.0.1", setter: "\(namespace):app"),
+                oldValue: "registry.example/app:1.0.0", newValue: "registry.example/app:1.0.1",
+                setter: "\(namespace):app"),
             CommitMessageData.Change(
                 file: "deploy.yaml", apiVersion: "apps/v1", kind: "Deployment", namespace: namespace, name: "app",
                 oldValue: "2.3.4", newValue: "2.4.0", setter: "\(namespace):sidecar:tag"),

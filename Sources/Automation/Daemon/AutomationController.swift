@@ -72,7 +72,9 @@ public actor AutomationController {
     /// How many failures the status keeps (a page's worth; each is one line).
     public static let failureHistory = ControllerState.failureHistory
 
-    public init(options: Options, logger: Logger, notifier: Notifier? = nil, clock: any DaemonClock = SystemDaemonClock()) {
+    public init(
+        options: Options, logger: Logger, notifier: Notifier? = nil, clock: any DaemonClock = SystemDaemonClock()
+    ) {
         self.options = options
         self.logger = logger
         self.notifier = notifier
@@ -84,8 +86,10 @@ public actor AutomationController {
             scanner: Scanner(
                 configuration: Configuration(), secrets: SecretStore(directory: nil, configuration: Configuration()),
                 client: registryClient, cache: nil),
-            secrets: SecretStore(directory: nil, configuration: Configuration()), stateDirectory: options.stateDirectory)
-        configState = StatusReport.ConfigState(directory: options.configDirectory, loadedAt: nil, lastError: nil, warnings: [])
+            secrets: SecretStore(directory: nil, configuration: Configuration()), stateDirectory: options.stateDirectory
+        )
+        configState = StatusReport.ConfigState(
+            directory: options.configDirectory, loadedAt: nil, lastError: nil, warnings: [])
         state = ControllerState(logger: logger)
         state.shard = options.shard
         state.schedule = options.schedule
@@ -126,7 +130,9 @@ public actor AutomationController {
         switch state.requestScan(name, now: clock.now) {
         case .scheduled(let keys):
             DaemonMetrics.webhook(found: true)
-            logger.info("scan requested by webhook", metadata: ["repositories": "\(keys.map(\.description).joined(separator: ","))"])
+            logger.info(
+                "scan requested by webhook",
+                metadata: ["repositories": "\(keys.map(\.description).joined(separator: ","))"])
             wake()
             return .scheduled(keys)
         case .otherShard:
@@ -144,7 +150,8 @@ public actor AutomationController {
         return StatusReport(
             config: configState,
             shard: .init(index: options.shard.index, count: options.shard.count),
-            imageRepositories: statuses.repositories, imagePolicies: statuses.policies, imageUpdateAutomations: statuses.automations,
+            imageRepositories: statuses.repositories, imagePolicies: statuses.policies,
+            imageUpdateAutomations: statuses.automations,
             recentFailures: state.failures.reversed())
     }
 
@@ -205,7 +212,8 @@ public actor AutomationController {
     }
 
     private func drain() async {
-        logger.info("shutting down", metadata: ["runs_in_flight": "\(runTasks.count)", "scans_in_flight": "\(scanTasks.count)"])
+        logger.info(
+            "shutting down", metadata: ["runs_in_flight": "\(runTasks.count)", "scans_in_flight": "\(scanTasks.count)"])
         // Scans hold nothing worth keeping; a push in progress should land (or fail) cleanly.
         for task in scanTasks.values { task.cancel() }
         for task in evaluationTasks.values { task.cancel() }
@@ -215,8 +223,9 @@ public actor AutomationController {
         }
         sendNotifications()
         if !runTasks.isEmpty {
-            logger.warning("shutdown grace passed with runs in flight; the next start redoes them",
-                           metadata: ["automations": "\(runTasks.keys.map(\.description).sorted().joined(separator: ","))"])
+            logger.warning(
+                "shutdown grace passed with runs in flight; the next start redoes them",
+                metadata: ["automations": "\(runTasks.keys.map(\.description).sorted().joined(separator: ","))"])
         }
     }
 
@@ -233,7 +242,8 @@ public actor AutomationController {
         scanTasks[key] = Task {
             let seenAt = clock.date
             let start = clock.now
-            var scan = await scanner.scan([job.repository]).first ?? RepositoryScan(key: key, image: job.repository.image)
+            var scan =
+                await scanner.scan([job.repository]).first ?? RepositoryScan(key: key, image: job.repository.image)
             if Task.isCancelled, scan.error == nil {
                 scan.error = "cancelled"
                 scan.failureCode = .registry(.cancelled)
@@ -246,7 +256,10 @@ public actor AutomationController {
                 for policy in job.policies where policy.revision != scan.revision {
                     let evaluationStart = clock.now
                     let resolution = await scanner.evaluate(policy.config, scan: scan)
-                    evaluations.append(.init(resolution: resolution, generation: policy.generation, duration: clock.now - evaluationStart))
+                    evaluations.append(
+                        .init(
+                            resolution: resolution, generation: policy.generation, duration: clock.now - evaluationStart
+                        ))
                 }
             }
             self.scanFinished(job, scan: scan, duration: scanDuration, evaluations: evaluations, seenAt: seenAt)
@@ -254,11 +267,13 @@ public actor AutomationController {
     }
 
     private func scanFinished(
-        _ job: ControllerState.ScanJob, scan: RepositoryScan, duration: Duration, evaluations: [ControllerState.Evaluation], seenAt: Date
+        _ job: ControllerState.ScanJob, scan: RepositoryScan, duration: Duration,
+        evaluations: [ControllerState.Evaluation], seenAt: Date
     ) {
         scanTasks[job.key] = nil
         state.scanFinished(
-            job.key, generation: job.generation, scan: scan, duration: duration, evaluations: evaluations, seenAt: seenAt,
+            job.key, generation: job.generation, scan: scan, duration: duration, evaluations: evaluations,
+            seenAt: seenAt,
             at: clock.date, now: clock.now)
         sendNotifications()
         wake()
@@ -273,10 +288,13 @@ public actor AutomationController {
         }
     }
 
-    private func evaluationFinished(_ job: ControllerState.EvaluationJob, _ resolution: PolicyResolution, duration: Duration) {
+    private func evaluationFinished(
+        _ job: ControllerState.EvaluationJob, _ resolution: PolicyResolution, duration: Duration
+    ) {
         evaluationTasks[job.key] = nil
         state.evaluationFinished(
-            job.key, resolution, generation: job.generation, revision: job.scan.revision, duration: duration, at: clock.date, now: clock.now)
+            job.key, resolution, generation: job.generation, revision: job.scan.revision, duration: duration,
+            at: clock.date, now: clock.now)
         sendNotifications()
         wake()
     }
@@ -296,7 +314,8 @@ public actor AutomationController {
 
     private func runFinished(_ job: ControllerState.RunJob, outcome: AutomationOutcome, duration: Duration) {
         runTasks[job.key] = nil
-        state.runFinished(job.key, generation: job.generation, outcome: outcome, duration: duration, at: clock.date, now: clock.now)
+        state.runFinished(
+            job.key, generation: job.generation, outcome: outcome, duration: duration, at: clock.date, now: clock.now)
         sendNotifications()
         wake()
     }
@@ -311,9 +330,11 @@ public actor AutomationController {
         let blocking = loaded.blockingErrors
         guard blocking.isEmpty else {
             let first = blocking.first.map(\.description) ?? ""
-            let message = "\(blocking.count) configuration error\(blocking.count == 1 ? "" : "s"), the last good config stays in effect; first: \(first)"
+            let message =
+                "\(blocking.count) configuration error\(blocking.count == 1 ? "" : "s"), the last good config stays in effect; first: \(first)"
             if configState.lastError != message {
-                logger.error("config rejected", metadata: ["directory": "\(options.configDirectory)", "error": "\(message)"])
+                logger.error(
+                    "config rejected", metadata: ["directory": "\(options.configDirectory)", "error": "\(message)"])
             }
             configState.lastError = message
             DaemonMetrics.configReloaded(ok: false)
@@ -324,14 +345,19 @@ public actor AutomationController {
         configState.loadedAt = clock.date
         DaemonMetrics.configReloaded(ok: true)
         let summary = state.apply(loaded, now: clock.now, at: clock.date)
-        logger.info(summary.firstLoad ? "config loaded" : "config reloaded", metadata: [
-            "imagerepositories": "\(summary.repositories)", "imagepolicies": "\(summary.policies)",
-            "imageupdateautomations": "\(summary.automations)", "shard": "\(options.shard.index)/\(options.shard.count)"])
+        logger.info(
+            summary.firstLoad ? "config loaded" : "config reloaded",
+            metadata: [
+                "imagerepositories": "\(summary.repositories)", "imagepolicies": "\(summary.policies)",
+                "imageupdateautomations": "\(summary.automations)",
+                "shard": "\(options.shard.index)/\(options.shard.count)",
+            ])
         let secrets = SecretStore(directory: options.secretsDirectory, configuration: loaded)
         runner = AutomationRunner(
             configuration: loaded,
             scanner: Scanner(
-                configuration: loaded, secrets: secrets, client: registryClient, cache: TagCache(stateDirectory: options.stateDirectory),
+                configuration: loaded, secrets: secrets, client: registryClient,
+                cache: TagCache(stateDirectory: options.stateDirectory),
                 maxConcurrentScans: options.maxConcurrentScans),
             secrets: secrets, stateDirectory: options.stateDirectory)
     }

@@ -156,7 +156,9 @@ struct ControllerState {
         for key in new.policies.keys where !usedPolicies.contains(key) && shard.owns(key) { neededPolicies.insert(key) }
         var neededRepositories = Set(neededPolicies.compactMap { new.policies[$0]?.repository })
         let usedRepositories = Set(new.policies.values.map(\.repository))
-        for key in new.repositories.keys where !usedRepositories.contains(key) && shard.owns(key) { neededRepositories.insert(key) }
+        for key in new.repositories.keys where !usedRepositories.contains(key) && shard.owns(key) {
+            neededRepositories.insert(key)
+        }
 
         var nextRepositories = Self.merge(
             repositories, neededRepositories.compactMap { new.repositories[$0] }, key: \.key, config: \.config,
@@ -168,12 +170,15 @@ struct ControllerState {
             },
             new: { config in
                 RepositoryEntry(
-                    config: config, status: RepositoryStatus(namespace: config.key.namespace, name: config.key.name, image: config.image),
+                    config: config,
+                    status: RepositoryStatus(
+                        namespace: config.key.namespace, name: config.key.name, image: config.image),
                     nextScan: now)
             })
         var rescan: [ObjectKey] = []
         let nextPolicies = Self.merge(
-            policies, neededPolicies.compactMap { new.policies[$0] }, key: \.key, config: \.config, generation: \.generation,
+            policies, neededPolicies.compactMap { new.policies[$0] }, key: \.key, config: \.config,
+            generation: \.generation,
             changed: { entry in
                 entry.evaluatedRevision = nil
                 entry.status.imageRepositoryRef = entry.config.repository.description
@@ -183,7 +188,9 @@ struct ControllerState {
                 rescan.append(config.repository)
                 return PolicyEntry(
                     config: config,
-                    status: PolicyStatus(namespace: config.key.namespace, name: config.key.name, imageRepositoryRef: config.repository.description))
+                    status: PolicyStatus(
+                        namespace: config.key.namespace, name: config.key.name,
+                        imageRepositoryRef: config.repository.description))
             })
         // A new or changed policy is evaluated with a scan of its repository, now.
         for key in rescan { nextRepositories[key]?.nextScan = now }
@@ -192,7 +199,9 @@ struct ControllerState {
             changed: { entry in entry.nextRun = now },
             new: { [shard] config in
                 AutomationEntry(
-                    config: config, status: AutomationStatus(namespace: config.key.namespace, name: config.key.name, shard: shard.index),
+                    config: config,
+                    status: AutomationStatus(
+                        namespace: config.key.namespace, name: config.key.name, shard: shard.index),
                     nextRun: now)
             })
         repositories = nextRepositories
@@ -201,7 +210,8 @@ struct ControllerState {
         configuration = new
         for key in automations.keys.sorted() { applyStall(key, new.stalledAutomations[key], now: now, at: time) }
         return ConfigSummary(
-            repositories: repositories.count, policies: policies.count, automations: automations.count, firstLoad: firstLoad)
+            repositories: repositories.count, policies: policies.count, automations: automations.count,
+            firstLoad: firstLoad)
     }
 
     /// An automation whose template cannot render is stopped, as Flux stalls it: Ready=False
@@ -212,8 +222,11 @@ struct ControllerState {
         if let stall {
             let code: FailureCode = stall.message.contains("template uses removed") ? .removedTemplateField : .template
             let reason = ConditionReason.of(code, kind: .imageUpdateAutomation)
-            logger.error("automation stalled", metadata: [
-                "imageupdateautomation": "\(key)", "reason": "\(reason)", "error": "\(stall.description)"])
+            logger.error(
+                "automation stalled",
+                metadata: [
+                    "imageupdateautomation": "\(key)", "reason": "\(reason)", "error": "\(stall.description)",
+                ])
             if entry.status.conditions.setReady(false, reason: reason, message: stall.message, at: time) {
                 failed(.imageUpdateAutomation, key, code: code, reason: reason, message: stall.message, at: time)
             }
@@ -255,7 +268,9 @@ struct ControllerState {
     mutating func startDueWork(now: Instant, date: Date) -> DueWork {
         var work = DueWork()
         for key in repositories.keys.sorted() where scansInFlight.count < maxConcurrentScans {
-            if let entry = repositories[key], !entry.scanning, entry.nextScan <= now { work.scans.append(startScan(key)) }
+            if let entry = repositories[key], !entry.scanning, entry.nextScan <= now {
+                work.scans.append(startScan(key))
+            }
         }
         for key in policies.keys.sorted() {
             guard let entry = policies[key], !entry.evaluating, let due = entry.nextDigestCheck, due <= now,
@@ -263,11 +278,13 @@ struct ControllerState {
             else { continue }
             policies[key]?.evaluating = true
             evaluationsInFlight.insert(key)
-            work.evaluations.append(EvaluationJob(key: key, policy: entry.config, generation: entry.generation, scan: scan))
+            work.evaluations.append(
+                EvaluationJob(key: key, policy: entry.config, generation: entry.generation, scan: scan))
         }
         var busyBranches = Set(runsInFlight.compactMap { automations[$0].map { branchKey($0.config) } })
         for key in automations.keys.sorted() where runsInFlight.count < maxConcurrentAutomations {
-            guard let entry = automations[key], !entry.running, entry.nextRun <= now, !entry.config.suspend, entry.stalled == nil,
+            guard let entry = automations[key], !entry.running, entry.nextRun <= now, !entry.config.suspend,
+                entry.stalled == nil,
                 policiesAttempted(entry.config), !busyBranches.contains(branchKey(entry.config))
             else { continue }
             busyBranches.insert(branchKey(entry.config))
@@ -361,39 +378,58 @@ struct ControllerState {
             repositories[key] = entry
             return
         }
-        DaemonMetrics.scanned(key, failure: scan.error == nil ? nil : scan.failureCode ?? .other, tags: scan.tags.count, duration: duration)
+        DaemonMetrics.scanned(
+            key, failure: scan.error == nil ? nil : scan.failureCode ?? .other, tags: scan.tags.count,
+            duration: duration)
         if let error = scan.error {
             entry.status.consecutiveFailures += 1
             let reason = ConditionReason.of(scan.failureCode, kind: .imageRepository)
-            logger.error("scan failed", metadata: [
-                "imagerepository": "\(key)", "error": "\(error)", "code": "\(scan.failureCode ?? .other)"])
+            logger.error(
+                "scan failed",
+                metadata: [
+                    "imagerepository": "\(key)", "error": "\(error)", "code": "\(scan.failureCode ?? .other)",
+                ])
             if entry.status.conditions.setReady(false, reason: reason, message: error, at: time) {
-                failed(.imageRepository, key, code: scan.failureCode ?? .other, reason: reason, message: error, at: time)
+                failed(
+                    .imageRepository, key, code: scan.failureCode ?? .other, reason: reason, message: error, at: time)
             }
         } else {
             let changed = entry.status.lastScanResult?.revision != scan.revision
             entry.status.consecutiveFailures = 0
             entry.status.lastScanResult = .init(
-                tagCount: scan.tags.count, scanTime: seenAt, latestTags: Array(scan.tags.prefix(10)), revision: scan.revision)
+                tagCount: scan.tags.count, scanTime: seenAt, latestTags: Array(scan.tags.prefix(10)),
+                revision: scan.revision)
             entry.scan = scan
             let message = "successful scan: found \(scan.tags.count) tags"
             let recovered = entry.status.conditions.isFailing
-            if entry.status.conditions.setReady(true, reason: ConditionReason.succeeded, message: message, at: time), recovered {
-                notify(.imageRepository, key, severity: "info", reason: ConditionReason.succeeded, message: message, at: time)
+            if entry.status.conditions.setReady(true, reason: ConditionReason.succeeded, message: message, at: time),
+                recovered
+            {
+                notify(
+                    .imageRepository, key, severity: "info", reason: ConditionReason.succeeded, message: message,
+                    at: time)
             }
             if changed {
-                logger.info("scanned", metadata: [
-                    "imagerepository": "\(key)", "tags": "\(scan.tags.count)", "new_tags": "\(scan.newTags.prefix(5).joined(separator: ","))",
-                    "revision": "\(scan.revision)"])
+                logger.info(
+                    "scanned",
+                    metadata: [
+                        "imagerepository": "\(key)", "tags": "\(scan.tags.count)",
+                        "new_tags": "\(scan.newTags.prefix(5).joined(separator: ","))",
+                        "revision": "\(scan.revision)",
+                    ])
             }
         }
         entry.attempted = true
-        entry.nextScan = now + schedule.delay(
-            interval: entry.config.interval.duration, failures: entry.status.consecutiveFailures, random: random())
+        entry.nextScan =
+            now
+            + schedule.delay(
+                interval: entry.config.interval.duration, failures: entry.status.consecutiveFailures, random: random())
         repositories[key] = entry
         for evaluation in evaluations {
-            record(evaluation.resolution, generation: evaluation.generation, revision: scan.revision, duration: evaluation.duration,
-                   seenAt: seenAt, at: time, now: now)
+            record(
+                evaluation.resolution, generation: evaluation.generation, revision: scan.revision,
+                duration: evaluation.duration,
+                seenAt: seenAt, at: time, now: now)
         }
         // Policies not re-evaluated saw the same tag list, so the same result: one more stable scan.
         if scan.error == nil {
@@ -420,17 +456,21 @@ struct ControllerState {
     }
 
     mutating func evaluationFinished(
-        _ key: ObjectKey, _ resolution: PolicyResolution, generation: Int, revision: String, duration: Duration, at time: Date,
+        _ key: ObjectKey, _ resolution: PolicyResolution, generation: Int, revision: String, duration: Duration,
+        at time: Date,
         now: Instant
     ) {
         evaluationsInFlight.remove(key)
         policies[key]?.evaluating = false
-        record(resolution, generation: generation, revision: revision, duration: duration, seenAt: time, at: time, now: now)
+        record(
+            resolution, generation: generation, revision: revision, duration: duration, seenAt: time, at: time, now: now
+        )
     }
 
     /// Records a policy's evaluation; a new `latestRef` triggers the automations that use it.
     private mutating func record(
-        _ resolution: PolicyResolution, generation: Int, revision: String, duration: Duration, seenAt: Date, at time: Date,
+        _ resolution: PolicyResolution, generation: Int, revision: String, duration: Duration, seenAt: Date,
+        at time: Date,
         now: Instant
     ) {
         let key = resolution.key
@@ -440,10 +480,14 @@ struct ControllerState {
             repositories[entry.config.repository]?.nextScan = now
             return
         }
-        DaemonMetrics.evaluated(key, failure: resolution.latest != nil ? nil : resolution.failureCode ?? .nothingSelected, duration: duration)
+        DaemonMetrics.evaluated(
+            key, failure: resolution.latest != nil ? nil : resolution.failureCode ?? .nothingSelected,
+            duration: duration)
         entry.status.decision = resolution.decision.map(PolicyStatus.Decision.init)
         if entry.config.digestReflection == .always {
-            let interval = (entry.config.interval ?? repositories[entry.config.repository]?.config.interval ?? .seconds(600)).duration
+            let interval =
+                (entry.config.interval ?? repositories[entry.config.repository]?.config.interval ?? .seconds(600))
+                .duration
             entry.nextDigestCheck = now + schedule.delay(interval: interval, failures: 0, random: random())
         }
         guard let latest = resolution.latest else {
@@ -454,7 +498,8 @@ struct ControllerState {
             entry.lastError = error
             entry.lastFailureCode = code
             let reason = ConditionReason.of(code, kind: .imagePolicy)
-            logger.warning("policy selected nothing", metadata: ["imagepolicy": "\(key)", "reason": "\(error)", "code": "\(code)"])
+            logger.warning(
+                "policy selected nothing", metadata: ["imagepolicy": "\(key)", "reason": "\(error)", "code": "\(code)"])
             if entry.status.conditions.setReady(false, reason: reason, message: error, at: time) {
                 failed(.imagePolicy, key, code: code, reason: reason, message: error, at: time)
             }
@@ -468,7 +513,8 @@ struct ControllerState {
         let previous = entry.status.latestRef
         guard previous != latest else {
             entry.status.conditions.setReady(
-                true, reason: ConditionReason.succeeded, message: "Latest image tag for \(latest.name) resolved to \(latest.tag)", at: time)
+                true, reason: ConditionReason.succeeded,
+                message: "Latest image tag for \(latest.name) resolved to \(latest.tag)", at: time)
             policies[key] = entry
             countStableScan(key, now: now)
             return
@@ -477,12 +523,16 @@ struct ControllerState {
         entry.status.observedPreviousRef = previous
         entry.status.latestRef = latest
         entry.status.latestRefSince = seenAt
-        let message = previous.map { "Latest image tag for \(latest.name) updated from \($0.tag) to \(latest.tag)" }
+        let message =
+            previous.map { "Latest image tag for \(latest.name) updated from \($0.tag) to \(latest.tag)" }
             ?? "Latest image tag for \(latest.name) resolved to \(latest.tag)"
-        logger.info("policy selected a new image", metadata: [
-            "imagepolicy": "\(key)", "previous": "\(previous.map { "\($0.name):\($0.tag)" } ?? "none")",
-            "latest": "\(latest.name):\(latest.tag)\(latest.digest.map { "@\($0)" } ?? "")",
-            "decision": "\(resolution.decision?.summary ?? "")"])
+        logger.info(
+            "policy selected a new image",
+            metadata: [
+                "imagepolicy": "\(key)", "previous": "\(previous.map { "\($0.name):\($0.tag)" } ?? "none")",
+                "latest": "\(latest.name):\(latest.tag)\(latest.digest.map { "@\($0)" } ?? "")",
+                "decision": "\(resolution.decision?.summary ?? "")",
+            ])
         entry.status.conditions.setReady(true, reason: ConditionReason.succeeded, message: message, at: time)
         policies[key] = entry
         for (automationKey, automation) in automations
@@ -506,9 +556,14 @@ struct ControllerState {
         runsInFlight.insert(key)
         let automation = entry.config
         var job = RunJob(key: key, automation: automation, generation: entry.generation, resolutions: [])
-        if !allowFileRemotes, let url = configuration.gitRepositories[automation.sourceRef]?.url, url.lowercased().hasPrefix("file:") {
+        if !allowFileRemotes, let url = configuration.gitRepositories[automation.sourceRef]?.url,
+            url.lowercased().hasPrefix("file:")
+        {
             var outcome = AutomationOutcome(
-                key: key, summary: "file:// remotes are disabled in this daemon (--allow-file-remotes=false): GitRepository \(automation.sourceRef)")
+                key: key,
+                summary:
+                    "file:// remotes are disabled in this daemon (--allow-file-remotes=false): GitRepository \(automation.sourceRef)"
+            )
             outcome.failed = true
             outcome.failureCode = .invalidSource
             job.refused = outcome
@@ -518,17 +573,24 @@ struct ControllerState {
         let wallNow = date.timeIntervalSince1970
         var held: Set<ObjectKey> = []
         job.resolutions = AutomationRunner.policies(of: automation, in: configuration).map { policy in
-            guard let policyEntry = policies[policy.key], let resolution = policyEntry.resolution, let latest = resolution.latest else {
+            guard let policyEntry = policies[policy.key], let resolution = policyEntry.resolution,
+                let latest = resolution.latest
+            else {
                 let known = policies[policy.key]
                 return PolicyResolution(
                     key: policy.key, error: known?.lastError ?? "not evaluated yet",
                     failureCode: known?.lastFailureCode ?? .dependencyNotReady)
             }
-            if entry.replaced.holds(policy: policy.key.markerKey, tag: latest.tag, consecutiveScans: policyEntry.stableScans, now: wallNow) {
+            if entry.replaced.holds(
+                policy: policy.key.markerKey, tag: latest.tag, consecutiveScans: policyEntry.stableScans, now: wallNow)
+            {
                 held.insert(policy.key)
-                logger.warning("flapping guard: result held", metadata: [
-                    "imageupdateautomation": "\(key)", "imagepolicy": "\(policy.key)", "tag": "\(latest.tag)",
-                    "stable_scans": "\(policyEntry.stableScans)"])
+                logger.warning(
+                    "flapping guard: result held",
+                    metadata: [
+                        "imageupdateautomation": "\(key)", "imagepolicy": "\(policy.key)", "tag": "\(latest.tag)",
+                        "stable_scans": "\(policyEntry.stableScans)",
+                    ])
                 return FlappingMemory.held(policy.key, tag: latest.tag)
             }
             return resolution
@@ -538,27 +600,33 @@ struct ControllerState {
         return job
     }
 
-    mutating func runFinished(_ key: ObjectKey, generation: Int, outcome: AutomationOutcome, duration: Duration, at time: Date, now: Instant) {
+    mutating func runFinished(
+        _ key: ObjectKey, generation: Int, outcome: AutomationOutcome, duration: Duration, at time: Date, now: Instant
+    ) {
         runsInFlight.remove(key)
         guard var entry = automations[key] else { return }
         entry.running = false
         let pushed = outcome.commit != nil && !outcome.failed
         DaemonMetrics.automationRan(
             key, result: outcome.failed ? "failed" : (pushed ? "pushed" : "unchanged"),
-            failure: outcome.failed ? outcome.failureCode ?? .other : nil, attempts: outcome.attempts, pushed: pushed, duration: duration)
+            failure: outcome.failed ? outcome.failureCode ?? .other : nil, attempts: outcome.attempts, pushed: pushed,
+            duration: duration)
         entry.status.lastAutomationRunTime = time
         entry.status.lastResult = outcome.summary
         entry.status.diagnostics = outcome.diagnostics
         var metadata: Logger.Metadata = [
             "imageupdateautomation": "\(key)", "result": "\(outcome.summary)", "attempts": "\(outcome.attempts)",
-            "duration_ms": "\(Int(duration.seconds * 1000))"]
+            "duration_ms": "\(Int(duration.seconds * 1000))",
+        ]
         if outcome.failed {
             entry.status.consecutiveFailures += 1
             let reason = ConditionReason.of(outcome.failureCode, kind: .imageUpdateAutomation)
             metadata["code"] = "\(outcome.failureCode ?? .other)"
             logger.error("automation failed", metadata: metadata)
             if entry.status.conditions.setReady(false, reason: reason, message: outcome.summary, at: time) {
-                failed(.imageUpdateAutomation, key, code: outcome.failureCode ?? .other, reason: reason, message: outcome.summary, at: time)
+                failed(
+                    .imageUpdateAutomation, key, code: outcome.failureCode ?? .other, reason: reason,
+                    message: outcome.summary, at: time)
             }
         } else {
             entry.status.consecutiveFailures = 0
@@ -569,12 +637,18 @@ struct ControllerState {
                 recordTagToCommit(outcome.changes, at: time)
                 metadata["commit"] = "\(commit)"
                 metadata["files"] = "\(outcome.files.joined(separator: ","))"
-                let message = "pushed commit '\(commit.prefix(7))' to branch '\(outcome.branch ?? "")'\n" + (outcome.commitMessage ?? "")
-                notify(.imageUpdateAutomation, key, severity: "info", reason: ConditionReason.succeeded, message: message, at: time,
-                       metadata: ["revision": "\(outcome.branch ?? "")@sha1:\(commit)", "commit": commit])
-                entry.status.conditions.setReady(true, reason: ConditionReason.succeeded, message: "pushed commit '\(commit.prefix(7))'", at: time)
+                let message =
+                    "pushed commit '\(commit.prefix(7))' to branch '\(outcome.branch ?? "")'\n"
+                    + (outcome.commitMessage ?? "")
+                notify(
+                    .imageUpdateAutomation, key, severity: "info", reason: ConditionReason.succeeded, message: message,
+                    at: time,
+                    metadata: ["revision": "\(outcome.branch ?? "")@sha1:\(commit)", "commit": commit])
+                entry.status.conditions.setReady(
+                    true, reason: ConditionReason.succeeded, message: "pushed commit '\(commit.prefix(7))'", at: time)
             } else {
-                entry.status.conditions.setReady(true, reason: ConditionReason.succeeded, message: "repository up-to-date", at: time)
+                entry.status.conditions.setReady(
+                    true, reason: ConditionReason.succeeded, message: "repository up-to-date", at: time)
             }
             logger.info(pushed ? "automation pushed" : "automation ran", metadata: metadata)
         }
@@ -584,8 +658,11 @@ struct ControllerState {
         if entry.rerun || entry.generation != generation {
             entry.nextRun = now
         } else {
-            entry.nextRun = now + schedule.delay(
-                interval: entry.config.interval.duration, failures: entry.status.consecutiveFailures, random: random())
+            entry.nextRun =
+                now
+                + schedule.delay(
+                    interval: entry.config.interval.duration, failures: entry.status.consecutiveFailures,
+                    random: random())
         }
         automations[key] = entry
     }
@@ -596,7 +673,8 @@ struct ControllerState {
         var seen = Set<ObjectKey>()
         for change in changes {
             guard let key = ObjectKey(markerKey: change.policy), seen.insert(key).inserted, var entry = policies[key],
-                let latest = entry.status.latestRef, let since = entry.status.latestRefSince, entry.latencyRecordedFor != latest
+                let latest = entry.status.latestRef, let since = entry.status.latestRefSince,
+                entry.latencyRecordedFor != latest
             else { continue }
             DaemonMetrics.tagToCommit(.milliseconds(Int64(max(0, time.timeIntervalSince(since)) * 1000)))
             entry.latencyRecordedFor = latest
@@ -622,15 +700,18 @@ struct ControllerState {
                 var status = entry.status
                 status.nextRun = entry.running ? nil : wall(entry.nextRun)
                 return status
-            })
+            }
+        )
     }
 
     /// Remembers a failure for the status (bounded) and queues it for the notification URLs.
     private mutating func failed(
         _ kind: ObjectKind, _ key: ObjectKey, code: FailureCode, reason: String, message: String, at time: Date
     ) {
-        failures.append(FailureRecord(
-            kind: kind.rawValue, namespace: key.namespace, name: key.name, reason: reason, message: message, time: time, code: code.label))
+        failures.append(
+            FailureRecord(
+                kind: kind.rawValue, namespace: key.namespace, name: key.name, reason: reason, message: message,
+                time: time, code: code.label))
         if failures.count > Self.failureHistory { failures.removeFirst(failures.count - Self.failureHistory) }
         notify(kind, key, severity: "error", reason: reason, message: message, at: time, metadata: ["code": code.label])
     }
@@ -639,8 +720,9 @@ struct ControllerState {
         _ kind: ObjectKind, _ key: ObjectKey, severity: String, reason: String, message: String, at time: Date,
         metadata: [String: String] = [:]
     ) {
-        outbox.append(NotificationEvent(
-            kind: kind.rawValue, key: key, severity: severity, reason: reason, message: message, metadata: metadata,
-            timestamp: time, instance: instance))
+        outbox.append(
+            NotificationEvent(
+                kind: kind.rawValue, key: key, severity: severity, reason: reason, message: message, metadata: metadata,
+                timestamp: time, instance: instance))
     }
 }

@@ -13,7 +13,9 @@ enum DaemonMetrics {
         let labels = [("namespace", repository.namespace), ("name", repository.name)]
         Counter(label: "imagebot_scans_total", dimensions: labels).increment()
         if let failure {
-            Counter(label: "imagebot_scan_errors_total", dimensions: labels + failureLabels(failure, kind: .imageRepository)).increment()
+            Counter(
+                label: "imagebot_scan_errors_total", dimensions: labels + failureLabels(failure, kind: .imageRepository)
+            ).increment()
         } else {
             Gauge(label: "imagebot_repository_tags", dimensions: labels).record(tags)
         }
@@ -24,7 +26,10 @@ enum DaemonMetrics {
         let labels = [("namespace", policy.namespace), ("name", policy.name)]
         Counter(label: "imagebot_policy_evaluations_total", dimensions: labels).increment()
         if let failure {
-            Counter(label: "imagebot_policy_nothing_selected_total", dimensions: labels + failureLabels(failure, kind: .imagePolicy)).increment()
+            Counter(
+                label: "imagebot_policy_nothing_selected_total",
+                dimensions: labels + failureLabels(failure, kind: .imagePolicy)
+            ).increment()
         }
         Timer(label: "imagebot_evaluate_duration_seconds").record(duration: duration)
     }
@@ -35,8 +40,11 @@ enum DaemonMetrics {
         let labels = [("namespace", automation.namespace), ("name", automation.name)]
         Counter(label: "imagebot_automation_runs_total", dimensions: labels + [("result", result)]).increment()
         if let failure {
-            Counter(label: "imagebot_automation_failures_total", dimensions: labels + failureLabels(failure, kind: .imageUpdateAutomation))
-                .increment()
+            Counter(
+                label: "imagebot_automation_failures_total",
+                dimensions: labels + failureLabels(failure, kind: .imageUpdateAutomation)
+            )
+            .increment()
         }
         if pushed { Counter(label: "imagebot_commits_pushed_total", dimensions: labels).increment() }
         if attempts > 1 {
@@ -46,7 +54,8 @@ enum DaemonMetrics {
     }
 
     static func configReloaded(ok: Bool) {
-        Counter(label: "imagebot_config_reloads_total", dimensions: [("result", ok ? "applied" : "rejected")]).increment()
+        Counter(label: "imagebot_config_reloads_total", dimensions: [("result", ok ? "applied" : "rejected")])
+            .increment()
     }
 
     static func tagToCommit(_ latency: Duration) {
@@ -60,7 +69,9 @@ enum DaemonMetrics {
 
 /// Stage timings recorded from inside a run (rewrite, push), where the controller cannot see.
 enum StageMetrics {
-    static func rewrite(_ duration: Duration) { Timer(label: "imagebot_rewrite_duration_seconds").record(duration: duration) }
+    static func rewrite(_ duration: Duration) {
+        Timer(label: "imagebot_rewrite_duration_seconds").record(duration: duration)
+    }
     static func push(_ duration: Duration, outcome: String) {
         Timer(label: "imagebot_push_duration_seconds").record(duration: duration)
         Counter(label: "imagebot_pushes_total", dimensions: [("outcome", outcome)]).increment()

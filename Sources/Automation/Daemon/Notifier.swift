@@ -89,7 +89,9 @@ public final class Notifier: Sendable {
         }
         logger.warning(
             "notification not delivered",
-            metadata: ["receiver": "\(WebhookClient.host(of: url))", "reason": "\(event.reason)", "error": "\(lastProblem)"])
+            metadata: [
+                "receiver": "\(WebhookClient.host(of: url))", "reason": "\(event.reason)", "error": "\(lastProblem)",
+            ])
     }
 
     /// A Slack incoming webhook (`https://hooks.slack.com/services/…`, or any URL whose path is
@@ -107,7 +109,12 @@ public final class Notifier: Sendable {
 
     /// Slack's attachment message: a colour by severity, the object as the author line.
     static func slackPayload(_ event: NotificationEvent) throws -> [UInt8] {
-        struct Field: Encodable { var title, value: String; var short = false }
+        struct Field: Encodable {
+            var title, value: String
+            var short = false
+        }
+        // Property names are the service's JSON field names.
+        // swift-format-ignore: AlwaysUseLowerCamelCase
         struct Attachment: Encodable {
             var color, author_name, title, text: String
             var mrkdwn_in = ["text"]
@@ -121,11 +128,13 @@ public final class Notifier: Sendable {
         let object = event.involvedObject
         let message = Message(
             text: "\(object.kind) \(object.namespace)/\(object.name): \(event.reason)",
-            attachments: [Attachment(
-                color: event.severity == "error" ? "danger" : "good",
-                author_name: "\(object.kind.lowercased())/\(object.name).\(object.namespace)",
-                title: event.reason, text: event.message,
-                fields: event.metadata.sorted { $0.key < $1.key }.map { Field(title: $0.key, value: $0.value) })])
+            attachments: [
+                Attachment(
+                    color: event.severity == "error" ? "danger" : "good",
+                    author_name: "\(object.kind.lowercased())/\(object.name).\(object.namespace)",
+                    title: event.reason, text: event.message,
+                    fields: event.metadata.sorted { $0.key < $1.key }.map { Field(title: $0.key, value: $0.value) })
+            ])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(message))

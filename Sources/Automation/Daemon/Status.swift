@@ -70,7 +70,9 @@ public struct PolicyStatus: Sendable, Codable {
 
         /// The status record of an evaluation's decision.
         init(_ decision: PolicyDecision) {
-            self.init(counts: decision.counts, selected: decision.selected, tiedWith: decision.tiedWith, summary: decision.summary)
+            self.init(
+                counts: decision.counts, selected: decision.selected, tiedWith: decision.tiedWith,
+                summary: decision.summary)
         }
 
         init(counts: PolicyDecision.Counts, selected: String?, tiedWith: [String], summary: String) {

@@ -54,10 +54,12 @@ public enum StatusPage {
         facts.append("refreshes every \(refreshSeconds) s")
         var html = "<header>\n<h1>imagebot</h1>\n<p class=\"facts\">\(facts.joined(separator: " · "))</p>\n</header>\n"
         if let error = report.config.lastError {
-            html += "<p class=\"banner bad\">The latest config change was not applied (the last good config runs): \(e(error))</p>\n"
+            html +=
+                "<p class=\"banner bad\">The latest config change was not applied (the last good config runs): \(e(error))</p>\n"
         }
         if !report.config.warnings.isEmpty {
-            html += "<details class=\"banner warn\"><summary>\(report.config.warnings.count) config warnings</summary><ul>"
+            html +=
+                "<details class=\"banner warn\"><summary>\(report.config.warnings.count) config warnings</summary><ul>"
             html += report.config.warnings.map { "<li>\(e($0))</li>" }.joined()
             html += "</ul></details>\n"
         }
@@ -75,21 +77,26 @@ public enum StatusPage {
         var list: [Failure] = []
         for repository in report.imageRepositories {
             guard let ready = repository.conditions.ready, ready.status == "False" else { continue }
-            list.append(Failure(
-                kind: "ImageRepository", name: "\(repository.namespace)/\(repository.name)", condition: ready,
-                attempts: repository.consecutiveFailures, next: StatusFormatting.next(repository.nextScan, now: now, busy: "scanning")))
+            list.append(
+                Failure(
+                    kind: "ImageRepository", name: "\(repository.namespace)/\(repository.name)", condition: ready,
+                    attempts: repository.consecutiveFailures,
+                    next: StatusFormatting.next(repository.nextScan, now: now, busy: "scanning")))
         }
         for policy in report.imagePolicies {
             guard let ready = policy.conditions.ready, ready.status == "False" else { continue }
-            list.append(Failure(
-                kind: "ImagePolicy", name: "\(policy.namespace)/\(policy.name)", condition: ready, attempts: nil,
-                next: nextEvaluation(policy, report, now: now)))
+            list.append(
+                Failure(
+                    kind: "ImagePolicy", name: "\(policy.namespace)/\(policy.name)", condition: ready, attempts: nil,
+                    next: nextEvaluation(policy, report, now: now)))
         }
         for automation in report.imageUpdateAutomations {
             guard let ready = automation.conditions.ready, ready.status == "False" else { continue }
-            list.append(Failure(
-                kind: "ImageUpdateAutomation", name: "\(automation.namespace)/\(automation.name)", condition: ready,
-                attempts: automation.consecutiveFailures, next: StatusFormatting.next(automation.nextRun, now: now)))
+            list.append(
+                Failure(
+                    kind: "ImageUpdateAutomation", name: "\(automation.namespace)/\(automation.name)", condition: ready,
+                    attempts: automation.consecutiveFailures, next: StatusFormatting.next(automation.nextRun, now: now))
+            )
         }
         guard !list.isEmpty else {
             return section("Failing now", id: "failures", "<p class=\"quiet\">No object is failing.</p>\n")
@@ -98,13 +105,16 @@ public enum StatusPage {
         let rows = list.map { failure in
             [
                 e(failure.kind), "<strong class=\"name\">\(e(failure.name))</strong>", e(failure.condition.reason),
-                "<span class=\"message\">\(e(failure.condition.message))</span>", time(failure.condition.lastTransitionTime, now: now),
+                "<span class=\"message\">\(e(failure.condition.message))</span>",
+                time(failure.condition.lastTransitionTime, now: now),
                 failure.attempts.map { "\($0)" } ?? "-", when(failure.next),
             ]
         }
         return section(
             "Failing now", id: "failures",
-            table(id: "failures", ["Kind", "Name", "Reason", "Message", "Failing since", "Failures in a row", "Next try"], rows))
+            table(
+                id: "failures",
+                ["Kind", "Name", "Reason", "Message", "Failing since", "Failures in a row", "Next try"], rows))
     }
 
     /// The daemon's failure history, newest first, with whether each object has recovered.
@@ -112,10 +122,14 @@ public enum StatusPage {
         guard let records = report.recentFailures, !records.isEmpty else { return "" }
         let rows = records.map { record in
             let current = report.readiness(kind: record.kind, namespace: record.namespace, name: record.name)
-            let state = current?.status == "True" ? "<span class=\"badge ok\">recovered</span>"
-                : current?.status == "False" ? "<span class=\"badge bad\">failing</span>" : "<span class=\"badge unknown\">unknown</span>"
+            let state =
+                current?.status == "True"
+                ? "<span class=\"badge ok\">recovered</span>"
+                : current?.status == "False"
+                    ? "<span class=\"badge bad\">failing</span>" : "<span class=\"badge unknown\">unknown</span>"
             return [
-                time(record.time, now: now), e(record.kind), "<strong class=\"name\">\(e("\(record.namespace)/\(record.name)"))</strong>",
+                time(record.time, now: now), e(record.kind),
+                "<strong class=\"name\">\(e("\(record.namespace)/\(record.name)"))</strong>",
                 e(record.reason), "<span class=\"message\">\(e(record.message))</span>", state,
             ]
         }
@@ -146,7 +160,8 @@ public enum StatusPage {
             report.imagePolicies.map { policy in
                 let ready = policy.conditions.ready
                 let latest = policy.latestRef.map { "<code>\(e(StatusFormatting.image($0)))</code>" } ?? "-"
-                let since = policy.latestRefSince.map { "<br><span class=\"quiet\">since \(time($0, now: now))</span>" } ?? ""
+                let since =
+                    policy.latestRefSince.map { "<br><span class=\"quiet\">since \(time($0, now: now))</span>" } ?? ""
                 return [
                     "<strong class=\"name\">\(e("\(policy.namespace)/\(policy.name)"))</strong>",
                     latest + since,
@@ -164,11 +179,14 @@ public enum StatusPage {
                 let ready = automation.conditions.ready
                 var text = message(ready)
                 if !automation.diagnostics.isEmpty {
-                    text += "<ul class=\"diagnostics\">" + automation.diagnostics.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
+                    text +=
+                        "<ul class=\"diagnostics\">" + automation.diagnostics.map { "<li>\(e($0))</li>" }.joined()
+                        + "</ul>"
                 }
-                let commit = automation.lastPushCommit.map {
-                    "<code title=\"\(e($0))\">\(e(StatusFormatting.shortCommit($0)))</code>"
-                } ?? "-"
+                let commit =
+                    automation.lastPushCommit.map {
+                        "<code title=\"\(e($0))\">\(e(StatusFormatting.shortCommit($0)))</code>"
+                    } ?? "-"
                 return [
                     "<strong class=\"name\">\(e("\(automation.namespace)/\(automation.name)"))</strong>",
                     commit,
@@ -196,7 +214,9 @@ public enum StatusPage {
     static func table(id: String, _ headers: [String], _ rows: [[String]]) -> String {
         // Wide tables scroll sideways in their own box on narrow screens instead of squeezing
         // messages to a letter a line.
-        var html = "<div class=\"scroll\">\n<table id=\"\(id)\">\n<thead><tr>" + headers.map { "<th>\($0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        var html =
+            "<div class=\"scroll\">\n<table id=\"\(id)\">\n<thead><tr>" + headers.map { "<th>\($0)</th>" }.joined()
+            + "</tr></thead>\n<tbody>\n"
         if rows.isEmpty {
             html += "<tr><td colspan=\"\(headers.count)\" class=\"quiet\">none</td></tr>\n"
         }
@@ -225,7 +245,8 @@ public enum StatusPage {
     /// `3m ago` with the exact UTC time on hover and in `datetime`.
     static func time(_ date: Date, now: Date, relative: Bool = true) -> String {
         let stamp = e(StatusFormatting.timestamp(date))
-        return "<time datetime=\"\(stamp)\" title=\"\(stamp)\">\(relative ? e(StatusFormatting.ago(date, now: now)) : stamp)</time>"
+        return
+            "<time datetime=\"\(stamp)\" title=\"\(stamp)\">\(relative ? e(StatusFormatting.ago(date, now: now)) : stamp)</time>"
     }
 
     static let style = """

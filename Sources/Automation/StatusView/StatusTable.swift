@@ -16,7 +16,8 @@ public enum StatusTable {
             automations(report, now: now).render(width: width),
         ]
         if let error = report.config.lastError {
-            sections.insert(TextTable.truncate(TextTable.oneLine("config not applied: \(error)"), to: width ?? .max) + "\n", at: 0)
+            sections.insert(
+                TextTable.truncate(TextTable.oneLine("config not applied: \(error)"), to: width ?? .max) + "\n", at: 0)
         }
         return sections.joined(separator: "\n")
     }
@@ -25,7 +26,8 @@ public enum StatusTable {
     public static func repositories(_ report: StatusReport, now: Date) -> TextTable {
         TextTable(
             columns: [
-                .init("IMAGEREPOSITORY", shrinkableTo: 16, shrinksLast: true), .init("TAGS", rightAligned: true), .init("LAST SCAN"),
+                .init("IMAGEREPOSITORY", shrinkableTo: 16, shrinksLast: true), .init("TAGS", rightAligned: true),
+                .init("LAST SCAN"),
                 .init("READY"), .init("NEXT SCAN"), .init("MESSAGE", shrinkableTo: 12),
             ],
             rows: report.imageRepositories.map { repository in
@@ -45,7 +47,8 @@ public enum StatusTable {
     public static func policies(_ report: StatusReport) -> TextTable {
         TextTable(
             columns: [
-                .init("IMAGEPOLICY", shrinkableTo: 16, shrinksLast: true), .init("LATEST IMAGE", shrinkableTo: 20), .init("READY"),
+                .init("IMAGEPOLICY", shrinkableTo: 16, shrinksLast: true), .init("LATEST IMAGE", shrinkableTo: 20),
+                .init("READY"),
                 .init("DECISION", shrinkableTo: 12),
             ],
             rows: report.imagePolicies.map { policy in
@@ -63,7 +66,8 @@ public enum StatusTable {
     public static func automations(_ report: StatusReport, now: Date) -> TextTable {
         TextTable(
             columns: [
-                .init("IMAGEUPDATEAUTOMATION", shrinkableTo: 16, shrinksLast: true), .init("LAST COMMIT"), .init("LAST PUSH"), .init("READY"),
+                .init("IMAGEUPDATEAUTOMATION", shrinkableTo: 16, shrinksLast: true), .init("LAST COMMIT"),
+                .init("LAST PUSH"), .init("READY"),
                 .init("NEXT RUN"), .init("MESSAGE", shrinkableTo: 12),
             ],
             rows: report.imageUpdateAutomations.map { automation in

@@ -16,7 +16,10 @@ public struct TextTable: Sendable {
         /// their minimum.
         public var shrinksLast: Bool
 
-        public init(_ header: String, shrinkableTo minimumWidth: Int? = nil, rightAligned: Bool = false, shrinksLast: Bool = false) {
+        public init(
+            _ header: String, shrinkableTo minimumWidth: Int? = nil, rightAligned: Bool = false,
+            shrinksLast: Bool = false
+        ) {
             self.header = header
             self.minimumWidth = minimumWidth
             self.rightAligned = rightAligned

@@ -46,8 +46,11 @@ public struct SSHCommitSigner: CommitSigner {
             // OpenSSH ≥ 8.4 uses the askpass program even without a display when forced.
             environment = ["SSH_ASKPASS": askpass, "SSH_ASKPASS_REQUIRE": "force"]
         }
-        _ = try runTool(sshKeygen, ["-q", "-Y", "sign", "-n", "git", "-f", keyPath, dataPath], environment: environment)
-        guard let signature = try? String(contentsOfFile: dataPath + ".sig", encoding: .utf8), signature.contains("BEGIN SSH SIGNATURE") else {
+        _ = try runTool(
+            sshKeygen, ["-q", "-Y", "sign", "-n", "git", "-f", keyPath, dataPath], environment: environment)
+        guard let signature = try? String(contentsOfFile: dataPath + ".sig", encoding: .utf8),
+            signature.contains("BEGIN SSH SIGNATURE")
+        else {
             throw SigningError(description: "ssh-keygen produced no signature")
         }
         return signature
@@ -65,7 +68,9 @@ public struct GPGCommitSigner: CommitSigner {
     private let gpg: String
 
     /// Creates a signer for `keyID` (fingerprint, long id or e-mail) in `homeDirectory` (GNUPGHOME).
-    public init(keyID: String, homeDirectory: String? = nil, passphrase: String? = nil, gpgPath: String = "/usr/bin/gpg") {
+    public init(
+        keyID: String, homeDirectory: String? = nil, passphrase: String? = nil, gpgPath: String = "/usr/bin/gpg"
+    ) {
         self.keyID = keyID
         self.homeDirectory = homeDirectory
         self.passphrase = passphrase
@@ -76,13 +81,18 @@ public struct GPGCommitSigner: CommitSigner {
     public func sign(_ commitBuffer: [UInt8]) throws -> String {
         let dir = try PrivateTempDirectory()
         defer { dir.remove() }
-        var args = ["--batch", "--yes", "--no-tty", "--pinentry-mode", "loopback", "--armor", "--detach-sign", "--local-user", keyID]
+        var args = [
+            "--batch", "--yes", "--no-tty", "--pinentry-mode", "loopback", "--armor", "--detach-sign", "--local-user",
+            keyID,
+        ]
         if let homeDirectory { args = ["--homedir", homeDirectory] + args }
         if let passphrase { args = ["--passphrase-file", try dir.write("pass", Array(passphrase.utf8))] + args }
         let dataPath = try dir.write("commit", commitBuffer)
         args += ["--output", dataPath + ".asc", dataPath]
         _ = try runTool(gpg, args)
-        guard let signature = try? String(contentsOfFile: dataPath + ".asc", encoding: .utf8), signature.contains("BEGIN PGP SIGNATURE") else {
+        guard let signature = try? String(contentsOfFile: dataPath + ".asc", encoding: .utf8),
+            signature.contains("BEGIN PGP SIGNATURE")
+        else {
             throw SigningError(description: "gpg produced no signature")
         }
         return signature
@@ -121,9 +131,11 @@ public final class GPGKeyring {
                 }
             }
             guard fingerprints.count == 1 else {
-                throw SigningError(description: fingerprints.isEmpty
-                    ? "no secret key could be read from signing key secret '\(secretName)'"
-                    : "multiple entities read from secret '\(secretName)', could not determine which signing key to use")
+                throw SigningError(
+                    description: fingerprints.isEmpty
+                        ? "no secret key could be read from signing key secret '\(secretName)'"
+                        : "multiple entities read from secret '\(secretName)', could not determine which signing key to use"
+                )
             }
             fingerprint = fingerprints[0]
         } catch {
@@ -146,13 +158,16 @@ private struct PrivateTempDirectory {
     init() throws {
         let base = FileManager.default.temporaryDirectory.path
         var template = Array(((base.hasSuffix("/") ? base : base + "/") + "imagebot-sign-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw SigningError(description: "cannot create a temporary directory") }
+        guard let made = mkdtemp(&template) else {
+            throw SigningError(description: "cannot create a temporary directory")
+        }
         path = String(cString: made)
     }
 
     func write(_ name: String, _ bytes: [UInt8], mode: Int = 0o600) throws -> String {
         let file = path + "/" + name
-        guard FileManager.default.createFile(atPath: file, contents: Data(bytes), attributes: [.posixPermissions: mode]) else {
+        guard FileManager.default.createFile(atPath: file, contents: Data(bytes), attributes: [.posixPermissions: mode])
+        else {
             throw SigningError(description: "cannot write a temporary file")
         }
         return file
@@ -168,7 +183,8 @@ private func runTool(_ executable: String, _ args: [String], environment: [Strin
         throw SigningError(description: "\(executable): \(failure)")
     case .success(let output) where output.status != 0:
         let stderr = String(decoding: output.stderr, as: UTF8.self)
-        throw SigningError(description: "\(executable) failed (\(output.status)): \(stderr.replacingNewlines().prefix(300))")
+        throw SigningError(
+            description: "\(executable) failed (\(output.status)): \(stderr.replacingNewlines().prefix(300))")
     case .success(let output):
         return String(decoding: output.stdout, as: UTF8.self)
     }

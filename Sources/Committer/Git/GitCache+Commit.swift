@@ -15,7 +15,9 @@ extension GitCache {
     /// Replacing a symlink, directory or submodule is an `.invalidPath` error.
     /// When the resulting tree equals the parent's, no commit is made and `parent` is returned.
     /// With a `signer`, the commit carries its signature in the `gpgsig` header.
-    public func commit(parent: String, replacing: [String: [UInt8]], author: GitSignature, message: String, signer: (any CommitSigner)?) throws(GitError) -> String {
+    public func commit(
+        parent: String, replacing: [String: [UInt8]], author: GitSignature, message: String, signer: (any CommitSigner)?
+    ) throws(GitError) -> String {
         let parentCommit = try lookupCommit(parent)
         let baseTree = try treeOf(parentCommit)
         var updates: [(path: String, oid: git_oid, mode: git_filemode_t)] = []
@@ -29,7 +31,9 @@ extension GitCache {
                 let entry = TreeEntryHandle(tree: baseTree, pointer: existing)
                 let current = git_tree_entry_filemode(entry.pointer)
                 guard current == GIT_FILEMODE_BLOB || current == GIT_FILEMODE_BLOB_EXECUTABLE else {
-                    throw GitError(code: .invalidPath, message: "committing to \(redactedURL): '\(clean)' is not a regular file", function: "commit")
+                    throw GitError(
+                        code: .invalidPath, message: "committing to \(redactedURL): '\(clean)' is not a regular file",
+                        function: "commit")
                 }
                 mode = current
             } else if rc != GIT_ENOTFOUND.rawValue {
@@ -54,7 +58,9 @@ extension GitCache {
                 u.path = UnsafePointer(pathArray.strings[index])
                 return u
             }
-            try check(git_tree_create_updated(&treeID, repository.pointer, baseTree.pointer, cUpdates.count, &cUpdates), "git_tree_create_updated", context, what: "committing to")
+            try check(
+                git_tree_create_updated(&treeID, repository.pointer, baseTree.pointer, cUpdates.count, &cUpdates),
+                "git_tree_create_updated", context, what: "committing to")
         }
         var baseID = baseTree.id
         if git_oid_equal(&treeID, &baseID) != 0 { return hexString(parentCommit.id) }
@@ -65,18 +71,30 @@ extension GitCache {
         if let signer {
             var buffer = git_buf()
             defer { git_buf_dispose(&buffer) }
-            try check(git_commit_create_buffer(&buffer, repository.pointer, signature.pointer, signature.pointer, nil, message, newTree.pointer, 1, &parents), "git_commit_create_buffer", context, what: "committing to")
+            try check(
+                git_commit_create_buffer(
+                    &buffer, repository.pointer, signature.pointer, signature.pointer, nil, message, newTree.pointer, 1,
+                    &parents), "git_commit_create_buffer", context, what: "committing to")
             let content: [UInt8] = buffer.ptr.map { Array(UnsafeRawBufferPointer(start: $0, count: buffer.size)) } ?? []
             let armoured: String
             do {
                 armoured = try signer.sign(content)
             } catch {
-                throw GitError(code: .signing, message: "signing commit for \(redactedURL): \(String(describing: error).masking(secrets).replacingNewlines())", function: "CommitSigner.sign")
+                throw GitError(
+                    code: .signing,
+                    message:
+                        "signing commit for \(redactedURL): \(String(describing: error).masking(secrets).replacingNewlines())",
+                    function: "CommitSigner.sign")
             }
             let text = String(decoding: content, as: UTF8.self)
-            try check(git_commit_create_with_signature(&commitID, repository.pointer, text, armoured, nil), "git_commit_create_with_signature", context, what: "committing to")
+            try check(
+                git_commit_create_with_signature(&commitID, repository.pointer, text, armoured, nil),
+                "git_commit_create_with_signature", context, what: "committing to")
         } else {
-            try check(git_commit_create(&commitID, repository.pointer, nil, signature.pointer, signature.pointer, nil, message, newTree.pointer, 1, &parents), "git_commit_create", context, what: "committing to")
+            try check(
+                git_commit_create(
+                    &commitID, repository.pointer, nil, signature.pointer, signature.pointer, nil, message,
+                    newTree.pointer, 1, &parents), "git_commit_create", context, what: "committing to")
         }
         return hexString(commitID)
     }

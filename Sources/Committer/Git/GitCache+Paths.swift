@@ -13,7 +13,9 @@ extension GitCache {
     func safeComponents(_ path: String, allowRoot: Bool) throws(GitError) -> [String] {
         if allowRoot && (path.isEmpty || path == "." || path == "./") { return [] }
         func bad(_ why: String) -> GitError {
-            GitError(code: .invalidPath, message: "\(redactedURL): unsafe path '\(path.replacingNewlines())': \(why)", function: "safeComponents")
+            GitError(
+                code: .invalidPath, message: "\(redactedURL): unsafe path '\(path.replacingNewlines())': \(why)",
+                function: "safeComponents")
         }
         guard !path.hasPrefix("/") else { throw bad("absolute paths are not allowed") }
         guard !path.utf8.contains(0), !path.contains("\\") else { throw bad("invalid character") }

@@ -49,7 +49,8 @@ extension GitCache {
             let heads = try listHeads(remote, session)
             for ref in required where heads[ref] == nil {
                 let short = ref.hasPrefix("refs/heads/") ? "branch '\(ref.dropFirst(11))'" : "ref '\(ref)'"
-                throw GitError(code: .notFound, message: "fetching from \(redactedURL): remote has no \(short)", function: "fetch")
+                throw GitError(
+                    code: .notFound, message: "fetching from \(redactedURL): remote has no \(short)", function: "fetch")
             }
             guard !refspecs.isEmpty else { return heads }
             var options = git_fetch_options()
@@ -58,7 +59,9 @@ extension GitCache {
             options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
             options.custom_headers = headers.strarray
             var specArray = specs.strarray
-            try checkRemote(git_remote_download(remote.pointer, &specArray, &options), "git_remote_download", session, what: "fetching from")
+            try checkRemote(
+                git_remote_download(remote.pointer, &specArray, &options), "git_remote_download", session,
+                what: "fetching from")
             lastFetchReceivedObjects = Int(git_remote_stats(remote.pointer)?.pointee.received_objects ?? 0)
             var callbacks = session.callbacks()
             try checkRemote(
@@ -72,12 +75,20 @@ extension GitCache {
     /// when given. A non-fast-forward rejection is returned as an outcome, not thrown.
     /// Push options need a newer libgit2 (`git_push_options.remote_push_options`, 1.8): with libgit2 1.5 a non-empty
     /// `options` is an `.invalidArgument` error.
-    public func push(_ commit: String, to branch: String, force: Bool, refspec: String?, options: [String: String]) throws(GitError) -> PushResult {
+    public func push(_ commit: String, to branch: String, force: Bool, refspec: String?, options: [String: String])
+        throws(GitError) -> PushResult
+    {
         guard options.isEmpty else {
-            throw GitError(code: .invalidArgument, message: "pushing to \(redactedURL): push options are not supported by the linked libgit2 (1.5 lacks remote_push_options)", function: "push")
+            throw GitError(
+                code: .invalidArgument,
+                message:
+                    "pushing to \(redactedURL): push options are not supported by the linked libgit2 (1.5 lacks remote_push_options)",
+                function: "push")
         }
         guard let oid = parseOID(commit) else {
-            throw GitError(code: .invalidArgument, message: "pushing to \(redactedURL): '\(commit)' is not a full commit id", function: "push")
+            throw GitError(
+                code: .invalidArgument, message: "pushing to \(redactedURL): '\(commit)' is not a full commit id",
+                function: "push")
         }
         let target = "refs/heads/" + branch
         try validateRefName(target, what: "branch '\(branch)'")
@@ -93,7 +104,9 @@ extension GitCache {
         let extraTarget = refspec.split(separator: ":").last.map(String.init) ?? refspec
         let extra = try pushRefspec(refspec, remoteRef: extraTarget, newID: nil)
         if extra.outcome == .rejectedNonFastForward {
-            throw GitError(code: .pushRejected, message: "pushing \(refspec) to \(redactedURL): \(extra.message)", function: "git_remote_push")
+            throw GitError(
+                code: .pushRejected, message: "pushing \(refspec) to \(redactedURL): \(extra.message)",
+                function: "git_remote_push")
         }
         return PushResult(outcome: result.outcome, message: result.message + "; " + extra.message)
     }
@@ -114,34 +127,55 @@ extension GitCache {
             let rc = git_remote_push(remote.pointer, &specArray, &options)
             if rc == GIT_ENONFASTFORWARD.rawValue {
                 let cause = git_error_last()?.pointee.message.map { String(cString: $0) } ?? "non-fast-forward"
-                return PushResult(outcome: .rejectedNonFastForward, message: "\(remoteRef) on \(redactedURL) rejected: \(cause.masking(secrets).replacingNewlines())")
+                return PushResult(
+                    outcome: .rejectedNonFastForward,
+                    message: "\(remoteRef) on \(redactedURL) rejected: \(cause.masking(secrets).replacingNewlines())")
             }
             try checkRemote(rc, "git_remote_push", session, what: "pushing to")
             if let status = session.pushStatuses[remoteRef] {
                 let lower = status.lowercased()
-                if lower.contains("non-fast-forward") || lower.contains("fetch first") || lower.contains("stale") || lower.contains("failed to update") || lower.contains("failed to lock") {
-                    return PushResult(outcome: .rejectedNonFastForward, message: "\(remoteRef) on \(redactedURL) rejected: \(status)")
+                if lower.contains("non-fast-forward") || lower.contains("fetch first") || lower.contains("stale")
+                    || lower.contains("failed to update") || lower.contains("failed to lock")
+                {
+                    return PushResult(
+                        outcome: .rejectedNonFastForward, message: "\(remoteRef) on \(redactedURL) rejected: \(status)")
                 }
-                throw GitError(code: .pushRejected, message: "pushing \(remoteRef) to \(redactedURL): remote rejected: \(status.masking(secrets))", function: "git_remote_push")
+                throw GitError(
+                    code: .pushRejected,
+                    message: "pushing \(remoteRef) to \(redactedURL): remote rejected: \(status.masking(secrets))",
+                    function: "git_remote_push")
             }
             if let update = session.negotiated[remoteRef] {
                 if update.old == update.new {
-                    return PushResult(outcome: .upToDate, message: "\(remoteRef) on \(redactedURL) already at \(update.new.prefix(12))")
+                    return PushResult(
+                        outcome: .upToDate,
+                        message: "\(remoteRef) on \(redactedURL) already at \(update.new.prefix(12))")
                 }
-                return PushResult(outcome: .pushed, message: "\(remoteRef) on \(redactedURL): \(update.old.prefix(12)) → \(update.new.prefix(12))")
+                return PushResult(
+                    outcome: .pushed,
+                    message: "\(remoteRef) on \(redactedURL): \(update.old.prefix(12)) → \(update.new.prefix(12))")
             }
-            return PushResult(outcome: .upToDate, message: "\(remoteRef) on \(redactedURL) already at \(newID?.prefix(12) ?? "the pushed commit")")
+            return PushResult(
+                outcome: .upToDate,
+                message: "\(remoteRef) on \(redactedURL) already at \(newID?.prefix(12) ?? "the pushed commit")")
         }
     }
 
-    func connect(_ remote: RemoteHandle, _ session: RemoteSession, direction: git_direction, what: String, headers: CStringArray? = nil) throws(GitError) {
+    func connect(
+        _ remote: RemoteHandle, _ session: RemoteSession, direction: git_direction, what: String,
+        headers: CStringArray? = nil
+    ) throws(GitError) {
         let ownHeaders = headers ?? CStringArray(session.customHeaders)
         try withExtendedLifetime(ownHeaders) { () throws(GitError) in
             var options = git_remote_connect_options()
-            try check(git_remote_connect_options_init(&options, UInt32(GIT_REMOTE_CONNECT_OPTIONS_VERSION)), "git_remote_connect_options_init")
+            try check(
+                git_remote_connect_options_init(&options, UInt32(GIT_REMOTE_CONNECT_OPTIONS_VERSION)),
+                "git_remote_connect_options_init")
             options.callbacks = session.callbacks()
             options.custom_headers = ownHeaders.strarray
-            try checkRemote(git_remote_connect_ext(remote.pointer, direction, &options), "git_remote_connect_ext", session, what: what)
+            try checkRemote(
+                git_remote_connect_ext(remote.pointer, direction, &options), "git_remote_connect_ext", session,
+                what: what)
         }
     }
 
@@ -164,7 +198,8 @@ extension GitCache {
     func listHeads(_ remote: RemoteHandle, _ session: RemoteSession) throws(GitError) -> [String: String] {
         var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
         var count = 0
-        try checkRemote(git_remote_ls(&heads, &count, remote.pointer), "git_remote_ls", session, what: "listing refs of")
+        try checkRemote(
+            git_remote_ls(&heads, &count, remote.pointer), "git_remote_ls", session, what: "listing refs of")
         var result: [String: String] = [:]
         var peeled: [String: String] = [:]
         for i in 0..<count {
@@ -180,7 +215,9 @@ extension GitCache {
     func setReference(_ name: String, to oid: git_oid, message: String) throws(GitError) {
         var oid = oid
         var out: OpaquePointer?
-        try check(git_reference_create(&out, repository.pointer, name, &oid, 1, message), "git_reference_create", context, what: "updating \(name) for")
+        try check(
+            git_reference_create(&out, repository.pointer, name, &oid, 1, message), "git_reference_create", context,
+            what: "updating \(name) for")
         git_reference_free(out)
     }
 }

@@ -19,7 +19,10 @@ extension GitCache {
     ) throws(GitError) -> String {
         if let commit = reference.commit {
             guard let oid = parseOID(commit.lowercased()) else {
-                throw GitError(code: .invalidArgument, message: "resolving commit on \(redactedURL): '\(commit)' is not a full 40-hex commit id", function: "resolve")
+                throw GitError(
+                    code: .invalidArgument,
+                    message: "resolving commit on \(redactedURL): '\(commit)' is not a full 40-hex commit id",
+                    function: "resolve")
             }
             if (try? ObjectHandle.lookup(repository, oid, GIT_OBJECT_COMMIT, context, what: "")) == nil {
                 if let branch = reference.branch {
@@ -29,15 +32,20 @@ extension GitCache {
                 }
             }
             do {
-                return hexString(try ObjectHandle.lookup(repository, oid, GIT_OBJECT_COMMIT, context, what: "resolving commit").id)
+                return hexString(
+                    try ObjectHandle.lookup(repository, oid, GIT_OBJECT_COMMIT, context, what: "resolving commit").id)
             } catch {
-                throw GitError(code: .notFound, message: "resolving commit on \(redactedURL): commit \(commit) not found", function: "resolve")
+                throw GitError(
+                    code: .notFound, message: "resolving commit on \(redactedURL): commit \(commit) not found",
+                    function: "resolve")
             }
         }
         if let name = reference.name {
             try validateRefName(name, what: "ref '\(name)'")
             guard name.hasPrefix("refs/") else {
-                throw GitError(code: .invalidArgument, message: "resolving ref on \(redactedURL): '\(name)' must start with refs/", function: "resolve")
+                throw GitError(
+                    code: .invalidArgument, message: "resolving ref on \(redactedURL): '\(name)' must start with refs/",
+                    function: "resolve")
             }
             let local = "refs/imagebot/names/" + name.dropFirst(5)
             _ = try fetch(refspecs: ["+\(name):\(local)"], required: [name])
@@ -50,17 +58,24 @@ extension GitCache {
         }
         if let range = reference.semver {
             guard let chooseTag else {
-                throw GitError(code: .invalidArgument, message: "resolving semver on \(redactedURL): no version rules to choose a tag with", function: "resolve")
+                throw GitError(
+                    code: .invalidArgument,
+                    message: "resolving semver on \(redactedURL): no version rules to choose a tag with",
+                    function: "resolve")
             }
             guard let chosen = chooseTag(range, try tags()) else {
-                throw GitError(code: .notFound, message: "resolving semver on \(redactedURL): no match found for semver: \(range)", function: "resolve")
+                throw GitError(
+                    code: .notFound, message: "resolving semver on \(redactedURL): no match found for semver: \(range)",
+                    function: "resolve")
             }
             return chosen.commit
         }
         let branch = reference.branch ?? "master"
         let heads = try fetch(branches: [branch], tags: false)
         guard let id = heads["refs/heads/" + branch] else {
-            throw GitError(code: .notFound, message: "fetching from \(redactedURL): remote has no branch '\(branch)'", function: "resolve")
+            throw GitError(
+                code: .notFound, message: "fetching from \(redactedURL): remote has no branch '\(branch)'",
+                function: "resolve")
         }
         return id
     }
@@ -69,7 +84,9 @@ extension GitCache {
         var valid: Int32 = 0
         try check(git_reference_name_is_valid(&valid, name), "git_reference_name_is_valid")
         guard valid != 0 else {
-            throw GitError(code: .invalidArgument, message: "\(redactedURL): invalid \(what)", function: "git_reference_name_is_valid")
+            throw GitError(
+                code: .invalidArgument, message: "\(redactedURL): invalid \(what)",
+                function: "git_reference_name_is_valid")
         }
     }
 
@@ -89,7 +106,9 @@ extension GitCache {
 
     func peeledCommitObject(_ refName: String, what: String) throws(GitError) -> ObjectHandle {
         var oid = git_oid()
-        try check(git_reference_name_to_id(&oid, repository.pointer, refName), "git_reference_name_to_id", context, what: "resolving \(what) on")
+        try check(
+            git_reference_name_to_id(&oid, repository.pointer, refName), "git_reference_name_to_id", context,
+            what: "resolving \(what) on")
         let object = try ObjectHandle.lookup(repository, oid, GIT_OBJECT_ANY, context, what: "resolving \(what) on")
         return try object.peel(GIT_OBJECT_COMMIT, context, what: "resolving \(what) on")
     }

@@ -39,7 +39,8 @@ public final class GitCache {
     /// Opens (or creates) the cache for `remoteURL` below `stateDirectory`; remote operations
     /// go through `connection`'s proxy and stop at its timeout.
     public init(
-        stateDirectory: String, remoteURL: String, credentials: GitCredentials, connection: GitConnection = GitConnection()
+        stateDirectory: String, remoteURL: String, credentials: GitCredentials,
+        connection: GitConnection = GitConnection()
     ) throws(GitError) {
         self.remoteURL = remoteURL
         self.credentials = credentials
@@ -51,7 +52,8 @@ public final class GitCache {
             try AtomicFile.createDirectories(directory)
         } catch {
             throw GitError(
-                code: .invalidArgument, message: "cannot create cache directory \(directory) for \(redactedURL): \(error.message)",
+                code: .invalidArgument,
+                message: "cannot create cache directory \(directory) for \(redactedURL): \(error.message)",
                 function: "createDirectory")
         }
         cacheLock = CacheLock(directory: directory)
@@ -59,11 +61,16 @@ public final class GitCache {
         if isHTTP && connection.http == nil && !connection.needsHTTPClient.isEmpty {
             throw GitError(
                 code: .invalidArgument,
-                message: "\(redactedURL): \(connection.needsHTTPClient.joined(separator: ", ")) needs an HTTP client (libgit2's own HTTP cannot apply it)",
+                message:
+                    "\(redactedURL): \(connection.needsHTTPClient.joined(separator: ", ")) needs an HTTP client (libgit2's own HTTP cannot apply it)",
                 function: "GitCache.init")
         }
-        try check(smartHTTPRegistration, "git_transport_register", ErrorContext(subject: redactedURL, secrets: []), what: "registering the HTTP transport for")
-        self.repository = try RepositoryHandle(bareAt: directory, context: ErrorContext(subject: redactedURL, secrets: credentials.secrets + connection.secrets))
+        try check(
+            smartHTTPRegistration, "git_transport_register", ErrorContext(subject: redactedURL, secrets: []),
+            what: "registering the HTTP transport for")
+        self.repository = try RepositoryHandle(
+            bareAt: directory,
+            context: ErrorContext(subject: redactedURL, secrets: credentials.secrets + connection.secrets))
     }
 }
 

@@ -60,7 +60,8 @@ public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// `message` followed by the failing function.
     public var description: String {
-        libgit2Code == 0 ? "\(message) [\(function)]" : "\(message) [\(function), libgit2 \(libgit2Code)/\(libgit2Class)]"
+        libgit2Code == 0
+            ? "\(message) [\(function)]" : "\(message) [\(function), libgit2 \(libgit2Code)/\(libgit2Class)]"
     }
 }
 
@@ -121,7 +122,8 @@ func lastError(_ rc: Int32, _ function: String, _ context: ErrorContext, what: S
         }
     }
     let prefix = context.subject.isEmpty ? what : "\(what) \(context.subject)"
-    return GitError(code: code, message: "\(prefix): \(cause)", libgit2Code: rc, libgit2Class: klass, function: function)
+    return GitError(
+        code: code, message: "\(prefix): \(cause)", libgit2Code: rc, libgit2Class: klass, function: function)
 }
 
 /// Every libgit2 return code goes through here: negative codes throw with the error text captured on the spot.

@@ -25,7 +25,9 @@ final class RepositoryHandle {
             try check(rc, "git_repository_open_bare", context, what: "opening cache for")
         }
         guard let out else {
-            throw GitError(code: .libgit2, message: "opening cache: libgit2 returned no repository", function: "git_repository_open_bare")
+            throw GitError(
+                code: .libgit2, message: "opening cache: libgit2 returned no repository",
+                function: "git_repository_open_bare")
         }
         pointer = out
     }
@@ -44,11 +46,15 @@ final class ObjectHandle {
     }
 
     /// Looks up an object by id and type.
-    static func lookup(_ repository: RepositoryHandle, _ oid: git_oid, _ type: git_object_t, _ context: ErrorContext, what: String) throws(GitError) -> ObjectHandle {
+    static func lookup(
+        _ repository: RepositoryHandle, _ oid: git_oid, _ type: git_object_t, _ context: ErrorContext, what: String
+    ) throws(GitError) -> ObjectHandle {
         var oid = oid
         var out: OpaquePointer?
         try check(git_object_lookup(&out, repository.pointer, &oid, type), "git_object_lookup", context, what: what)
-        guard let out else { throw GitError(code: .notFound, message: "\(what): object not found", function: "git_object_lookup") }
+        guard let out else {
+            throw GitError(code: .notFound, message: "\(what): object not found", function: "git_object_lookup")
+        }
         return ObjectHandle(repository: repository, pointer: out)
     }
 
@@ -56,7 +62,9 @@ final class ObjectHandle {
     func peel(_ type: git_object_t, _ context: ErrorContext, what: String) throws(GitError) -> ObjectHandle {
         var out: OpaquePointer?
         try check(git_object_peel(&out, pointer, type), "git_object_peel", context, what: what)
-        guard let out else { throw GitError(code: .notFound, message: "\(what): cannot peel", function: "git_object_peel") }
+        guard let out else {
+            throw GitError(code: .notFound, message: "\(what): cannot peel", function: "git_object_peel")
+        }
         return ObjectHandle(repository: repository, pointer: out)
     }
 
@@ -85,9 +93,12 @@ final class SignatureHandle {
     init(_ signature: GitSignature, context: ErrorContext) throws(GitError) {
         var out: UnsafeMutablePointer<git_signature>?
         try check(
-            git_signature_new(&out, signature.name, signature.email, git_time_t(signature.time), Int32(signature.offsetMinutes)),
+            git_signature_new(
+                &out, signature.name, signature.email, git_time_t(signature.time), Int32(signature.offsetMinutes)),
             "git_signature_new", context, what: "building signature for")
-        guard let out else { throw GitError(code: .invalidArgument, message: "invalid signature", function: "git_signature_new") }
+        guard let out else {
+            throw GitError(code: .invalidArgument, message: "invalid signature", function: "git_signature_new")
+        }
         pointer = out
     }
 
@@ -106,11 +117,19 @@ final class RemoteHandle {
     init(repository: RepositoryHandle, url: String, context: ErrorContext) throws(GitError) {
         var out: OpaquePointer?
         var options = git_remote_create_options()
-        try check(git_remote_create_options_init(&options, UInt32(GIT_REMOTE_CREATE_OPTIONS_VERSION)), "git_remote_create_options_init", context, what: "preparing remote")
+        try check(
+            git_remote_create_options_init(&options, UInt32(GIT_REMOTE_CREATE_OPTIONS_VERSION)),
+            "git_remote_create_options_init", context, what: "preparing remote")
         options.repository = repository.pointer
         options.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF.rawValue | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC.rawValue
-        try check(git_remote_create_with_opts(&out, url, &options), "git_remote_create_with_opts", context, what: "preparing remote")
-        guard let out else { throw GitError(code: .libgit2, message: "preparing remote: no remote returned", function: "git_remote_create_with_opts") }
+        try check(
+            git_remote_create_with_opts(&out, url, &options), "git_remote_create_with_opts", context,
+            what: "preparing remote")
+        guard let out else {
+            throw GitError(
+                code: .libgit2, message: "preparing remote: no remote returned", function: "git_remote_create_with_opts"
+            )
+        }
         self.repository = repository
         self.pointer = out
     }
@@ -165,5 +184,7 @@ func isHexDigit(_ c: UInt8) -> Bool {
 /// libgit2 build features (`git_libgit2_features()`), e.g. for diagnostics.
 func libgit2Features() -> (threads: Bool, https: Bool, ssh: Bool) {
     let f = UInt32(bitPattern: git_libgit2_features())
-    return (f & GIT_FEATURE_THREADS.rawValue != 0, f & GIT_FEATURE_HTTPS.rawValue != 0, f & GIT_FEATURE_SSH.rawValue != 0)
+    return (
+        f & GIT_FEATURE_THREADS.rawValue != 0, f & GIT_FEATURE_HTTPS.rawValue != 0, f & GIT_FEATURE_SSH.rawValue != 0
+    )
 }

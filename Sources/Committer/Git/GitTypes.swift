@@ -22,7 +22,8 @@ public enum GitCredentials: Sendable, CustomStringConvertible, CustomDebugString
         case .basic(let username, _): return "basic(username: \(username), password: ***)"
         case .bearer: return "bearer(token: ***)"
         case .sshKey(_, let passphrase, let knownHosts):
-            return "sshKey(privateKey: ***, passphrase: \(passphrase == nil ? "nil" : "***"), knownHosts: \(knownHosts.count) bytes)"
+            return
+                "sshKey(privateKey: ***, passphrase: \(passphrase == nil ? "nil" : "***"), knownHosts: \(knownHosts.count) bytes)"
         }
     }
 
@@ -59,7 +60,9 @@ public struct GitReference: Sendable, Hashable {
     public var commit: String?
 
     /// Creates a reference; all fields nil means branch `master`.
-    public init(branch: String? = nil, tag: String? = nil, semver: String? = nil, name: String? = nil, commit: String? = nil) {
+    public init(
+        branch: String? = nil, tag: String? = nil, semver: String? = nil, name: String? = nil, commit: String? = nil
+    ) {
         self.branch = branch
         self.tag = tag
         self.semver = semver

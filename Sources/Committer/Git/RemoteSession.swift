@@ -46,7 +46,10 @@ final class RemoteSession {
     func checkDeadline() -> Int32 {
         guard let deadline, ContinuousClock.now >= deadline else { return 0 }
         timedOut = true
-        git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "the operation took longer than the GitRepository's timeout of \(connection.timeout.map(formatDuration) ?? "?")")
+        git_error_set_str(
+            Int32(GIT_ERROR_NET.rawValue),
+            "the operation took longer than the GitRepository's timeout of \(connection.timeout.map(formatDuration) ?? "?")"
+        )
         return -1
     }
 
@@ -75,7 +78,9 @@ final class RemoteSession {
         return []
     }
 
-    func acquire(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, usernameFromURL: String?, allowed: UInt32) -> Int32 {
+    func acquire(
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, usernameFromURL: String?, allowed: UInt32
+    ) -> Int32 {
         credentialAttempts += 1
         if credentialAttempts > 1 {
             // libgit2 asks again after a rejection; stop here instead of looping.
@@ -85,12 +90,18 @@ final class RemoteSession {
         }
         switch credentials {
         case .none, .bearer:
-            git_error_set_str(Int32(GIT_ERROR_NET.rawValue), credentials.isBearer ? "authentication failed: bearer token was rejected" : "authentication required but no credentials are configured")
+            git_error_set_str(
+                Int32(GIT_ERROR_NET.rawValue),
+                credentials.isBearer
+                    ? "authentication failed: bearer token was rejected"
+                    : "authentication required but no credentials are configured")
             authenticationRejected = true
             return GIT_EAUTH.rawValue
         case .basic(let username, let password):
             guard allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 else {
-                git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "authentication failed: the server does not accept username/password credentials")
+                git_error_set_str(
+                    Int32(GIT_ERROR_NET.rawValue),
+                    "authentication failed: the server does not accept username/password credentials")
                 return GIT_EAUTH.rawValue
             }
             return git_credential_userpass_plaintext_new(out, username, password)
@@ -98,8 +109,11 @@ final class RemoteSession {
             if allowed & GIT_CREDENTIAL_USERNAME.rawValue != 0 && allowed & GIT_CREDENTIAL_SSH_KEY.rawValue == 0 {
                 return git_credential_username_new(out, usernameFromURL ?? "git")
             }
-            guard allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 || allowed & GIT_CREDENTIAL_SSH_MEMORY.rawValue != 0 else {
-                git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "authentication failed: the server does not accept SSH key credentials")
+            guard allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 || allowed & GIT_CREDENTIAL_SSH_MEMORY.rawValue != 0
+            else {
+                git_error_set_str(
+                    Int32(GIT_ERROR_NET.rawValue),
+                    "authentication failed: the server does not accept SSH key credentials")
                 return GIT_EAUTH.rawValue
             }
             let keyText = String(decoding: privateKey, as: UTF8.self)
@@ -132,7 +146,9 @@ final class RemoteSession {
             let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
             for i in 0..<count {
                 guard let update = updates[i], let dst = update.pointee.dst_refname else { continue }
-                session.negotiated[String(cString: dst)] = (hexString(update.pointee.dst), hexString(update.pointee.src))
+                session.negotiated[String(cString: dst)] = (
+                    hexString(update.pointee.dst), hexString(update.pointee.src)
+                )
             }
             return 0
         }
@@ -169,7 +185,9 @@ final class RemoteSession {
 
 /// `known_hosts` matching for SSH host keys (plain and hashed `|1|salt|hash` host patterns).
 enum KnownHosts {
-    static func check(_ key: UnsafeMutablePointer<git_cert_hostkey>, host: String, knownHosts: [UInt8], session: RemoteSession) -> Int32 {
+    static func check(
+        _ key: UnsafeMutablePointer<git_cert_hostkey>, host: String, knownHosts: [UInt8], session: RemoteSession
+    ) -> Int32 {
         let hk = key.pointee
         guard hk.type.rawValue & GIT_CERT_SSH_RAW.rawValue != 0, let raw = hk.hostkey, hk.hostkey_len > 0 else {
             session.hostKeyRefusal = "SSH host key for \(host) not available from libssh2"
@@ -199,8 +217,12 @@ enum KnownHosts {
             let e = String(entry)
             if e.hasPrefix("|1|") {
                 let parts = e.split(separator: "|")
-                guard parts.count == 3, let salt = try? Base64.decode(String(parts[1])).get(), let want = try? Base64.decode(String(parts[2])).get() else { continue }
-                for candidate in candidates where HMAC.sha1(key: salt, message: Array(candidate.utf8)) == want { return true }
+                guard parts.count == 3, let salt = try? Base64.decode(String(parts[1])).get(),
+                    let want = try? Base64.decode(String(parts[2])).get()
+                else { continue }
+                for candidate in candidates where HMAC.sha1(key: salt, message: Array(candidate.utf8)) == want {
+                    return true
+                }
                 continue
             }
             if candidates.contains(e) { return true }

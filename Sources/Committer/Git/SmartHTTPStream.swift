@@ -25,17 +25,22 @@ final class ClientStream {
     }
 
     /// A C stream whose payload retains a new `ClientStream`; freed by its `free`.
-    static func make(subtransport: ClientSubtransport, base: String, step: Step) -> UnsafeMutablePointer<git_smart_subtransport_stream> {
+    static func make(subtransport: ClientSubtransport, base: String, step: Step) -> UnsafeMutablePointer<
+        git_smart_subtransport_stream
+    > {
         let wrapper = UnsafeMutablePointer<imagebot_subtransport_stream>.allocate(capacity: 1)
         wrapper.initialize(to: imagebot_subtransport_stream())
-        wrapper.pointee.payload = Unmanaged.passRetained(ClientStream(subtransport: subtransport, base: base, step: step)).toOpaque()
+        wrapper.pointee.payload = Unmanaged.passRetained(
+            ClientStream(subtransport: subtransport, base: base, step: step)
+        ).toOpaque()
         wrapper.pointee.parent.read = { stream, buffer, size, bytesRead in
             guard let stream, let buffer, let bytesRead else { return -1 }
             return ClientStream.from(stream).read(UnsafeMutableRawBufferPointer(start: buffer, count: size), bytesRead)
         }
         wrapper.pointee.parent.write = { stream, buffer, length in
             guard let stream else { return -1 }
-            return ClientStream.from(stream).write(UnsafeRawBufferPointer(start: buffer, count: buffer == nil ? 0 : length))
+            return ClientStream.from(stream).write(
+                UnsafeRawBufferPointer(start: buffer, count: buffer == nil ? 0 : length))
         }
         wrapper.pointee.parent.free = { stream in
             guard let stream else { return }
@@ -130,12 +135,16 @@ final class ClientStream {
         if case .advertisement = step { isAdvertisement = true } else { isAdvertisement = false }
         let expected = "application/x-\(service)-" + (isAdvertisement ? "advertisement" : "result")
         guard head.header("content-type")?.lowercased().hasPrefix(expected) == true else {
-            throw .status(-1, .unreachable, "invalid content-type '\(head.header("content-type") ?? "")' (not a smart HTTP Git server?)")
+            throw .status(
+                -1, .unreachable,
+                "invalid content-type '\(head.header("content-type") ?? "")' (not a smart HTTP Git server?)")
         }
         if isAdvertisement, head.effectiveURL != request.url {
             // Redirected: later requests go to the new place, as libgit2 and git do.
             let suffix = "/info/refs?service=\(service)"
-            if head.effectiveURL.hasSuffix(suffix) { subtransport.redirectedURL = String(head.effectiveURL.dropLast(suffix.count)) }
+            if head.effectiveURL.hasSuffix(suffix) {
+                subtransport.redirectedURL = String(head.effectiveURL.dropLast(suffix.count))
+            }
         }
         return exchange
     }

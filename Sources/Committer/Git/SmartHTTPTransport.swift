@@ -65,7 +65,9 @@ final class RemoteBinding {
     static func session(for remote: OpaquePointer?) -> RemoteSession? {
         guard let remote else { return nil }
         let key = Int(bitPattern: UnsafeRawPointer(remote))
-        guard let value = sessions.withLock({ $0[key] }), let raw = UnsafeMutableRawPointer(bitPattern: value) else { return nil }
+        guard let value = sessions.withLock({ $0[key] }), let raw = UnsafeMutableRawPointer(bitPattern: value) else {
+            return nil
+        }
         return Unmanaged<RemoteSession>.fromOpaque(raw).takeUnretainedValue()
     }
 }
@@ -88,7 +90,8 @@ final class ClientSubtransport {
         guard let client = session.connection.http else { return nil }
         let wrapper = UnsafeMutablePointer<imagebot_subtransport>.allocate(capacity: 1)
         wrapper.initialize(to: imagebot_subtransport())
-        wrapper.pointee.payload = Unmanaged.passRetained(ClientSubtransport(session: session, client: client)).toOpaque()
+        wrapper.pointee.payload = Unmanaged.passRetained(ClientSubtransport(session: session, client: client))
+            .toOpaque()
         wrapper.pointee.parent.action = { out, subtransport, url, service in
             guard let out, let subtransport, let url else { return -1 }
             let me = ClientSubtransport.from(subtransport)
@@ -112,7 +115,9 @@ final class ClientSubtransport {
         return Unmanaged<ClientSubtransport>.fromOpaque(wrapper.pointee.payload).takeUnretainedValue()
     }
 
-    private func stream(url: String, service: git_smart_service_t) -> UnsafeMutablePointer<git_smart_subtransport_stream>? {
+    private func stream(url: String, service: git_smart_service_t) -> UnsafeMutablePointer<
+        git_smart_subtransport_stream
+    >? {
         let step: ClientStream.Step
         switch service {
         case GIT_SERVICE_UPLOADPACK_LS: step = .advertisement("git-upload-pack")

@@ -5,8 +5,16 @@ import Logging
 final class LogCapture: @unchecked Sendable {  // `lock` guards `lines`
     private let lock = NSLock()
     private var lines: [String] = []
-    func append(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+    func append(_ line: String) {
+        lock.lock()
+        lines.append(line)
+        lock.unlock()
+    }
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines
+    }
 
     func logger() -> Logger {
         var logger = Logger(label: "registry-tests") { _ in CapturingLogHandler(capture: self) }

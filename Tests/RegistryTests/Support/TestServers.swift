@@ -4,7 +4,7 @@ import Foundation
 @testable import Registry
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Where the package lives, so tests find `scripts/` and `testdata/`.
@@ -196,8 +196,10 @@ final class DistributionRegistry: @unchecked Sendable {  // see FakeRegistry
     }
 
     init(basicAuth: (user: String, password: String)? = nil, tls: Bool = false, mutualTLS: Bool = false) async throws {
-        for (tool, package) in [("/usr/bin/docker-registry", "docker-registry"), ("/usr/bin/htpasswd", "apache2-utils"),
-                                ("/usr/bin/openssl", "openssl")]
+        for (tool, package) in [
+            ("/usr/bin/docker-registry", "docker-registry"), ("/usr/bin/htpasswd", "apache2-utils"),
+            ("/usr/bin/openssl", "openssl"),
+        ]
         where !FileManager.default.isExecutableFile(atPath: tool) {
             throw TestServerError.failed("\(tool) is missing: apt-get install -y \(package) (see `make deps`)")
         }
