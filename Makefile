@@ -71,6 +71,7 @@ bench: deps
 	fi
 	$(SWIFT) build -c release
 	.build/release/ImagebotBench policy
+	.build/release/ImagebotBench template
 	scripts/bench-select.sh
 	scripts/bench-set.sh
 	scripts/bench-dry-run.sh

@@ -92,7 +92,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .executableTarget(name: "ImagebotBench", dependencies: ["Policy", "TestSupport"], swiftSettings: strict),
+        .executableTarget(
+            name: "ImagebotBench", dependencies: ["Policy", "Automation", "Template", "TestSupport"],
+            swiftSettings: strict),
 
         // Deterministic inputs shared by tests and benchmarks.
         .target(name: "TestSupport", swiftSettings: strict),

@@ -2,7 +2,8 @@
 // generated registry-like tags, the median milliseconds per evaluation of three policies;
 // `ImagebotBench monorepo DIR [FILES [POLICIES [MARKED‰]]]` writes the GitOps tree that
 // scripts/bench-dry-run.sh times; `ImagebotBench tags FILE [COUNT]` writes the same registry-like
-// tags, one per line, for scripts/bench-select.sh. Figures, not assertions: the targets are in the README.
+// tags, one per line, for scripts/bench-select.sh; `ImagebotBench template` times a 200-line commit
+// message template over 1,000 changes. Figures, not assertions: the targets are in the README.
 import Policy
 import TestSupport
 
@@ -96,6 +97,8 @@ case "monorepo":
     let summary = try writeMonorepo(
         at: directory, files: number(1, 10_000), policies: number(2, 50), markedPerMille: number(3, 150))
     print(summary)
+case "template":
+    try benchmarkCommitTemplate()
 case "tags":
     let arguments = Array(CommandLine.arguments.dropFirst(2))
     guard let path = arguments.first, let file = fopen(path, "w") else {

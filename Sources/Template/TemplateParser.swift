@@ -393,17 +393,7 @@ struct TemplateParser {
         let name = try templateName(kw)
         var pipe: Pipe? = nil
         if case .rightDelim = peek().kind { p += 1 } else { pipe = try pipeline(kw, allowDecl: false) }
-        if kw == "block" {
-            let savedVars = vars
-            let savedRange = rangeDepth
-            vars = ["$"]
-            rangeDepth = 0
-            let (list, term) = try itemList()
-            vars = savedVars
-            rangeDepth = savedRange
-            guard term.label == "{{end}}" else { throw fail("unexpected \(term.label) in block clause", term.token) }
-            try add(name, list, at: t)
-        }
+        if kw == "block" { try definitionBody(name, at: t, context: "block clause") }
         return .template(pos: nameTok.pos, name: name, pipe: pipe)
     }
 
@@ -411,6 +401,12 @@ struct TemplateParser {
         let name = try templateName("define")
         let at = toks[p - 1]
         try expectRightDelim("define clause")
+        try definitionBody(name, at: at, context: "definition")
+    }
+
+    /// The body of `define` or `block` up to its `{{end}}`: a template of its own, where only `$`
+    /// is declared and no `range` encloses it.
+    private mutating func definitionBody(_ name: String, at: Token, context: String) throws(ParseFailure) {
         let savedVars = vars
         let savedRange = rangeDepth
         vars = ["$"]
@@ -418,7 +414,7 @@ struct TemplateParser {
         let (list, term) = try itemList()
         vars = savedVars
         rangeDepth = savedRange
-        guard term.label == "{{end}}" else { throw fail("unexpected \(term.label) in definition", term.token) }
+        guard term.label == "{{end}}" else { throw fail("unexpected \(term.label) in \(context)", term.token) }
         try add(name, list, at: at)
     }
 
