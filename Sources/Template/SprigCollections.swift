@@ -82,11 +82,11 @@ enum SprigLists {
             + pair(
                 "uniq", "mustUniq",
                 .init(params: [.any]) { a, _ throws(FuncError) in
-                    var out: [TemplateValue] = []
-                    for e in try items(a[0], { "Cannot find uniq on type \($0)" }) where !out.contains(e) {
-                        out.append(e)
-                    }
-                    return .list(out)
+                    // First occurrences in order; a set (TemplateValue hashes bytes, as Go's == compares)
+                    // keeps it linear where Sprig's list search is quadratic.
+                    var seen: Set<TemplateValue> = []
+                    return .list(
+                        try items(a[0], { "Cannot find uniq on type \($0)" }).filter { seen.insert($0).inserted })
                 })
             + pair(
                 "without", "mustWithout",

@@ -102,17 +102,17 @@ final class TemplateExecutor {
             line: line, column: col)
     }
 
-    private func step(_ pos: Int, _ context: String) throws(TemplateError) {
+    private func step(_ pos: Int, _ context: @autoclosure () -> String) throws(TemplateError) {
         steps += 1
         if steps > limits.maxSteps {
-            throw error(pos, context, "exceeded maximum of \(limits.maxSteps) evaluation steps", kind: .limit)
+            throw error(pos, context(), "exceeded maximum of \(limits.maxSteps) evaluation steps", kind: .limit)
         }
     }
 
-    private func write(_ s: String, _ pos: Int, _ context: String) throws(TemplateError) {
+    private func write(_ s: String, _ pos: Int, _ context: @autoclosure () -> String) throws(TemplateError) {
         output.append(contentsOf: s.utf8)
         if output.count > limits.maxOutputBytes {
-            throw error(pos, context, "output exceeds the limit of \(limits.maxOutputBytes) bytes", kind: .limit)
+            throw error(pos, context(), "output exceeds the limit of \(limits.maxOutputBytes) bytes", kind: .limit)
         }
     }
 
@@ -312,11 +312,13 @@ final class TemplateExecutor {
         }
     }
 
-    private func lookupVar(_ name: String, _ pos: Int, _ ctx: String) throws(TemplateError) -> EvalValue {
+    private func lookupVar(_ name: String, _ pos: Int, _ ctx: @autoclosure () -> String) throws(TemplateError)
+        -> EvalValue
+    {
         for k in stride(from: vars.count - 1, through: 0, by: -1) where sameBytes(vars[k].name, name) {
             return vars[k].value
         }
-        throw error(pos, ctx, "undefined variable: \(name)")
+        throw error(pos, ctx(), "undefined variable: \(name)")
     }
 
     private func evalFieldChain(
@@ -329,43 +331,45 @@ final class TemplateExecutor {
         return v
     }
 
-    private func evalField(_ receiver: EvalValue, _ name: String, pos: Int, ctx: String, argCount: Int)
+    private func evalField(
+        _ receiver: EvalValue, _ name: String, pos: Int, ctx: @autoclosure () -> String, argCount: Int
+    )
         throws(TemplateError) -> EvalValue
     {
         let hasArgs = argCount > 0
         guard let receiver else { return nil }
         switch receiver {
         case .null:
-            throw error(pos, ctx, "nil pointer evaluating interface {}.\(name)")
+            throw error(pos, ctx(), "nil pointer evaluating interface {}.\(name)")
         case .record(let r):
             if let f = r.fields[name] {
                 if hasArgs {
                     if Self.isMethod(r, name) {
-                        throw error(pos, ctx, "wrong number of args for \(name): want 0 got \(argCount)")
+                        throw error(pos, ctx(), "wrong number of args for \(name): want 0 got \(argCount)")
                     }
-                    throw error(pos, ctx, "\(name) has arguments but cannot be invoked as function")
+                    throw error(pos, ctx(), "\(name) has arguments but cannot be invoked as function")
                 }
                 return f
             }
-            if let message = r.removedFields[name] { throw error(pos, ctx, message, kind: .removedField) }
-            throw error(pos, ctx, "can't evaluate field \(name) in type \(r.typeName)")
+            if let message = r.removedFields[name] { throw error(pos, ctx(), message, kind: .removedField) }
+            throw error(pos, ctx(), "can't evaluate field \(name) in type \(r.typeName)")
         case .map(let m):
             let stringKeys = m.keys.allSatisfy { if case .string = $0 { return true } else { return false } }
             if stringKeys {
                 let result = m[.string(name)]
-                if hasArgs { throw error(pos, ctx, "\(name) is not a method but has arguments") }
+                if hasArgs { throw error(pos, ctx(), "\(name) is not a method but has arguments") }
                 return result
             }
-            throw error(pos, ctx, "can't evaluate field \(name) in type map")
+            throw error(pos, ctx(), "can't evaluate field \(name) in type map")
         case .typedMap(let m):
             // A field name reads a key only when the key type is string.
             if m.keyType == "string" {
-                if hasArgs { throw error(pos, ctx, "\(name) is not a method but has arguments") }
+                if hasArgs { throw error(pos, ctx(), "\(name) is not a method but has arguments") }
                 return m.entries?[.string(name)]
             }
-            throw error(pos, ctx, "can't evaluate field \(name) in type \(m.typeName)")
+            throw error(pos, ctx(), "can't evaluate field \(name) in type \(m.typeName)")
         default:
-            throw error(pos, ctx, "can't evaluate field \(name) in type \(receiver.goTypeName)")
+            throw error(pos, ctx(), "can't evaluate field \(name) in type \(receiver.goTypeName)")
         }
     }
 
@@ -446,7 +450,9 @@ final class TemplateExecutor {
         }
     }
 
-    private func validate(_ v: EvalValue, _ type: ParamType, pos: Int, ctx: String) throws(TemplateError) -> EvalValue {
+    private func validate(_ v: EvalValue, _ type: ParamType, pos: Int, ctx: @autoclosure () -> String)
+        throws(TemplateError) -> EvalValue
+    {
         switch type {
         case .value: return v
         case .any: return v ?? .null
@@ -457,13 +463,15 @@ final class TemplateExecutor {
         case .int: if case .int? = v { return v }
         case .bool: if case .bool? = v { return v }
         }
-        guard let v else { throw error(pos, ctx, "invalid value; expected \(type.goName)") }
-        throw error(pos, ctx, "wrong type for value; expected \(type.goName); got \(v.goTypeName)")
+        guard let v else { throw error(pos, ctx(), "invalid value; expected \(type.goName)") }
+        throw error(pos, ctx(), "wrong type for value; expected \(type.goName); got \(v.goTypeName)")
     }
 
     // MARK: functions
 
-    private func evalFunction(_ dot: EvalValue, _ name: String, pos: Int, cmdText: String, args: [Arg], final: Final)
+    private func evalFunction(
+        _ dot: EvalValue, _ name: String, pos: Int, cmdText: @autoclosure () -> String, args: [Arg], final: Final
+    )
         throws(TemplateError) -> EvalValue
     {
         if name == "and" || name == "or" {
@@ -500,16 +508,16 @@ final class TemplateExecutor {
         do {
             result = try fn.body(values, limits)
         } catch {
-            if error.kind == .limit { throw self.error(pos, cmdText, error.message, kind: .limit) }
-            throw self.error(pos, cmdText, "error calling \(name): \(error.message)")
+            if error.kind == .limit { throw self.error(pos, cmdText(), error.message, kind: .limit) }
+            throw self.error(pos, cmdText(), "error calling \(name): \(error.message)")
         }
         // Strings kept in variables are bounded like the output, or `$x = print $x $x` in a loop
         // doubles its way to gigabytes before anything is written.
         if case .string(let text)? = result, text.utf8.count > limits.maxOutputBytes {
             throw self.error(
-                pos, cmdText, "result exceeds the output limit of \(limits.maxOutputBytes) bytes", kind: .limit)
+                pos, cmdText(), "result exceeds the output limit of \(limits.maxOutputBytes) bytes", kind: .limit)
         }
-        if let result { try chargeForSize(result, pos, cmdText) }
+        if let result { try chargeForSize(result, pos, cmdText()) }
         return result
     }
 
@@ -517,16 +525,18 @@ final class TemplateExecutor {
     /// its nesting by `maxDepth`: `$l = list $l $l` in a loop would otherwise build a value
     /// exponentially larger to print or compare than the steps that built it, and `$l = list $l`
     /// one too deep to print or even free without overflowing the stack.
-    private func chargeForSize(_ value: TemplateValue, _ pos: Int, _ context: String) throws(TemplateError) {
+    private func chargeForSize(_ value: TemplateValue, _ pos: Int, _ context: @autoclosure () -> String)
+        throws(TemplateError)
+    {
         switch value {
         case .list, .map, .typedMap, .record: break
         default: return
         }
         var pending: [(value: TemplateValue, depth: Int)] = [(value, 1)]
         while let (node, depth) = pending.popLast() {
-            try step(pos, context)
+            try step(pos, context())
             if depth > limits.maxDepth {
-                throw error(pos, context, "value nested deeper than \(limits.maxDepth) levels", kind: .limit)
+                throw error(pos, context(), "value nested deeper than \(limits.maxDepth) levels", kind: .limit)
             }
             switch node {
             case .list(let items):

@@ -116,7 +116,10 @@ public struct TypedMap: Sendable, Hashable {
     /// What `index` returns for a missing key (Go's zero value of the element type).
     public var elementZero: TemplateValue
     /// The entries; `nil` is Go's nil map (prints `map[]`, JSON `null`).
-    public var entries: [TemplateValue: TemplateValue]?
+    public let entries: [TemplateValue: TemplateValue]?
+    /// The entries in Go's key order, sorted once: a template ranges over the same map many
+    /// times (the sort was half of rendering a long template over 1,000 changes).
+    let sortedEntries: [(key: TemplateValue, value: TemplateValue)]
 
     /// Creates a typed map.
     public init(
@@ -128,6 +131,7 @@ public struct TypedMap: Sendable, Hashable {
         self.elementType = elementType
         self.elementZero = elementZero
         self.entries = entries
+        sortedEntries = (entries ?? [:]).sorted { goLess($0.key, $1.key) }.map { (key: $0.key, value: $0.value) }
     }
 
     public static func == (lhs: TypedMap, rhs: TypedMap) -> Bool {
@@ -290,6 +294,7 @@ extension TemplateValue {
 
     /// Map entries in Go's sorted key order.
     var sortedEntries: [(key: TemplateValue, value: TemplateValue)] {
+        if case .typedMap(let m) = self { return m.sortedEntries }
         guard let m = mapEntries else { return [] }
         return m.sorted { goLess($0.key, $1.key) }.map { (key: $0.key, value: $0.value) }
     }
