@@ -2,6 +2,7 @@
 ///
 /// Every tag given is counted in exactly one of `excluded`, `filteredOut`, `invalid`,
 /// `outsideRange` or `eligible` (unless the evaluation stopped early on a failure).
+@dynamicMemberLookup
 public struct PolicyDecision: Sendable, Hashable {
     /// How many tags went where: the one record of the counts that `select --explain`, `scan`,
     /// the status API and the daemon's page show.
@@ -34,35 +35,10 @@ public struct PolicyDecision: Sendable, Hashable {
 
     /// Where the tags went.
     public var counts = Counts()
-    /// Tags given to the policy.
-    public var candidates: Int {
-        get { counts.candidates }
-        set { counts.candidates = newValue }
-    }
-    /// Dropped by the exclusion list.
-    public var excluded: Int {
-        get { counts.excluded }
-        set { counts.excluded = newValue }
-    }
-    /// Did not match `filterTags.pattern`.
-    public var filteredOut: Int {
-        get { counts.filteredOut }
-        set { counts.filteredOut = newValue }
-    }
-    /// Not a version (semver) or not a number (numerical); always 0 for alphabetical.
-    public var invalid: Int {
-        get { counts.invalid }
-        set { counts.invalid = newValue }
-    }
-    /// Valid versions that do not satisfy the semver range.
-    public var outsideRange: Int {
-        get { counts.outsideRange }
-        set { counts.outsideRange = newValue }
-    }
-    /// Compared to pick the winner.
-    public var eligible: Int {
-        get { counts.eligible }
-        set { counts.eligible = newValue }
+    /// The counts read and written in place (`decision.eligible`), as fields of the decision.
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<Counts, Value>) -> Value {
+        get { counts[keyPath: keyPath] }
+        set { counts[keyPath: keyPath] = newValue }
     }
     /// The winner's original tag.
     public var selected: String?
@@ -77,22 +53,22 @@ public struct PolicyDecision: Sendable, Hashable {
 
     /// One line for people: the counts, then the winner or the reason there is none.
     public var summary: String {
-        let counts = summaryCounts + ", \(eligible) eligible"
+        let tally = summaryCounts + ", \(counts.eligible) eligible"
         if let selected {
             let value = selectedValue.map { " (value \($0))" } ?? ""
             let ties = tiedWith.isEmpty ? "" : "; tied with \(tiedWith.joined(separator: ", "))"
-            return "\(counts); selected \(selected)\(value)\(ties)"
+            return "\(tally); selected \(selected)\(value)\(ties)"
         }
-        return "\(counts); nothing selected: \(failure?.message ?? "no candidate")"
+        return "\(tally); nothing selected: \(failure?.message ?? "no candidate")"
     }
 
     /// The counts of dropped tags, for messages: "120 tags, 3 excluded, 40 outside the range".
     var summaryCounts: String {
-        var parts = ["\(candidates) tags"]
-        if excluded > 0 { parts.append("\(excluded) excluded") }
-        if filteredOut > 0 { parts.append("\(filteredOut) not matching the filter") }
-        if invalid > 0 { parts.append("\(invalid) not parsable") }
-        if outsideRange > 0 { parts.append("\(outsideRange) outside the range") }
+        var parts = ["\(counts.candidates) tags"]
+        if counts.excluded > 0 { parts.append("\(counts.excluded) excluded") }
+        if counts.filteredOut > 0 { parts.append("\(counts.filteredOut) not matching the filter") }
+        if counts.invalid > 0 { parts.append("\(counts.invalid) not parsable") }
+        if counts.outsideRange > 0 { parts.append("\(counts.outsideRange) outside the range") }
         return parts.joined(separator: ", ")
     }
 }
