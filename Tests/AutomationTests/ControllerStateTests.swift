@@ -85,7 +85,7 @@ struct ControllerFixture {
         var state = ControllerState(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
         state.random = { 0.5 }
         configure(&state)
-        _ = state.apply(configuration(text), now: t(now))
+        _ = state.apply(configuration(text), now: t(now), at: Self.date)
         return state
     }
 
@@ -177,7 +177,7 @@ struct ControllerStateConfigTests {
         let scanBefore = state.repositories[F.repository]?.nextScan
         let runBefore = state.automations[F.automation]?.nextRun
 
-        _ = state.apply(F.configuration(c.yaml), now: F.t(60))
+        _ = state.apply(F.configuration(c.yaml), now: F.t(60), at: F.date)
         #expect(state.repositories[F.repository]?.generation == c.repositoryGeneration)
         #expect(state.policies[F.policy]?.generation == c.policyGeneration)
         #expect(state.automations[F.automation]?.generation == c.automationGeneration)
@@ -190,7 +190,7 @@ struct ControllerStateConfigTests {
     @Test func removedObjectsAreDropped() {
         var state = F.state(F.yaml(otherRepository: true))
         #expect(state.repositories.count == 2)
-        _ = state.apply(F.configuration(F.yaml(automations: [])), now: F.t(1))
+        _ = state.apply(F.configuration(F.yaml(automations: [])), now: F.t(1), at: F.date)
         #expect(
             state.repositories.keys.sorted() == [F.repository], "still tracked for the status page: a policy uses it")
         #expect(state.automations.isEmpty)
@@ -406,7 +406,7 @@ struct ControllerStateResultTests {
     @Test func aScanOfAnOlderSpecIsDoneAgainNow() {
         var state = F.state()
         let job = state.startDueWork(now: F.t(0), date: F.date).scans.first
-        _ = state.apply(F.configuration(F.yaml(repositoryInterval: "1m")), now: F.t(1))
+        _ = state.apply(F.configuration(F.yaml(repositoryInterval: "1m")), now: F.t(1), at: F.date)
         state.scanFinished(
             F.repository, generation: job?.generation ?? 0, scan: F.scan(["1.0.0"]), duration: .zero,
             evaluations: [F.selected("1.0.0")],

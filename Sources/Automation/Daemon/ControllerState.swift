@@ -141,7 +141,7 @@ struct ControllerState {
 
     /// Takes a new configuration: the objects this shard tracks, each keeping its state when
     /// its spec is unchanged; a changed spec bumps the generation and is due now.
-    mutating func apply(_ new: Configuration, now: Instant, at time: Date = Date()) -> ConfigSummary {
+    mutating func apply(_ new: Configuration, now: Instant, at time: Date) -> ConfigSummary {
         let firstLoad = configuration.automations.isEmpty && repositories.isEmpty
         let owned = new.automations.values.filter { shard.owns($0.key) }
         var neededPolicies = Set<ObjectKey>()
