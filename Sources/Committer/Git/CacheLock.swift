@@ -18,22 +18,12 @@ import Foundation
 /// it, nil — that one may be mid-update, so its lock files are left alone and this cache is used
 /// as before (libgit2's own lock files still guard each ref update).
 final class CacheLock {
-    private let descriptor: Int32
+    private let lock: FileLock
 
     init?(directory: String) {
-        let fd = open(directory + "/imagebot.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return nil }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            return nil
-        }
-        descriptor = fd
+        guard let lock = FileLock(path: directory + "/imagebot.lock", wait: false) else { return nil }
+        self.lock = lock
         Self.removeStaleLocks(in: directory)
-    }
-
-    deinit {
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
     }
 
     /// libgit2's lock files under `refs/` and at the top (`packed-refs.lock`, `HEAD.lock`, …).

@@ -117,7 +117,7 @@ extension GitCache {
         let binding = RemoteBinding(remote: remote, session: session)
         let headers = CStringArray(session.customHeaders)
         let specs = CStringArray([spec])
-        let localLock = LocalPushLock(remoteURL: remoteURL)  // held until the ref is written
+        let localLock = LocalPushLock.acquire(remoteURL: remoteURL)  // held until the ref is written
         return try withExtendedLifetime((binding, headers, specs, localLock)) { () throws(GitError) -> PushResult in
             var options = git_push_options()
             try check(git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION)), "git_push_options_init")

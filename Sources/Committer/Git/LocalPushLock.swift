@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
 /// Pushes to one local (`file://` or path) remote, one at a time across threads and processes.
 ///
 /// libgit2 1.5's local transport checks fast-forward against the head the remote advertised and
@@ -11,27 +12,12 @@ import Darwin
 /// `<remote git dir>/imagebot-push.lock` from connecting to writing makes the next writer see
 /// the new head and be refused as non-fast-forward (and imagebot retries on top of it). Other
 /// Git clients push through `git receive-pack`, which compares and swaps by itself.
-final class LocalPushLock {
-    private let descriptor: Int32
-
+enum LocalPushLock {
     /// Waits for the lock of the repository `remoteURL` names; nil for a remote that is not a
     /// local repository (or one whose directory cannot hold the lock file).
-    init?(remoteURL: String) {
-        guard let directory = Self.gitDirectory(of: remoteURL) else { return nil }
-        let fd = open(directory + "/imagebot-push.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return nil }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else {
-                close(fd)
-                return nil
-            }
-        }
-        descriptor = fd
-    }
-
-    deinit {
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
+    static func acquire(remoteURL: String) -> FileLock? {
+        guard let directory = gitDirectory(of: remoteURL) else { return nil }
+        return FileLock(path: directory + "/imagebot-push.lock", wait: true)
     }
 
     /// The Git directory of a local remote: `file:///x/repo.git` or `/x/repo` (its `.git` if it
