@@ -24,6 +24,34 @@ struct CurlOptions {
         }
     }
 
+    /// The request body. libcurl does not copy `CURLOPT_POSTFIELDS`, so the copy made here is
+    /// the caller's to keep until the handle is done and then deallocate.
+    func setBody(_ body: [UInt8]) -> (ok: Bool, buffer: UnsafeMutableRawPointer) {
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: max(1, body.count), alignment: 1)
+        body.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(copy), byteCount: $0.count) }
+        let ok =
+            imagebot_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)) == CURLE_OK
+            && imagebot_easy_setopt_ptr(handle, CURLOPT_POSTFIELDS, copy) == CURLE_OK
+        return (ok, copy)
+    }
+
+    /// The request headers, and an empty `Expect:` (no `100-continue` round trip before a body).
+    /// A header containing CR or LF is refused (not ok). The list is the caller's to free
+    /// (`curl_slist_free_all`) once the handle is done.
+    func setHeaders(_ headers: [(name: String, value: String)]) -> (ok: Bool, list: UnsafeMutablePointer<curl_slist>?) {
+        var ok = true
+        var list: UnsafeMutablePointer<curl_slist>?
+        for line in headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
+            guard !line.contains("\r"), !line.contains("\n"), let appended = curl_slist_append(list, line) else {
+                ok = false
+                continue
+            }
+            list = appended
+        }
+        ok = ok && imagebot_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list) == CURLE_OK
+        return (ok, list)
+    }
+
     /// Verified TLS with the extra CA and client certificate, and the explicit proxy.
     func applyTLSAndProxy(_ options: TransferOptions) -> Bool {
         var ok = true

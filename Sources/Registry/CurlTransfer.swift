@@ -154,33 +154,14 @@ final class CurlTransfer {
         case "HEAD": ok = ok && setLong(CURLOPT_NOBODY, 1)
         default: ok = ok && setString(CURLOPT_CUSTOMREQUEST, request.method)
         }
-        if let bodyBytes = request.body {
-            let copy = UnsafeMutableRawPointer.allocate(byteCount: max(1, bodyBytes.count), alignment: 1)
-            bodyBytes.withUnsafeBytes {
-                copy.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(copy), byteCount: $0.count)
-            }
-            requestBody = copy  // CURLOPT_POSTFIELDS is not copied: we own it until deinit
-            ok =
-                ok
-                && imagebot_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyBytes.count))
-                    == CURLE_OK
-            ok = ok && imagebot_easy_setopt_ptr(handle, CURLOPT_POSTFIELDS, copy) == CURLE_OK
+        if let body = request.body {
+            let (bodySet, buffer) = curlOptions.setBody(body)
+            requestBody = buffer  // owned until deinit
+            ok = ok && bodySet
         }
-        var list: UnsafeMutablePointer<curl_slist>?
-        // Disable `Expect: 100-continue` round trips on uploads.
-        for line in request.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
-            guard !line.contains("\r"), !line.contains("\n") else {
-                ok = false
-                continue
-            }
-            guard let appended = curl_slist_append(list, line) else {
-                ok = false
-                continue
-            }
-            list = appended
-        }
+        let (headersSet, list) = curlOptions.setHeaders(request.headers)
         headerList = list
-        ok = ok && imagebot_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list) == CURLE_OK
+        ok = ok && headersSet
         return ok
     }
 

@@ -161,25 +161,13 @@ public final class HTTPStream {
         default: ok = ok && set.setString(CURLOPT_CUSTOMREQUEST, request.method)
         }
         if let body = request.body {
-            let copy = UnsafeMutableRawPointer.allocate(byteCount: max(1, body.count), alignment: 1)
-            body.withUnsafeBytes {
-                copy.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(copy), byteCount: $0.count)
-            }
-            requestBody = copy  // CURLOPT_POSTFIELDS is not copied: owned until deinit
-            ok = ok && imagebot_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)) == CURLE_OK
-            ok = ok && imagebot_easy_setopt_ptr(handle, CURLOPT_POSTFIELDS, copy) == CURLE_OK
+            let (bodySet, buffer) = set.setBody(body)
+            requestBody = buffer  // owned until deinit
+            ok = ok && bodySet
         }
-        var list: UnsafeMutablePointer<curl_slist>?
-        // No `Expect: 100-continue` round trip before the body.
-        for line in request.headers.map({ "\($0.name): \($0.value)" }) + ["Expect:"] {
-            guard !line.contains("\r"), !line.contains("\n"), let appended = curl_slist_append(list, line) else {
-                ok = false
-                continue
-            }
-            list = appended
-        }
+        let (headersSet, list) = set.setHeaders(request.headers)
         headerList = list
-        ok = ok && imagebot_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list) == CURLE_OK
+        ok = ok && headersSet
         var transfer = TransferOptions()
         transfer.caCertificatePEM = options.caCertificatePEM
         transfer.clientCertificatePEM = options.clientCertificatePEM
