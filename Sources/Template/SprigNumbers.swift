@@ -236,46 +236,16 @@ enum SprigNumbers {
             if o1 || o2 { return nil }
             value = n
         }
-        if underscores && !underscoreOK(all) { return nil }
+        if underscores && !GoNumber.underscoreOK(Substring(s)) { return nil }
         if negative { return value > UInt64(1) << 63 ? nil : Int(truncatingIfNeeded: 0 &- value) }
         return value > UInt64(Int.max) ? nil : Int(value)
-    }
-
-    /// strconv's `underscoreOK`: underscores only between digits or after a base prefix.
-    private static func underscoreOK(_ s: [UInt8]) -> Bool {
-        var s = s[...]
-        if let f = s.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") { s = s.dropFirst() }
-        var saw: UInt8 = UInt8(ascii: "^")
-        var hex = false
-        if s.count >= 2, s.first == UInt8(ascii: "0") {
-            let p = s[s.startIndex + 1] | 0x20
-            if p == UInt8(ascii: "b") || p == UInt8(ascii: "o") || p == UInt8(ascii: "x") {
-                hex = p == UInt8(ascii: "x")
-                saw = UInt8(ascii: "0")
-                s = s.dropFirst(2)
-            }
-        }
-        for c in s {
-            if (48...57).contains(c) || hex && (97...102).contains(c | 0x20) {
-                saw = UInt8(ascii: "0")
-                continue
-            }
-            if c == UInt8(ascii: "_") {
-                if saw != UInt8(ascii: "0") { return false }
-                saw = c
-                continue
-            }
-            if saw == UInt8(ascii: "_") { return false }
-            saw = UInt8(ascii: "!")
-        }
-        return saw != UInt8(ascii: "_")
     }
 
     /// `strconv.ParseFloat(s, 64)`; nil on syntax or range errors.
     static func parseFloat(_ s: String) -> Double? {
         guard !s.isEmpty else { return nil }
         if s.contains("_") {
-            guard underscoreOK(Array(s.utf8)) else { return nil }
+            guard GoNumber.underscoreOK(Substring(s)) else { return nil }
             return parseFloat(String(s.filter { $0 != "_" }))
         }
         let lower = s.lowercased()

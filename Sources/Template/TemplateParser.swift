@@ -29,7 +29,8 @@ struct NumberConst: Sendable {
 /// Go's `strconv` number parsing (base prefixes, underscores, hexadecimal floats) for
 /// template constants.
 enum GoNumber {
-    /// `underscoreOK`: underscores only between digits (a base prefix counts as a digit).
+    /// strconv's `underscoreOK`: underscores only between digits (a base prefix counts as a
+    /// digit); for literals here and for Sprig's conversions.
     static func underscoreOK(_ text: Substring) -> Bool {
         var s = Array(text.utf8)
         if let f = s.first, f == UInt8(ascii: "-") || f == UInt8(ascii: "+") { s.removeFirst() }
