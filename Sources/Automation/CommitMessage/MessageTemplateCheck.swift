@@ -20,6 +20,13 @@ extension ConfigLoader {
         }
     }
 
+    /// The failure code of a stalled automation's diagnostic: reading a field Flux removed is
+    /// its own reason (`RemovedTemplateField`), any other template failure `.template`.
+    static func failureCode(ofStall diagnostic: ConfigDiagnostic) -> FailureCode {
+        let removed = [CommitMessageData.removedUpdatedMessage, CommitMessageData.removedImageResultMessage]
+        return removed.contains { diagnostic.message.hasSuffix($0) } ? .removedTemplateField : .template
+    }
+
     /// Flux's error for a template that cannot be parsed or run on representative data; nil when it renders.
     static func messageTemplateProblem(_ automation: ImageUpdateAutomationConfig) -> String? {
         let template: MessageTemplate

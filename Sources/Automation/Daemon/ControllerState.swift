@@ -220,7 +220,7 @@ struct ControllerState {
         guard var entry = automations[key], entry.stalled != stall?.message else { return }
         entry.stalled = stall?.message
         if let stall {
-            let code: FailureCode = stall.message.contains("template uses removed") ? .removedTemplateField : .template
+            let code = ConfigLoader.failureCode(ofStall: stall)
             let reason = ConditionReason.of(code, kind: .imageUpdateAutomation)
             logger.error(
                 "automation stalled",
