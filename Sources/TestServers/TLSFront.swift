@@ -37,7 +37,11 @@ public final class TLSFront {
 
             """
         if requireClientCertificate {
+            // TLS 1.2: the refusal of a missing client certificate happens inside the handshake.
+            // Under TLS 1.3 the client's handshake is already done when the server refuses, so
+            // curl sees either the alert or a failed send, whichever comes first.
             config += "CAfile = \(directory.path)/ca.crt\nverifyChain = yes\nrequireCert = yes\n"
+            config += "sslVersionMax = TLSv1.2\n"
         }
         try config.write(to: directory.appendingPathComponent("stunnel.conf"), atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/stunnel4")
